@@ -1,0 +1,12 @@
+//! asl-sim: an Amazon States Language engine.
+//!
+//! Text flows one way: `definition` turns it into a typed model (and diagnostics), `engine`
+//! runs the model as a sans-IO state machine that asks `query` for values, `drivers` supply
+//! the IO (task calls, time), and `wasm` exposes it all to JavaScript.
+
+/// JSON values shared cheaply between data-flow stages; parsing with positions; AWS-compact text.
+pub mod value;
+/// JSONPath, payload templates, intrinsic functions, JSONata: everything that reads or builds values.
+pub mod query;
+
+pub use value::Value;

@@ -1,0 +1,424 @@
+//! JSON text -> `Value`, optionally recording where each value stands in the text so that
+//! diagnostics can point at a line and column.
+
+use super::{Map, Number, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Deepest nesting accepted; deeper text is an error rather than a stack overflow.
+pub const MAX_DEPTH: usize = 512;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    /// Byte offset in the text.
+    pub offset: usize,
+    /// 1-based line and column (columns count characters).
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at line {}, column {}", self.message, self.line, self.column)
+    }
+}
+
+/// A byte range in the source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where each value (and each object key) of a parsed document stands, by JSON pointer.
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    values: HashMap<String, Span>,
+    keys: HashMap<String, Span>,
+    line_starts: Vec<usize>,
+    text: Rc<str>,
+}
+
+impl Positions {
+    pub fn new(text: &str) -> Positions {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        Positions { values: HashMap::new(), keys: HashMap::new(), line_starts, text: text.into() }
+    }
+
+    pub fn insert_value(&mut self, pointer: String, span: Span) {
+        self.values.insert(pointer, span);
+    }
+
+    pub fn insert_key(&mut self, pointer: String, span: Span) {
+        self.keys.insert(pointer, span);
+    }
+
+    /// Span of the value at a JSON pointer (`""` is the whole document).
+    pub fn value(&self, pointer: &str) -> Option<Span> {
+        self.values.get(pointer).copied()
+    }
+
+    /// Span of the key that names the member at a pointer.
+    pub fn key(&self, pointer: &str) -> Option<Span> {
+        self.keys.get(pointer).copied()
+    }
+
+    /// The closest recorded span for a pointer: the key if known, else the value, else the
+    /// nearest ancestor's.
+    pub fn locate(&self, pointer: &str) -> Span {
+        let mut p = pointer;
+        loop {
+            if let Some(s) = self.key(p).or_else(|| self.value(p)) {
+                return s;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return Span::default(),
+            }
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        line_column(&self.text, &self.line_starts, offset)
+    }
+}
+
+fn line_column(text: &str, line_starts: &[usize], offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let line = match line_starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i - 1,
+    };
+    let start = line_starts[line];
+    let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+    (line + 1, column)
+}
+
+/// Escapes one reference token of a JSON pointer.
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parses JSON text.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None };
+    p.document()
+}
+
+/// Parses JSON text, recording the span of every value and key by JSON pointer.
+pub fn parse_with_positions(text: &str) -> Result<(Value, Positions), ParseError> {
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())) };
+    let v = p.document()?;
+    Ok((v, p.positions.map(|(ps, _)| ps).unwrap_or_default()))
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+    /// Positions being recorded, and the pointer of the value being parsed.
+    positions: Option<(Positions, String)>,
+}
+
+impl<'a> Parser<'a> {
+    fn document(&mut self) -> Result<Value, ParseError> {
+        self.skip_ws();
+        if self.pos >= self.bytes.len() {
+            return Err(self.error("Unexpected end of input: expected a JSON value"));
+        }
+        let v = self.value()?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.error("Unexpected text after the JSON value"));
+        }
+        Ok(v)
+    }
+
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        let mut starts = vec![0];
+        starts.extend(self.bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
+        let (line, column) = line_column(self.text, &starts, self.pos);
+        ParseError { message: message.into(), offset: self.pos, line, column }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn value(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        let v = match self.peek() {
+            None => return Err(self.error("Unexpected end of input: expected a JSON value")),
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::String(self.string()?.into()),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => {
+                let ch = self.text[self.pos..].chars().next().unwrap_or('?');
+                return Err(self.error(format!("Unexpected character '{ch}': expected a JSON value")));
+            }
+        };
+        if let Some((ps, ptr)) = &mut self.positions {
+            ps.insert_value(ptr.clone(), Span { start, end: self.pos });
+        }
+        Ok(v)
+    }
+
+    fn literal(&mut self, word: &str, v: Value) -> Result<Value, ParseError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(v)
+        } else {
+            Err(self.error(format!("Unexpected token: expected '{word}'")))
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!("JSON nested deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Value, ParseError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut map = Map::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::object(map));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("Expected a double-quoted property name"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_end = self.pos;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.error("Expected ':' after the property name"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let saved = self.positions.as_mut().map(|(ps, ptr)| {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&escape_pointer_token(&key));
+                ps.insert_key(ptr.clone(), Span { start: key_start, end: key_end });
+                len
+            });
+            let v = self.value()?;
+            if let (Some(len), Some((_, ptr))) = (saved, &mut self.positions) {
+                ptr.truncate(len);
+            }
+            // AWS keeps the last of duplicate keys; the validator reports duplicates itself.
+            map.insert(Rc::from(key), v);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.error("Expected ',' or '}' after a property value")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::object(map))
+    }
+
+    fn array(&mut self) -> Result<Value, ParseError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::array(items));
+        }
+        loop {
+            self.skip_ws();
+            let saved = self.positions.as_mut().map(|(_, ptr)| {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&items.len().to_string());
+                len
+            });
+            items.push(self.value()?);
+            if let (Some(len), Some((_, ptr))) = (saved, &mut self.positions) {
+                ptr.truncate(len);
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.error("Expected ',' or ']' after an array element")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::array(items))
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(self.peek(), Some(b'0'..=b'9')) {
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(self.error("Invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("Invalid number: expected a digit after '.'"));
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("Invalid number: expected a digit in the exponent"));
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        Ok(Value::Number(Number::from_json_text(&self.text[start..self.pos])))
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let h = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.error("Invalid \\u escape"))?;
+        let s = std::str::from_utf8(h).map_err(|_| self.error("Invalid \\u escape"))?;
+        let v = u32::from_str_radix(s, 16).map_err(|_| self.error("Invalid \\u escape"))?;
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            match self.peek() {
+                None => return Err(self.error("Unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek().ok_or_else(|| self.error("Unterminated string"))?;
+                    self.pos += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let c = if (0xD800..0xDC00).contains(&hi) && self.bytes[self.pos..].starts_with(b"\\u") {
+                                let save = self.pos;
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                } else {
+                                    self.pos = save;
+                                    None
+                                }
+                            } else {
+                                char::from_u32(hi)
+                            };
+                            out.push(c.unwrap_or('\u{FFFD}'));
+                        }
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error("Invalid escape in string"));
+                        }
+                    }
+                }
+                Some(_) => return Err(self.error("Control character in string")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_reports_positions() {
+        let text = "{\n  \"States\": {\n    \"A\": {\"Next\": \"B\"}\n  }\n}";
+        let (v, ps) = parse_with_positions(text).unwrap();
+        assert_eq!(v.get("States").unwrap().get("A").unwrap().get("Next").unwrap().as_str(), Some("B"));
+        let span = ps.value("/States/A/Next").unwrap();
+        assert_eq!(&text[span.start..span.end], "\"B\"");
+        assert_eq!(ps.line_column(span.start), (3, 19));
+        let key = ps.key("/States/A").unwrap();
+        assert_eq!(ps.line_column(key.start), (3, 5));
+    }
+
+    #[test]
+    fn errors_carry_line_and_column() {
+        let e = parse("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 7));
+        assert!(parse("[1,]").is_err());
+        assert!(parse("01").is_err());
+        assert!(parse("\"\\ud83d\\ude00\"").unwrap().as_str() == Some("😀"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&text).unwrap_err().message.contains("nested deeper"));
+    }
+}
