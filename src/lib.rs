@@ -6,6 +6,8 @@
 
 /// JSON values shared cheaply between data-flow stages; parsing with positions; AWS-compact text.
 pub mod value;
+/// Definition text -> typed model, with diagnostics in AWS's shape.
+pub mod definition;
 /// JSONPath, payload templates, intrinsic functions, JSONata: everything that reads or builds values.
 pub mod query;
 

@@ -7,6 +7,8 @@
 
 use crate::value::Value;
 
+pub mod path;
+
 /// What a query can read: the state's input (`$`), the context object (`$$`) and workflow
 /// variables (`$name`).
 #[derive(Clone, Copy)]

@@ -1,0 +1,5 @@
+//! Text -> typed model, and everything that can be said about a definition before it runs.
+
+pub mod diagnostic;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
