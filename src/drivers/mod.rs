@@ -1,0 +1,3 @@
+//! IO around the sans-IO core: who answers tasks and how time passes.
+
+pub mod native;
