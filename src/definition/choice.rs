@@ -223,7 +223,7 @@ pub fn operator(name: &str) -> Option<Operator> {
 /// Diagnostic texts, in AWS's words where known.
 mod msg {
     pub fn required(field: &str) -> String {
-        format!("The field '{field}' is required but was missing")
+        format!("These fields are required: [{field}]")
     }
     pub fn unsupported(field: &str) -> String {
         format!("Field '{field}' is not supported")
@@ -529,7 +529,7 @@ mod tests {
             ("/States/C/Choices/0/And/0/StringEquals", "Expected value of type String"),
             ("/States/C/Choices/0/And/1/TimestampEquals", "String does not match RFC3339 timestamp"),
             ("/States/C/Choices/0/And/2", "A Choice Rule must have exactly one comparison operator"),
-            ("/States/C/Choices/0", "The field 'Next' is required but was missing"),
+            ("/States/C/Choices/0", "These fields are required: [Next]"),
         ];
         for (loc, m) in expected {
             assert!(d.iter().any(|(l, mm)| l == loc && mm == m), "missing {loc}: {m} in {d:?}");
@@ -544,7 +544,7 @@ mod tests {
         let (_, d) = rule(r#"{"And":[],"Next":"X"}"#, true);
         assert_eq!(d[0].1, "The value for the field 'And' must be a non-empty array");
         let (_, d) = rule(r#"{"StringEquals":"x","Next":"X"}"#, true);
-        assert_eq!(d[0].1, "The field 'Variable' is required but was missing");
+        assert_eq!(d[0].1, "These fields are required: [Variable]");
         let (_, d) = rule(r#"{"Variable":"$.a","NumericEqualsPath":"nope","Next":"X"}"#, true);
         assert_eq!(d[0], ("/States/C/Choices/0/NumericEqualsPath".into(), "The value for the field 'NumericEqualsPath' must be a valid JSONPath".into()));
         let (_, d) = rule(r#"{"Variable":"$.a","IsNull":"yes","Next":"X"}"#, true);

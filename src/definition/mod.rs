@@ -2,5 +2,10 @@
 
 pub mod choice;
 pub mod diagnostic;
+pub mod model;
+pub mod parse;
+pub mod resource;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use model::{QueryLanguage, State, StateKind, StateMachine, States};
+pub use parse::{parse_definition, parse_definition_text, Parsed};

@@ -56,6 +56,11 @@ impl Timestamp {
         self.seconds.saturating_mul(1000).saturating_add(i64::from(self.nanos / 1_000_000))
     }
 
+    /// Milliseconds since the epoch as a double, sub-millisecond digits kept as a fraction.
+    pub fn epoch_millis_f64(&self) -> f64 {
+        self.seconds as f64 * 1000.0 + f64::from(self.nanos) / 1_000_000.0
+    }
+
     /// Nanoseconds since the epoch, exactly.
     pub fn epoch_nanos(&self) -> i128 {
         i128::from(self.seconds) * 1_000_000_000 + i128::from(self.nanos)
@@ -173,6 +178,26 @@ impl Timestamp {
             self.nanos / 1_000_000
         )
     }
+}
+
+/// A definition literal (Wait `Timestamp`, Choice `Timestamp*` operand) as epoch milliseconds
+/// (with sub-millisecond digits as a fraction), or `None` when AWS would answer
+/// "String does not match RFC3339 timestamp". For run-time values use
+/// `parse_runtime_timestamp` / `Timestamp::parse`, whose grammar differs.
+pub fn parse_timestamp(s: &str) -> Option<f64> {
+    Timestamp::parse_rfc3339(s).map(|t| t.epoch_millis_f64())
+}
+
+/// A run-time value (Wait `TimestampPath`, JSONata `Timestamp`) as epoch milliseconds, or
+/// `None` when it is not an ISO-8601 extended offset date-time.
+pub fn parse_runtime_timestamp(s: &str) -> Option<f64> {
+    Timestamp::parse(s).map(|t| t.epoch_millis_f64())
+}
+
+/// Epoch milliseconds (fraction dropped) -> `2024-03-06T10:29:14.123Z`.
+pub fn format_timestamp(ms: f64) -> String {
+    let ms = if ms.is_finite() { ms.floor().clamp(i64::MIN as f64, i64::MAX as f64) as i64 } else { 0 };
+    format_epoch_millis(ms)
 }
 
 /// Epoch milliseconds -> `2024-03-06T10:29:14.123Z`.
@@ -500,6 +525,19 @@ mod tests {
         // Extreme values do not panic.
         let _ = format_epoch_millis(i64::MAX);
         let _ = format_epoch_millis(i64::MIN);
+    }
+
+    #[test]
+    fn compatibility_helpers() {
+        assert_eq!(parse_timestamp("2016-03-14T01:59:00Z"), Some(1_457_920_740_000.0));
+        assert_eq!(parse_timestamp("2016-03-14T02:59:00+01:00"), Some(1_457_920_740_000.0));
+        assert_eq!(parse_timestamp("2016-12-05 21:29:29Z"), None);
+        assert_eq!(parse_timestamp("2016-03-14T01:59Z"), None);
+        assert_eq!(parse_runtime_timestamp("2016-03-14T01:59Z"), Some(1_457_920_740_000.0));
+        assert_eq!(format_timestamp(1_457_920_740_000.0), "2016-03-14T01:59:00.000Z");
+        assert_eq!(format_timestamp(f64::NAN), "1970-01-01T00:00:00.000Z");
+        let _ = format_timestamp(f64::INFINITY);
+        let _ = format_timestamp(-1e300);
     }
 
     #[test]
