@@ -10,5 +10,7 @@ pub mod value;
 pub mod definition;
 /// JSONPath, payload templates, intrinsic functions, JSONata: everything that reads or builds values.
 pub mod query;
+/// Running the model: state semantics (Choice rules so far).
+pub mod engine;
 
 pub use value::Value;
