@@ -44,7 +44,7 @@ impl Execution {
             Wait::TimestampPath(p) => {
                 let v = p.select(&scope).ok_or_else(|| QueryError::runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text())))?;
                 let text = v.as_str().map(String::from).unwrap_or_else(|| v.to_json());
-                crate::query::timestamp::parse_timestamp(&text).ok_or_else(|| {
+                crate::query::timestamp::parse_runtime_timestamp(&text).ok_or_else(|| {
                     QueryError::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}", p.text(), text))
                 })?
             }
