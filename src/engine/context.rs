@@ -17,7 +17,14 @@ pub struct ContextInfo {
 impl ContextInfo {
     pub fn new(o: &ExecutionOptions, input: Value) -> ContextInfo {
         let machine_arn: Rc<str> = format!("arn:aws:states:{}:{}:stateMachine:{}", o.region, o.account, o.machine_name).into();
-        let execution_arn: Rc<str> = format!("arn:aws:states:{}:{}:execution:{}:{}", o.region, o.account, o.machine_name, o.execution_name).into();
+        // Express executions have their own ARN shape.
+        let execution_arn: Rc<str> = match o.machine_type {
+            crate::definition::model::MachineType::Standard => format!("arn:aws:states:{}:{}:execution:{}:{}", o.region, o.account, o.machine_name, o.execution_name),
+            crate::definition::model::MachineType::Express => {
+                format!("arn:aws:states:{}:{}:express:{}:{}:{}", o.region, o.account, o.machine_name, o.execution_name, o.execution_id_suffix())
+            }
+        }
+        .into();
         let execution = Value::from_pairs([
             ("Id", Value::String(execution_arn.clone())),
             ("Input", input),

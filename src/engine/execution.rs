@@ -63,6 +63,13 @@ pub struct ExecutionOptions {
     pub redrive_count: u64,
 }
 
+impl ExecutionOptions {
+    /// A stable per-execution id part, derived from the seed (Express ARNs carry one).
+    pub fn execution_id_suffix(&self) -> String {
+        super::random::Rng::new(self.seed ^ 0x5EED).uuid()
+    }
+}
+
 impl Default for ExecutionOptions {
     fn default() -> ExecutionOptions {
         ExecutionOptions {

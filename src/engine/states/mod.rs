@@ -273,7 +273,7 @@ impl Execution {
             // Catch.
             if let Some(c) = state.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
                 let error_output = Value::from_pairs([
-                    ("Error", Value::String(failure.error.clone())),
+                    ("Error", if failure.error.is_empty() { Value::Null } else { Value::String(failure.error.clone()) }),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
                 let input = self.fiber(fid).input.clone();

@@ -120,7 +120,7 @@ impl Execution {
             Some(Seconds::Literal(n)) => Ok(Some(*n)),
             Some(Seconds::Path(p)) => {
                 let ctx = self.context(fid, None, false);
-                let v = p.select(&self.scope_input(fid, input, &ctx)).ok_or_else(|| QueryError::runtime(format!("The {field} parameter does not reference an input value: {}", p.text())))?;
+                let v = p.select_required(&self.scope_input(fid, input, &ctx))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(Some(n as u64)),
                     _ => Err(QueryError::runtime(format!("The {field} parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),
