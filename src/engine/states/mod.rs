@@ -235,6 +235,18 @@ impl Execution {
         }
     }
 
+    /// Whether `fail_state` would retry this failure.
+    pub(crate) fn will_retry(&self, fid: FiberId, failure: &Failure) -> bool {
+        let f = self.fiber(fid);
+        if failure.is_terminal() || &*failure.error == names::DATA_LIMIT_EXCEEDED {
+            return false;
+        }
+        match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
+            Some(i) => f.retry_counts.get(i).copied().unwrap_or(0) < f.state.retry[i].max_attempts,
+            None => false,
+        }
+    }
+
     /// Fails the current state: Retry, then Catch, else the failure ends the fiber.
     pub(crate) fn fail_state(&mut self, fid: FiberId, failure: Failure) {
         if self.outcome.is_some() {

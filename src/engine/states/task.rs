@@ -71,6 +71,8 @@ impl Execution {
                 let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
                 fields.extend(extra);
                 self.fiber_event(fid, "ActivityScheduled", Some(("activityScheduledEventDetails", fields)));
+                // The driver's handler is the worker: it picks the task up at once.
+                self.fiber_event(fid, "ActivityStarted", Some(("activityStartedEventDetails", vec![("workerName", Field::Text("asl-sim".into()))])));
             }
             target => {
                 let mut fields = vec![("parameters", Field::Json(input.clone())), ("region", Field::Text(self.options.region.as_str().into()))];
