@@ -8,6 +8,7 @@
 use crate::value::Value;
 
 pub mod path;
+pub mod regex;
 
 /// What a query can read: the state's input (`$`), the context object (`$$`) and workflow
 /// variables (`$name`).
