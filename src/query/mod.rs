@@ -9,6 +9,8 @@ use crate::value::Value;
 
 pub mod path;
 pub mod regex;
+pub mod intrinsics;
+pub mod template;
 
 /// What a query can read: the state's input (`$`), the context object (`$$`) and workflow
 /// variables (`$name`).

@@ -572,11 +572,7 @@ fn walk(segs: &[Segment], cur: &Value, ctx: &Ctx, out: &mut Vec<Value>) {
         },
         Segment::Descent(inner) => descend(inner, rest, cur, ctx, out, 0),
         Segment::Filter(f) => match cur {
-            Value::Object(_) => {
-                if eval_filter(f, cur, ctx) {
-                    walk(rest, cur, ctx, out);
-                }
-            }
+            Value::Object(_) if eval_filter(f, cur, ctx) => walk(rest, cur, ctx, out),
             Value::Array(a) => {
                 for v in a.iter() {
                     // AWS: `@` matches objects only, never scalar items.
