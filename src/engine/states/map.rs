@@ -85,7 +85,7 @@ impl Execution {
                 Some(t) => {
                     let ctx = self.map_item_context(fid, index, &item);
                     let effective = self.fiber(fid).effective.clone();
-                    match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                    match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
                         Err(e) => {
                             if let Some(j) = self.fiber_mut(fid).join.as_mut() {

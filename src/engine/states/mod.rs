@@ -136,6 +136,18 @@ impl Execution {
         }
     }
 
+    /// Evaluates a payload template, lending it the execution's random source (for
+    /// `States.UUID` and `States.MathRandom`).
+    pub(crate) fn eval_template(&mut self, fid: FiberId, t: &crate::query::template::Template, input: &Value, ctx: &Value) -> Result<Value, QueryError> {
+        let mut rng = std::mem::replace(&mut self.rng, super::random::Rng::new(0));
+        let result = {
+            let scope = self.scope_input(fid, input, ctx);
+            t.evaluate(&scope, &mut || rng.next_u64())
+        };
+        self.rng = rng;
+        result
+    }
+
     /// The context object if a query needs it (building it costs allocations).
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
         if needed {
@@ -154,7 +166,7 @@ impl Execution {
         }
         let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
         let selected = match (&state.io.result_selector, with_selector) {
-            (Some(t), true) => match t.evaluate(&self.scope_input(fid, &result, &ctx)) {
+            (Some(t), true) => match self.eval_template(fid, t, &result, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),
             },
@@ -223,7 +235,7 @@ impl Execution {
         match assign {
             Assign::Template(t) => {
                 let ctx = self.context(fid, None, false);
-                let v = t.evaluate(&self.scope_input(fid, input, &ctx))?;
+                let v = self.eval_template(fid, t, input, &ctx)?;
                 let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
                 let vars = self.fiber(fid).vars.clone();
                 for (k, v) in &pairs {

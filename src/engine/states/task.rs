@@ -32,7 +32,7 @@ impl Execution {
         });
         let ctx = self.context(fid, token.as_ref(), true);
         let input = match &state.io.parameters {
-            Some(t) => match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+            Some(t) => match self.eval_template(fid, t, &effective, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),
             },
