@@ -25,14 +25,18 @@ impl ContextInfo {
             }
         }
         .into();
-        let execution = Value::from_pairs([
+        let mut execution = vec![
             ("Id", Value::String(execution_arn.clone())),
             ("Input", input),
             ("StartTime", Value::from(format_timestamp(o.start_time_ms))),
             ("Name", Value::from(o.execution_name.as_str())),
             ("RoleArn", Value::from(o.role_arn.as_str())),
-            ("RedriveCount", Value::int(o.redrive_count as i64)),
-        ]);
+        ];
+        // Express executions cannot be redriven: they have no RedriveCount.
+        if o.machine_type == crate::definition::model::MachineType::Standard {
+            execution.push(("RedriveCount", Value::int(o.redrive_count as i64)));
+        }
+        let execution = Value::from_pairs(execution);
         let state_machine = Value::from_pairs([("Id", Value::String(machine_arn.clone())), ("Name", Value::from(o.machine_name.as_str()))]);
         ContextInfo { execution_arn, machine_arn, execution, state_machine }
     }

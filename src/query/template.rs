@@ -35,6 +35,20 @@ impl Template {
         Ok(Template { root: compile(value, 0)? })
     }
 
+    /// One path or intrinsic standing for a whole field (`ErrorPath`, `CausePath`): its value
+    /// is the template's value, and errors name `field` as written.
+    pub fn single(field: &str, text: &str) -> Result<Template, String> {
+        let field: Rc<str> = field.into();
+        let root = if Intrinsic::looks_like_call(text) {
+            Node::Call { call: Intrinsic::parse(text).map_err(|_| invalid(&field))?, field }
+        } else if text.starts_with('$') {
+            Node::Path { path: Path::parse(text).map_err(|_| invalid(&field))?, field }
+        } else {
+            return Err(invalid(&field));
+        };
+        Ok(Template { root })
+    }
+
     /// True when the template has no `.$` field (its value is a constant).
     pub fn is_constant(&self) -> bool {
         matches!(self.root, Node::Const(_))

@@ -38,7 +38,6 @@ impl Execution {
                 let ctx = self.context(fid, None, false);
                 match self.eval_template(fid, t, &input, &ctx) {
                     Ok(v) => {
-                        let v = v.as_object().and_then(|o| o.values().next().cloned()).unwrap_or(Value::Null);
                         match v {
                             Value::String(s) => Ok(Some(s)),
                             other => Ok(Some(other.to_json().into())),
