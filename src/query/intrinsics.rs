@@ -227,12 +227,12 @@ impl Intrinsic {
         let name = f.name();
         match f {
             Function::Format => {
-                let template: Rc<str> = match (&self.args[0], &values[0]) {
-                    (Arg::Text { template, .. }, _) => template.clone(),
-                    (_, Value::String(s)) => s.clone(),
+                let (template, escapes): (Rc<str>, bool) = match (&self.args[0], &values[0]) {
+                    (Arg::Text { template, .. }, _) => (template.clone(), true),
+                    (_, Value::String(s)) => (s.clone(), false),
                     (_, other) => return Err(type_error(name, 1, "string", other)),
                 };
-                format(&template, &values[1..])
+                format(&template, escapes, &values[1..])
             }
             Function::StringToJson => {
                 let s = string_arg(name, 1, &values[0])?;
@@ -455,15 +455,16 @@ fn round_half_up(function: &str, position: usize, v: &Value) -> Result<i64, Intr
     Ok(r as i64)
 }
 
-/// `States.Format`: each `{}` takes the next argument; `\{`, `\}` and `\\` are literal.
-fn format(template: &str, args: &[Value]) -> Result<Value, IntrinsicError> {
+/// `States.Format`: each `{}` takes the next argument. In a string literal of the call
+/// (`escapes`), `\{`, `\}` and `\\` are literal characters; text read from a path is taken as is.
+fn format(template: &str, escapes: bool, args: &[Value]) -> Result<Value, IntrinsicError> {
     let mut out = String::new();
     let mut used = 0usize;
     let mut placeholders = 0usize;
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => match chars.next() {
+            '\\' if escapes => match chars.next() {
                 Some(n) => out.push(n),
                 None => out.push('\\'),
             },
@@ -1059,6 +1060,7 @@ mod tests {
         assert_eq!(run("States.Format('Hello {}, {}!', $.a, $.b)", r#"{"a":"x","b":1.5}"#), r#""Hello x, 1.5!""#);
         assert_eq!(run("States.Format('a\\{\\}b {}', $.o)", r#"{"o":{"k":[1,"s"]}}"#), r#""a{}b {k=[1, s]}""#);
         assert!(fails("States.Format('{} {}', 1)", "{}"));
+        assert_eq!(run("States.Format($.t, 1)", r#"{"t":"C:\\dir\\{}"}"#), r#""C:\\dir\\1""#);
         assert_eq!(run("States.StringToJson($.s)", r#"{"s":"{\"a\": [1, -0]}"}"#), r#"{"a":[1,0]}"#);
         assert_eq!(run("States.StringToJson($.s)", r#"{"s":" "}"#), "null");
         assert!(fails("States.StringToJson($.s)", r#"{"s":"{"}"#));

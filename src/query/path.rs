@@ -1382,7 +1382,7 @@ mod tests {
         assert_eq!(eval("$.store.book[?(@.category in ['reference','x'])].price", STORE).unwrap(), "[8.95]");
         assert_eq!(eval("$.store.book[?(@.category nin ['reference'])].price", STORE).unwrap(), "[12.99,8.99,22.99]");
         assert_eq!(eval("$.store.book[?(@.isbn != '0-553-21311-3')].price", STORE).unwrap(), "[8.95,12.99,22.99]");
-        assert_eq!(eval("$.store.*", STORE).unwrap().len() > 10, true);
+        assert!(eval("$.store.*", STORE).unwrap().len() > 10);
         assert_eq!(eval("$..*", r#"{"a":{"b":1},"c":[2]}"#).unwrap(), r#"[{"b":1},[2],1,2]"#);
         assert_eq!(eval("$.store.bicycle['color','price']", STORE).unwrap(), r#"{"color":"red","price":19.95}"#);
         assert_eq!(eval("$.item.items[*]", "{}").unwrap(), "[]");
