@@ -93,21 +93,24 @@ fn run_parsed(case: &Value) -> Result<(bool, Option<String>, Option<Result<(), S
 
     let mut ex = Execution::start(machine, &input_text, options)?;
     let mut seen_events = 0;
-    let mut guard = 0;
+    let mut guard = 0u64;
     loop {
         guard += 1;
-        if guard > 100_000 {
+        if guard > 10_000_000 {
             return Err("the run did not settle".into());
         }
-        let commands = ex.run();
-        if let Some(stop) = &stop_during {
-            let entered = ex.history().events[seen_events..].iter().any(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
-            seen_events = ex.history().len();
-            if entered && ex.outcome().is_none() {
-                ex.complete(Completion::Stop { error: None, cause: None });
-                break;
+        // Step by step, so that StopExecution lands while its state is active.
+        let Some(commands) = ex.step() else {
+            if let Some(stop) = &stop_during {
+                let entered = ex.history().events[seen_events..].iter().any(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
+                seen_events = ex.history().len();
+                if entered && ex.outcome().is_none() {
+                    ex.complete(Completion::Stop { error: None, cause: None });
+                    break;
+                }
             }
-        }
+            continue;
+        };
         if commands.is_empty() {
             break;
         }

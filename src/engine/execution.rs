@@ -297,39 +297,51 @@ impl Execution {
     /// Advances until every branch is blocked; returns what the driver must do.
     pub fn run(&mut self) -> Vec<Command> {
         loop {
-            while let Some(fid) = self.ready.pop_front() {
-                if self.outcome.is_some() {
-                    break;
+            if let Some(commands) = self.step() {
+                return commands;
+            }
+        }
+    }
+
+    /// Does one unit of work: one step of one branch (entering a state, running a task's
+    /// call, leaving a wait), or one jump of the virtual clock. `None` means more can be done
+    /// now; `Some(commands)` means the execution is blocked (or finished) and the driver must
+    /// act on the commands (which may be none: wait for completions, or it has ended).
+    /// This is what step-by-step debugging drives.
+    pub fn step(&mut self) -> Option<Vec<Command>> {
+        if self.outcome.is_some() {
+            self.ready.clear();
+            return Some(std::mem::take(&mut self.commands));
+        }
+        if let Some(fid) = self.ready.pop_front() {
+            if self.step_fiber(fid) {
+                // Depth first: the same branch goes on before any other.
+                self.ready.push_front(fid);
+            }
+            return None;
+        }
+        if !self.commands.is_empty() {
+            return Some(std::mem::take(&mut self.commands));
+        }
+        if self.tasks.values().any(|t| !t.will_not_answer) {
+            return Some(Vec::new());
+        }
+        let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
+            return Some(Vec::new());
+        };
+        let t = t as f64;
+        match self.options.clock {
+            ClockMode::Virtual => {
+                self.now = self.now.max(t);
+                self.fire_due_timers();
+                None
+            }
+            ClockMode::External => {
+                if self.wake_requested == Some(t) {
+                    return Some(Vec::new());
                 }
-                self.drive(fid);
-            }
-            if self.outcome.is_some() {
-                self.ready.clear();
-                return std::mem::take(&mut self.commands);
-            }
-            if !self.commands.is_empty() {
-                return std::mem::take(&mut self.commands);
-            }
-            let waiting_on_driver = self.tasks.values().any(|t| !t.will_not_answer);
-            if waiting_on_driver {
-                return Vec::new();
-            }
-            let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
-                return Vec::new();
-            };
-            let t = t as f64;
-            match self.options.clock {
-                ClockMode::Virtual => {
-                    self.now = self.now.max(t);
-                    self.fire_due_timers();
-                }
-                ClockMode::External => {
-                    if self.wake_requested == Some(t) {
-                        return Vec::new();
-                    }
-                    self.wake_requested = Some(t);
-                    return vec![Command::WakeAt { time_ms: t }];
-                }
+                self.wake_requested = Some(t);
+                Some(vec![Command::WakeAt { time_ms: t }])
             }
         }
     }
@@ -463,22 +475,18 @@ impl Execution {
         fid
     }
 
-    /// Runs one fiber until it blocks or ends.
-    fn drive(&mut self, fid: FiberId) {
-        loop {
-            if self.outcome.is_some() {
-                return;
-            }
-            let Some(f) = self.fibers[fid].as_ref() else { return };
-            if f.blocked != Blocked::No {
-                return;
-            }
-            match f.step {
-                Step::Enter => self.enter_state(fid),
-                Step::Run => self.run_body(fid),
-                Step::WaitDone => self.wait_done(fid),
-            }
+    /// Runs one step of a fiber; true if it can go on at once.
+    fn step_fiber(&mut self, fid: FiberId) -> bool {
+        let Some(f) = self.fibers[fid].as_ref() else { return false };
+        if f.blocked != Blocked::No {
+            return false;
         }
+        match f.step {
+            Step::Enter => self.enter_state(fid),
+            Step::Run => self.run_body(fid),
+            Step::WaitDone => self.wait_done(fid),
+        }
+        self.outcome.is_none() && self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::No)
     }
 
     pub(crate) fn fiber(&self, fid: FiberId) -> &Fiber {

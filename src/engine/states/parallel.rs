@@ -31,7 +31,7 @@ impl Execution {
             running.push((i, child));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0 });
+        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0 });
         f.blocked = Blocked::Children;
         if n == 0 {
             self.join_finished(fid);
