@@ -464,13 +464,9 @@ impl Execution {
             join: None,
             silent,
         };
-        let fid = match self.fibers.iter().position(Option::is_none) {
-            Some(free) if false => free,
-            _ => {
-                self.fibers.push(Some(fiber));
-                self.fibers.len() - 1
-            }
-        };
+        // Slots are not reused: a stale timer must never wake a newer fiber.
+        self.fibers.push(Some(fiber));
+        let fid = self.fibers.len() - 1;
         self.ready.push_back(fid);
         fid
     }
