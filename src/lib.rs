@@ -10,5 +10,8 @@ pub mod value;
 pub mod definition;
 /// JSONPath, payload templates, intrinsic functions, JSONata: everything that reads or builds values.
 pub mod query;
+/// The JavaScript API (wasm-bindgen), built only for wasm32.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use value::Value;
