@@ -1,5 +1,11 @@
 //! Text -> typed model, and everything that can be said about a definition before it runs.
 
+pub mod choice;
 pub mod diagnostic;
+pub mod model;
+pub mod parse;
+pub mod resource;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use model::{QueryLanguage, State, StateKind, StateMachine, States};
+pub use parse::{parse_definition, parse_definition_text, Parsed};

@@ -8,6 +8,8 @@
 use crate::value::Value;
 
 pub mod path;
+pub mod template;
+pub mod timestamp;
 
 /// What a query can read: the state's input (`$`), the context object (`$$`) and workflow
 /// variables (`$name`).

@@ -12,7 +12,7 @@ mod write;
 use std::rc::Rc;
 
 pub use number::Number;
-pub use parse::{parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
+pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{to_json, to_json_pretty, write_json};
 
 /// Insertion-ordered JSON object.

@@ -1,0 +1,253 @@
+//! The typed model of a state machine. Parsed once; the engine never looks at raw field names.
+//!
+//! Paths, templates and intrinsic calls are compiled when the definition is parsed, so a
+//! transition does no string parsing. JSONata expressions are kept as raw values here and
+//! compiled by the JSONata layer.
+
+use crate::definition::choice::ChoiceRule;
+use crate::query::path::Path;
+use crate::query::template::Template;
+use crate::value::Value;
+use indexmap::IndexMap;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum QueryLanguage {
+    #[default]
+    JsonPath,
+    Jsonata,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MachineType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// A whole definition.
+#[derive(Debug)]
+pub struct StateMachine {
+    pub comment: Option<String>,
+    pub version: Option<String>,
+    pub timeout_seconds: Option<u64>,
+    pub query_language: QueryLanguage,
+    pub body: Rc<States>,
+}
+
+/// A set of states with a start: the top level, a Parallel branch or a Map item processor.
+#[derive(Debug)]
+pub struct States {
+    pub start_at: Rc<str>,
+    pub states: IndexMap<Rc<str>, Rc<State>>,
+    /// JSON pointer of this set's `States` object.
+    pub pointer: String,
+}
+
+impl States {
+    pub fn get(&self, name: &str) -> Option<&Rc<State>> {
+        self.states.get(name)
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub name: Rc<str>,
+    pub comment: Option<String>,
+    pub query_language: QueryLanguage,
+    pub next: Transition,
+    pub io: DataFlow,
+    /// `Assign` as written (JSONPath templates or JSONata values).
+    pub assign: Option<Assign>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub kind: StateKind,
+    /// JSON pointer of the state, for diagnostics and error messages.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transition {
+    Next(Rc<str>),
+    End,
+    /// Choice, Succeed and Fail decide (or end) themselves.
+    None,
+}
+
+/// Where `InputPath`/`OutputPath` point: absent means `$`, `null` means `{}`.
+#[derive(Debug, Clone, Default)]
+pub enum IoPath {
+    #[default]
+    Whole,
+    Empty,
+    Path(Path),
+}
+
+/// `ResultPath`: absent means replace the input with the result, `null` keeps the input.
+#[derive(Debug, Clone, Default)]
+pub enum ResultPath {
+    #[default]
+    Replace,
+    Discard,
+    Path(Path),
+}
+
+/// The data-flow fields of a state. JSONPath mode uses the first six; JSONata mode uses
+/// `arguments` and `output`.
+#[derive(Debug, Default)]
+pub struct DataFlow {
+    pub input_path: IoPath,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub output_path: IoPath,
+    /// JSONata `Arguments` (raw, may contain `{% %}`).
+    pub arguments: Option<Value>,
+    /// JSONata `Output` (raw).
+    pub output: Option<Value>,
+}
+
+#[derive(Debug)]
+pub enum Assign {
+    /// JSONPath mode: a payload template (`"x.$": "$.a"`).
+    Template(Template),
+    /// JSONata mode: a value whose strings may be `{% %}` expressions.
+    Jsonata(Value),
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub error_equals: Vec<Rc<str>>,
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter_full: bool,
+}
+
+#[derive(Debug)]
+pub struct Catcher {
+    pub error_equals: Vec<Rc<str>>,
+    pub next: Rc<str>,
+    pub result_path: ResultPath,
+    pub output: Option<Value>,
+    pub assign: Option<Assign>,
+}
+
+/// A number of seconds given literally, by a path, or by a JSONata expression.
+#[derive(Debug, Clone)]
+pub enum Seconds {
+    Literal(u64),
+    Path(Path),
+    Jsonata(Value),
+}
+
+#[derive(Debug)]
+pub enum StateKind {
+    Pass(Pass),
+    Task(Task),
+    Choice(Choice),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+    Parallel(Parallel),
+    Map(Map),
+}
+
+impl StateKind {
+    /// AWS's type name, as used in event names (`PassStateEntered`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StateKind::Pass(_) => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel(_) => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Pass {
+    pub result: Option<Value>,
+}
+
+#[derive(Debug)]
+pub struct Task {
+    pub resource: Rc<str>,
+    pub target: crate::definition::resource::Resource,
+    pub timeout: Option<Seconds>,
+    pub heartbeat: Option<Seconds>,
+    pub credentials: Option<Value>,
+}
+
+#[derive(Debug)]
+pub struct Choice {
+    pub choices: Vec<ChoiceRule>,
+    pub default: Option<Rc<str>>,
+}
+
+#[derive(Debug)]
+pub enum Wait {
+    Seconds(Seconds),
+    /// A literal timestamp, as epoch milliseconds.
+    Timestamp(f64),
+    TimestampPath(Path),
+    TimestampJsonata(Value),
+}
+
+#[derive(Debug)]
+pub struct Fail {
+    pub error: Option<FailField>,
+    pub cause: Option<FailField>,
+}
+
+/// `Error`/`Cause` of a Fail state: literal, `...Path` (a path or intrinsic), or JSONata.
+#[derive(Debug)]
+pub enum FailField {
+    Literal(String),
+    Path(Template),
+    Jsonata(Value),
+}
+
+#[derive(Debug)]
+pub struct Parallel {
+    pub branches: Vec<Rc<States>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapMode {
+    Inline,
+    Distributed,
+}
+
+#[derive(Debug)]
+pub struct Map {
+    pub processor: Rc<States>,
+    pub mode: MapMode,
+    pub execution_type: Option<String>,
+    pub items_path: Option<Path>,
+    /// JSONata `Items` (raw).
+    pub items: Option<Value>,
+    /// `ItemSelector` (or legacy `Parameters`) in JSONPath mode.
+    pub item_selector: Option<Template>,
+    /// `ItemSelector` in JSONata mode (raw).
+    pub item_selector_jsonata: Option<Value>,
+    pub max_concurrency: Option<Seconds>,
+    pub tolerated_failure_percentage: Option<Tolerance>,
+    pub tolerated_failure_count: Option<Tolerance>,
+    pub item_reader: Option<Value>,
+    pub item_batcher: Option<Value>,
+    pub result_writer: Option<Value>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Tolerance {
+    Literal(f64),
+    Path(Path),
+    Jsonata(Value),
+}

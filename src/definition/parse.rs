@@ -1,0 +1,687 @@
+//! Definition value -> typed model, collecting every problem as a diagnostic instead of
+//! stopping at the first.
+
+use super::choice::parse_choice_rule;
+use super::diagnostic::{codes, Diagnostic, Diagnostics};
+use super::model::*;
+use super::resource::Resource;
+use crate::query::path::Path;
+use crate::query::template::Template;
+use crate::value::{parse_with_positions, Positions, Value};
+use indexmap::IndexMap;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+/// A parsed definition: the model if it could be built, and everything worth saying.
+pub struct Parsed {
+    pub machine: Option<StateMachine>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub positions: Option<Positions>,
+}
+
+/// Parses definition text (JSON). Diagnostics carry line and column.
+pub fn parse_definition_text(text: &str) -> Parsed {
+    match parse_with_positions(text) {
+        Err(e) => {
+            let mut d = Diagnostic::error(codes::INVALID_JSON_DESCRIPTION, "", e.message.clone());
+            d.line = e.line;
+            d.column = e.column;
+            d.end_line = e.line;
+            d.end_column = e.column + 1;
+            d.span = Some(crate::value::Span { start: e.offset, end: e.offset + 1 });
+            Parsed { machine: None, diagnostics: vec![d], positions: None }
+        }
+        Ok((value, positions)) => {
+            let mut parsed = parse_definition(&value);
+            for d in &mut parsed.diagnostics {
+                d.resolve(&positions);
+            }
+            parsed.positions = Some(positions);
+            parsed
+        }
+    }
+}
+
+/// Parses an already-parsed definition value.
+pub fn parse_definition(value: &Value) -> Parsed {
+    let mut diags = Diagnostics::default();
+    let machine = parse_machine(value, &mut diags);
+    let machine = if diags.has_errors() { None } else { machine };
+    Parsed { machine, diagnostics: diags.items, positions: None }
+}
+
+fn parse_machine(value: &Value, diags: &mut Diagnostics) -> Option<StateMachine> {
+    let Some(obj) = value.as_object() else {
+        diags.schema("", "Definition must be a valid JSON object");
+        return None;
+    };
+    let mut r = Reader::new(value, "", diags);
+    let comment = r.string("Comment");
+    let version = r.string("Version");
+    let timeout_seconds = r.u64("TimeoutSeconds");
+    let query_language = r.query_language(QueryLanguage::JsonPath).unwrap_or_default();
+    let body = parse_states(value, "", query_language, &mut r, true);
+    r.finish(&["Comment", "Version", "TimeoutSeconds", "QueryLanguage", "StartAt", "States"]);
+    let _ = obj;
+    Some(StateMachine { comment, version, timeout_seconds, query_language, body: body? })
+}
+
+/// Parses `StartAt` + `States` of an object (top level, branch or item processor).
+fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader, top: bool) -> Option<Rc<States>> {
+    let missing: Vec<&str> = ["StartAt", "States"].into_iter().filter(|k| value.get(k).is_none()).collect();
+    if !missing.is_empty() {
+        r.diags.schema(if pointer.is_empty() { "/" } else { pointer }, format!("These fields are required: [{}]", missing.join(", ")));
+    }
+    let start_at = r.string("StartAt").map(Rc::from);
+    let states_ptr = format!("{pointer}/States");
+    let mut states = IndexMap::new();
+    match value.get("States") {
+        Some(Value::Object(o)) => {
+            for (name, sv) in o.iter() {
+                let sp = format!("{states_ptr}/{}", crate::value::escape_pointer_token(name));
+                if let Some(s) = parse_state(name, sv, &sp, ql, r.diags) {
+                    states.insert(name.clone(), Rc::new(s));
+                }
+            }
+        }
+        Some(_) => r.diags.schema(&states_ptr, "The field 'States' must be an object"),
+        None => {}
+    }
+    let _ = top;
+    let start_at = start_at?;
+    if !states.is_empty() && !states.contains_key(&start_at) && value.get("States").is_some_and(|s| s.get(&start_at).is_none()) {
+        r.diags.error(codes::MISSING_TRANSITION_TARGET, &format!("{pointer}/StartAt"), format!("Missing 'Next' target: {start_at}"));
+    }
+    // Transitions must name states of this set.
+    for s in states.values() {
+        let mut targets: Vec<(&str, String)> = Vec::new();
+        if let Transition::Next(n) = &s.next {
+            targets.push((n, format!("{}/Next", s.pointer)));
+        }
+        for (i, c) in s.catch.iter().enumerate() {
+            targets.push((&c.next, format!("{}/Catch/{i}/Next", s.pointer)));
+        }
+        if let StateKind::Choice(ch) = &s.kind {
+            for (i, rule) in ch.choices.iter().enumerate() {
+                if let Some(n) = &rule.next {
+                    targets.push((n, format!("{}/Choices/{i}/Next", s.pointer)));
+                }
+            }
+            if let Some(d) = &ch.default {
+                targets.push((d, format!("{}/Default", s.pointer)));
+            }
+        }
+        for (t, ptr) in targets {
+            if !states.contains_key(t) {
+                r.diags.error(codes::MISSING_TRANSITION_TARGET, &ptr, format!("Missing 'Next' target: {t}"));
+            }
+        }
+    }
+    Some(Rc::new(States { start_at, states, pointer: states_ptr }))
+}
+
+const TYPES: [&str; 8] = ["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
+
+fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguage, diags: &mut Diagnostics) -> Option<State> {
+    if v.as_object().is_none() {
+        diags.schema(pointer, "A state must be a JSON object");
+        return None;
+    }
+    let mut r = Reader::new(v, pointer, diags);
+    let ty = r.string("Type");
+    let Some(ty) = ty else {
+        r.diags.schema(pointer, "These fields are required: [Type]");
+        return None;
+    };
+    if !TYPES.contains(&ty.as_str()) {
+        r.diags.schema(&format!("{pointer}/Type"), format!("The field 'Type' should have one of these values: [{}]", TYPES.join(", ")));
+        return None;
+    }
+    let comment = r.string("Comment");
+    let ql = r.query_language(parent_ql).unwrap_or(parent_ql);
+    if parent_ql == QueryLanguage::Jsonata && ql == QueryLanguage::JsonPath {
+        r.diags.schema(pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+    }
+    let jsonata = ql == QueryLanguage::Jsonata;
+
+    // Transition.
+    let next_name = r.string("Next");
+    let end = r.bool("End").unwrap_or(false);
+    let decides_itself = matches!(ty.as_str(), "Choice" | "Succeed" | "Fail");
+    let next = if decides_itself {
+        if next_name.is_some() || v.get("End").is_some() {
+            r.diags.schema(pointer, format!("{ty} states must not have 'Next' or 'End'"));
+        }
+        Transition::None
+    } else {
+        match (next_name, end) {
+            (Some(n), false) => Transition::Next(n.into()),
+            (None, true) => Transition::End,
+            (Some(_), true) => {
+                r.diags.schema(pointer, "Only one of 'Next' or 'End' can be present");
+                Transition::End
+            }
+            (None, false) => {
+                r.diags.schema(pointer, "Either 'Next' or 'End' is required");
+                Transition::End
+            }
+        }
+    };
+
+    // Data flow.
+    let mut io = DataFlow::default();
+    if !jsonata {
+        io.input_path = r.io_path("InputPath");
+        io.output_path = r.io_path("OutputPath");
+        io.parameters = r.template("Parameters");
+        io.result_selector = r.template("ResultSelector");
+        io.result_path = r.result_path("ResultPath");
+    } else {
+        io.arguments = r.raw("Arguments");
+        io.output = r.raw("Output");
+    }
+    let assign = r.assign("Assign", jsonata);
+    let (retry, catch) = if matches!(ty.as_str(), "Task" | "Parallel" | "Map") {
+        (r.retriers(), r.catchers(jsonata))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    let kind = match ty.as_str() {
+        "Pass" => StateKind::Pass(Pass { result: r.raw("Result") }),
+        "Succeed" => StateKind::Succeed,
+        "Fail" => StateKind::Fail(Fail { error: r.fail_field("Error", "ErrorPath", jsonata), cause: r.fail_field("Cause", "CausePath", jsonata) }),
+        "Task" => {
+            let resource = r.string("Resource").unwrap_or_else(|| {
+                r.diags.schema(pointer, "These fields are required: [Resource]");
+                String::new()
+            });
+            StateKind::Task(Task {
+                target: Resource::parse(&resource),
+                resource: resource.into(),
+                timeout: r.seconds("TimeoutSeconds", "TimeoutSecondsPath", jsonata),
+                heartbeat: r.seconds("HeartbeatSeconds", "HeartbeatSecondsPath", jsonata),
+                credentials: r.raw("Credentials"),
+            })
+        }
+        "Choice" => {
+            let mut choices = Vec::new();
+            match v.get("Choices") {
+                Some(Value::Array(a)) if !a.is_empty() => {
+                    for (i, c) in a.iter().enumerate() {
+                        if let Some(rule) = parse_choice_rule(c, &format!("{pointer}/Choices/{i}"), true, r.diags) {
+                            choices.push(rule);
+                        }
+                    }
+                }
+                Some(_) => r.diags.schema(&format!("{pointer}/Choices"), "The field 'Choices' must be a non-empty array"),
+                None => r.diags.schema(pointer, "These fields are required: [Choices]"),
+            }
+            r.seen.insert("Choices");
+            StateKind::Choice(Choice { choices, default: r.string("Default").map(Rc::from) })
+        }
+        "Wait" => {
+            let w = if let Some(s) = r.seconds("Seconds", "SecondsPath", jsonata) {
+                Some(Wait::Seconds(s))
+            } else if let Some(t) = r.raw("Timestamp") {
+                if jsonata && t.as_str().is_some_and(is_jsonata) {
+                    Some(Wait::TimestampJsonata(t))
+                } else {
+                    match t.as_str().and_then(crate::query::timestamp::parse_timestamp) {
+                        Some(ms) => Some(Wait::Timestamp(ms)),
+                        None => {
+                            r.diags.schema(&format!("{pointer}/Timestamp"), "String does not match RFC3339 timestamp");
+                            None
+                        }
+                    }
+                }
+            } else if let Some(p) = r.path("TimestampPath") {
+                Some(Wait::TimestampPath(p))
+            } else {
+                None
+            };
+            match w {
+                Some(w) => StateKind::Wait(w),
+                None => {
+                    if !r.diags.has_errors() {
+                        r.diags.schema(pointer, "A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath'");
+                    }
+                    return None;
+                }
+            }
+        }
+        "Parallel" => {
+            let mut branches = Vec::new();
+            match v.get("Branches") {
+                Some(Value::Array(a)) => {
+                    for (i, b) in a.iter().enumerate() {
+                        let bp = format!("{pointer}/Branches/{i}");
+                        let mut br = Reader::new(b, &bp, r.diags);
+                        let ql_b = br.query_language(ql).unwrap_or(ql);
+                        if let Some(s) = parse_states(b, &bp, ql_b, &mut br, false) {
+                            branches.push(s);
+                        }
+                        br.finish(&["StartAt", "States", "Comment", "QueryLanguage"]);
+                    }
+                }
+                _ => r.diags.schema(pointer, "These fields are required: [Branches]"),
+            }
+            r.seen.insert("Branches");
+            StateKind::Parallel(Parallel { branches })
+        }
+        "Map" => StateKind::Map(parse_map(v, pointer, ql, &mut r)?),
+        _ => return None,
+    };
+
+    r.finish(allowed_fields(&ty, jsonata));
+    Some(State { name: name.clone(), comment, query_language: ql, next, io, assign, retry, catch, kind, pointer: pointer.to_string() })
+}
+
+fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Option<Map> {
+    let jsonata = ql == QueryLanguage::Jsonata;
+    let (proc_key, proc_v) = match (v.get("ItemProcessor"), v.get("Iterator")) {
+        (Some(p), _) => ("ItemProcessor", p),
+        (None, Some(p)) => ("Iterator", p),
+        (None, None) => {
+            r.diags.schema(pointer, "These fields are required: [ItemProcessor]");
+            return None;
+        }
+    };
+    r.seen.insert(proc_key);
+    let pp = format!("{pointer}/{proc_key}");
+    let mut pr = Reader::new(proc_v, &pp, r.diags);
+    let mut mode = MapMode::Inline;
+    let mut execution_type = None;
+    if let Some(cfg) = proc_v.get("ProcessorConfig") {
+        pr.seen.insert("ProcessorConfig");
+        match cfg.get("Mode").and_then(Value::as_str) {
+            Some("DISTRIBUTED") => mode = MapMode::Distributed,
+            Some("INLINE") | None => {}
+            Some(other) => pr.diags.schema(&format!("{pp}/ProcessorConfig/Mode"), format!("Unknown Map mode '{other}'")),
+        }
+        execution_type = cfg.get("ExecutionType").and_then(Value::as_str).map(String::from);
+    }
+    let pql = pr.query_language(ql).unwrap_or(ql);
+    let processor = parse_states(proc_v, &pp, pql, &mut pr, false);
+    pr.finish(&["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"]);
+    let item_selector_raw = if v.get("ItemSelector").is_some() { "ItemSelector" } else { "Parameters" };
+    let (item_selector, item_selector_jsonata) = if jsonata {
+        (None, r.raw("ItemSelector"))
+    } else {
+        let t = r.template(item_selector_raw);
+        (t, None)
+    };
+    Some(Map {
+        processor: processor?,
+        mode,
+        execution_type,
+        items_path: if jsonata { None } else { r.path("ItemsPath") },
+        items: if jsonata { r.raw("Items") } else { None },
+        item_selector,
+        item_selector_jsonata,
+        max_concurrency: r.seconds("MaxConcurrency", "MaxConcurrencyPath", jsonata),
+        tolerated_failure_percentage: r.tolerance("ToleratedFailurePercentage", "ToleratedFailurePercentagePath", jsonata),
+        tolerated_failure_count: r.tolerance("ToleratedFailureCount", "ToleratedFailureCountPath", jsonata),
+        item_reader: r.raw("ItemReader"),
+        item_batcher: r.raw("ItemBatcher"),
+        result_writer: r.raw("ResultWriter"),
+        label: r.string("Label"),
+    })
+}
+
+fn allowed_fields(ty: &str, jsonata: bool) -> &'static [&'static str] {
+    const COMMON: [&str; 3] = ["Type", "Comment", "QueryLanguage"];
+    let _ = COMMON;
+    match (ty, jsonata) {
+        ("Pass", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result", "Assign"],
+        ("Pass", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Output", "Assign"],
+        ("Task", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Resource", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign"],
+        ("Task", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Resource", "Arguments", "Output", "Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds", "Credentials", "Assign"],
+        ("Choice", false) => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "InputPath", "OutputPath", "Assign"],
+        ("Choice", true) => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "Output", "Assign"],
+        ("Wait", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "InputPath", "OutputPath", "Assign"],
+        ("Wait", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Seconds", "Timestamp", "Output", "Assign"],
+        ("Succeed", false) => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath"],
+        ("Succeed", true) => &["Type", "Comment", "QueryLanguage", "Output"],
+        ("Fail", false) => &["Type", "Comment", "QueryLanguage", "Error", "ErrorPath", "Cause", "CausePath"],
+        ("Fail", true) => &["Type", "Comment", "QueryLanguage", "Error", "Cause"],
+        ("Parallel", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Branches", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Assign"],
+        ("Parallel", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Branches", "Arguments", "Output", "Retry", "Catch", "Assign"],
+        ("Map", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "Parameters", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "ItemReader", "ItemBatcher", "ResultWriter", "Label", "InputPath", "OutputPath", "ResultSelector", "ResultPath", "Retry", "Catch", "Assign"],
+        ("Map", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "ItemProcessor", "Iterator", "Items", "ItemSelector", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "ItemReader", "ItemBatcher", "ResultWriter", "Label", "Arguments", "Output", "Retry", "Catch", "Assign"],
+        _ => &[],
+    }
+}
+
+/// A string that is a JSONata expression (`{% ... %}`).
+pub fn is_jsonata(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with("{%") && t.ends_with("%}") && t.len() >= 4
+}
+
+/// Reads the fields of one JSON object, remembering which were read so that the rest can be
+/// reported as unsupported.
+struct Reader<'a, 'd> {
+    value: &'a Value,
+    pointer: String,
+    diags: &'d mut Diagnostics,
+    seen: HashSet<&'static str>,
+}
+
+impl<'a, 'd> Reader<'a, 'd> {
+    fn new(value: &'a Value, pointer: &str, diags: &'d mut Diagnostics) -> Reader<'a, 'd> {
+        Reader { value, pointer: pointer.to_string(), diags, seen: HashSet::new() }
+    }
+
+    fn at(&self, key: &str) -> String {
+        format!("{}/{}", self.pointer, key)
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.seen.insert(key);
+        self.value.get(key)
+    }
+
+    fn raw(&mut self, key: &'static str) -> Option<Value> {
+        self.get(key).cloned()
+    }
+
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s.to_string()),
+            other => {
+                let at = self.at(key);
+                self.diags.schema(&at, format!("The field '{key}' must be a STRING but was {}", other.type_name().to_uppercase()));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, key: &'static str) -> Option<bool> {
+        match self.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                let at = self.at(key);
+                self.diags.schema(&at, format!("The field '{key}' must be a BOOLEAN"));
+                None
+            }
+        }
+    }
+
+    fn u64(&mut self, key: &'static str) -> Option<u64> {
+        let v = self.get(key)?;
+        match v.as_number().and_then(|n| n.as_i64()) {
+            Some(i) if i >= 0 => Some(i as u64),
+            _ => {
+                let at = self.at(key);
+                self.diags.schema(&at, format!("The field '{key}' must be a non-negative integer"));
+                None
+            }
+        }
+    }
+
+    fn query_language(&mut self, default: QueryLanguage) -> Option<QueryLanguage> {
+        match self.string("QueryLanguage")?.as_str() {
+            "JSONPath" => Some(QueryLanguage::JsonPath),
+            "JSONata" => Some(QueryLanguage::Jsonata),
+            _ => {
+                let at = self.at("QueryLanguage");
+                self.diags.schema(&at, "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]");
+                Some(default)
+            }
+        }
+    }
+
+    fn path(&mut self, key: &'static str) -> Option<Path> {
+        let text = self.string(key)?;
+        match Path::parse(&text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let at = self.at(key);
+                self.diags.schema(&at, format!("The value for the field '{key}' must be a valid JSONPath: {e}"));
+                None
+            }
+        }
+    }
+
+    fn io_path(&mut self, key: &'static str) -> IoPath {
+        match self.get(key) {
+            None => IoPath::Whole,
+            Some(Value::Null) => IoPath::Empty,
+            Some(_) => self.path(key).map(IoPath::Path).unwrap_or_default(),
+        }
+    }
+
+    fn result_path(&mut self, key: &'static str) -> ResultPath {
+        match self.get(key) {
+            None => ResultPath::Replace,
+            Some(Value::Null) => ResultPath::Discard,
+            Some(_) => match self.path(key) {
+                Some(p) if !p.is_reference() => {
+                    let at = self.at(key);
+                    self.diags.schema(&at, format!("The value for the field '{key}' must be a valid ReferencePath"));
+                    ResultPath::Replace
+                }
+                Some(p) => ResultPath::Path(p),
+                None => ResultPath::Replace,
+            },
+        }
+    }
+
+    fn template(&mut self, key: &'static str) -> Option<Template> {
+        let v = self.get(key)?;
+        match Template::compile(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let at = self.at(key);
+                self.diags.schema(&at, e);
+                None
+            }
+        }
+    }
+
+    fn assign(&mut self, key: &'static str, jsonata: bool) -> Option<Assign> {
+        if jsonata {
+            return self.raw(key).map(Assign::Jsonata);
+        }
+        let v = self.get(key)?;
+        if v.as_object().is_none() {
+            let at = self.at(key);
+            self.diags.schema(&at, "The field 'Assign' must be an object");
+            return None;
+        }
+        match Template::compile(v) {
+            Ok(t) => Some(Assign::Template(t)),
+            Err(e) => {
+                let at = self.at(key);
+                self.diags.schema(&at, e);
+                None
+            }
+        }
+    }
+
+    fn seconds(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<Seconds> {
+        if let Some(v) = self.get(key) {
+            if jsonata && v.as_str().is_some_and(is_jsonata) {
+                return Some(Seconds::Jsonata(v.clone()));
+            }
+            return self.u64(key).map(Seconds::Literal);
+        }
+        if !jsonata {
+            if self.value.get(path_key).is_some() {
+                return self.path(path_key).map(Seconds::Path);
+            }
+        }
+        self.seen.insert(path_key);
+        None
+    }
+
+    fn tolerance(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<Tolerance> {
+        if let Some(v) = self.get(key) {
+            if jsonata && v.as_str().is_some_and(is_jsonata) {
+                return Some(Tolerance::Jsonata(v.clone()));
+            }
+            return match v.as_f64() {
+                Some(f) if f >= 0.0 => Some(Tolerance::Literal(f)),
+                _ => {
+                    let at = self.at(key);
+                    self.diags.schema(&at, format!("The field '{key}' must be a non-negative number"));
+                    None
+                }
+            };
+        }
+        if !jsonata && self.value.get(path_key).is_some() {
+            return self.path(path_key).map(Tolerance::Path);
+        }
+        self.seen.insert(path_key);
+        None
+    }
+
+    fn fail_field(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<FailField> {
+        if let Some(v) = self.get(key) {
+            if jsonata && v.as_str().is_some_and(is_jsonata) {
+                return Some(FailField::Jsonata(v.clone()));
+            }
+            return self.string(key).map(FailField::Literal);
+        }
+        if let Some(v) = self.get(path_key) {
+            let mut obj = crate::value::Map::new();
+            obj.insert(format!("{path_key}.$").into(), v.clone());
+            return match Template::compile(&Value::object(obj)) {
+                Ok(t) => Some(FailField::Path(t)),
+                Err(_) => {
+                    let at = self.at(path_key);
+                    self.diags.schema(&at, format!("The value for the field '{path_key}' must be a valid JSONPath or a valid intrinsic function call"));
+                    None
+                }
+            };
+        }
+        None
+    }
+
+    fn error_equals(&mut self, v: &Value, ptr: &str) -> Vec<Rc<str>> {
+        match v.get("ErrorEquals") {
+            Some(Value::Array(a)) if !a.is_empty() => a.iter().filter_map(|e| e.as_str().map(Rc::from)).collect(),
+            _ => {
+                self.diags.schema(ptr, "These fields are required: [ErrorEquals]");
+                Vec::new()
+            }
+        }
+    }
+
+    fn retriers(&mut self) -> Vec<Retrier> {
+        let Some(v) = self.get("Retry") else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            let at = self.at("Retry");
+            self.diags.schema(&at, "The field 'Retry' must be an array");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ptr = format!("{}/Retry/{i}", self.pointer);
+            let error_equals = self.error_equals(item, &ptr);
+            let num = |k: &str| item.get(k).and_then(Value::as_f64);
+            let interval = num("IntervalSeconds").unwrap_or(1.0);
+            let max_attempts = num("MaxAttempts").unwrap_or(3.0);
+            let backoff = num("BackoffRate").unwrap_or(2.0);
+            if interval < 1.0 && item.get("IntervalSeconds").is_some() && interval != 0.0 {
+                self.diags.schema(&format!("{ptr}/IntervalSeconds"), "The field 'IntervalSeconds' must be a positive integer");
+            }
+            if max_attempts < 0.0 {
+                self.diags.schema(&format!("{ptr}/MaxAttempts"), "The field 'MaxAttempts' must be greater than or equal to 0");
+            }
+            if backoff < 1.0 {
+                self.diags.schema(&format!("{ptr}/BackoffRate"), "The field 'BackoffRate' must be greater than or equal to 1.0");
+            }
+            out.push(Retrier {
+                error_equals,
+                interval_seconds: interval.max(0.0) as u64,
+                max_attempts: max_attempts.max(0.0) as u64,
+                backoff_rate: backoff,
+                max_delay_seconds: num("MaxDelaySeconds").map(|f| f.max(0.0) as u64),
+                jitter_full: item.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
+            });
+        }
+        check_states_all_last(out.iter().map(|r| &r.error_equals), "Retry", &self.pointer, self.diags);
+        out
+    }
+
+    fn catchers(&mut self, jsonata: bool) -> Vec<Catcher> {
+        let Some(v) = self.get("Catch") else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            let at = self.at("Catch");
+            self.diags.schema(&at, "The field 'Catch' must be an array");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ptr = format!("{}/Catch/{i}", self.pointer);
+            let error_equals = self.error_equals(item, &ptr);
+            let mut cr = Reader::new(item, &ptr, self.diags);
+            let next = cr.string("Next").unwrap_or_else(|| {
+                cr.diags.schema(&ptr, "These fields are required: [Next]");
+                String::new()
+            });
+            let result_path = if jsonata { ResultPath::Replace } else { cr.result_path("ResultPath") };
+            let output = if jsonata { cr.raw("Output") } else { None };
+            let assign = cr.assign("Assign", jsonata);
+            cr.seen.insert("ErrorEquals");
+            cr.seen.insert("Comment");
+            out.push(Catcher { error_equals, next: next.into(), result_path, output, assign });
+        }
+        check_states_all_last(out.iter().map(|c| &c.error_equals), "Catch", &self.pointer, self.diags);
+        out
+    }
+
+    /// Reports fields this state does not support.
+    fn finish(&mut self, allowed: &[&str]) {
+        let Some(obj) = self.value.as_object() else { return };
+        for k in obj.keys() {
+            if !allowed.contains(&&**k) {
+                let at = format!("{}/{}", self.pointer, crate::value::escape_pointer_token(k));
+                self.diags.schema(&at, format!("Field '{k}' is not supported"));
+            }
+        }
+    }
+}
+
+fn check_states_all_last<'x>(lists: impl Iterator<Item = &'x Vec<Rc<str>>>, field: &str, pointer: &str, diags: &mut Diagnostics) {
+    let lists: Vec<_> = lists.collect();
+    for (i, l) in lists.iter().enumerate() {
+        if l.iter().any(|e| &**e == "States.ALL") && (l.len() > 1 || i + 1 < lists.len()) {
+            diags.schema(&format!("{pointer}/{field}/{i}/ErrorEquals"), "States.ALL must appear alone and in the last element of the array");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_pass_machine() {
+        let p = parse_definition_text(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"hello":"world"},"End":true}}}"#);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let m = p.machine.unwrap();
+        assert_eq!(&*m.body.start_at, "P");
+        assert!(matches!(m.body.get("P").unwrap().kind, StateKind::Pass(_)));
+    }
+
+    #[test]
+    fn reports_every_problem_with_positions() {
+        let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"},\n    \"B\": {\"Type\": \"Bogus\"}\n  }\n}";
+        let p = parse_definition_text(text);
+        assert!(p.machine.is_none());
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| (d.code, d.location.as_str(), d.line)).collect();
+        assert!(codes.contains(&(codes::MISSING_TRANSITION_TARGET, "/States/A/Next", 4)), "{codes:?}");
+        assert!(codes.contains(&(codes::SCHEMA_VALIDATION_FAILED, "/States/B/Type", 5)), "{codes:?}");
+    }
+
+    #[test]
+    fn malformed_json_points_at_the_spot() {
+        let p = parse_definition_text("{\n  \"StartAt\": \"A\"\n  \"States\": {}\n}");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, codes::INVALID_JSON_DESCRIPTION);
+        assert_eq!(p.diagnostics[0].line, 3);
+    }
+}
