@@ -3,8 +3,12 @@
 //! Values cross the boundary as JSON text: one string per call, parsed once on each side.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+
+use crate::definition::{parse_definition_text, Diagnostic, StateMachine};
+use crate::value::Value;
 
 thread_local! {
     /// The message of the last panic, kept for JS to read after the trap (`takePanicMessage`).
@@ -32,4 +36,59 @@ pub fn take_panic_message() -> Option<String> {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A parsed, validated definition. JS: `new RawMachine(definitionText, settingsJson)`, where
+/// settings are `{ "name": string, "type": "STANDARD" | "EXPRESS" }`; throws the diagnostics
+/// (a JSON array of `{severity, code, message, location, line, column, endLine, endColumn}`)
+/// as a string when the definition has errors.
+#[wasm_bindgen]
+pub struct RawMachine {
+    #[allow(dead_code)] // read by `start` once the engine lands
+    machine: Rc<StateMachine>,
+    #[allow(dead_code)]
+    settings: Value,
+    warnings: String,
+}
+
+#[wasm_bindgen]
+impl RawMachine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: &str, settings: &str) -> Result<RawMachine, JsValue> {
+        let settings = crate::value::parse(settings).map_err(|e| JsValue::from_str(&format!("bad settings: {e}")))?;
+        let parsed = parse_definition_text(definition);
+        match parsed.machine {
+            Some(machine) => Ok(RawMachine {
+                machine: Rc::new(machine),
+                settings,
+                warnings: diagnostics_json(&parsed.diagnostics),
+            }),
+            None => Err(JsValue::from_str(&diagnostics_json(&parsed.diagnostics))),
+        }
+    }
+
+    /// The warnings found while parsing (same shape as the errors), as JSON text.
+    #[wasm_bindgen(js_name = warningsJson)]
+    pub fn warnings_json(&self) -> String {
+        self.warnings.clone()
+    }
+}
+
+fn diagnostics_json(diagnostics: &[Diagnostic]) -> String {
+    let items = diagnostics
+        .iter()
+        .map(|d| {
+            Value::from_pairs([
+                ("severity", Value::string(d.severity.as_str())),
+                ("code", Value::string(d.code)),
+                ("message", Value::string(d.message.as_str())),
+                ("location", Value::string(d.location.as_str())),
+                ("line", Value::int(d.line as i64)),
+                ("column", Value::int(d.column as i64)),
+                ("endLine", Value::int(d.end_line as i64)),
+                ("endColumn", Value::int(d.end_column as i64)),
+            ])
+        })
+        .collect();
+    Value::array(items).to_json()
 }
