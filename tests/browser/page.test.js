@@ -29,3 +29,10 @@ test('everything the page loaded came from the local server', () => {
   const foreign = browser.requests.filter((u) => !u.startsWith(browser.url));
   assert.deepEqual(foreign, []);
 });
+
+test('an invalid definition shows its diagnostics', async () => {
+  await page.fill('#definition', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}');
+  await page.click('#run');
+  await page.locator('#status', { hasText: 'Error' }).waitFor({ timeout: 15000 });
+  assert.match(await page.textContent('#output'), /MISSING_TRANSITION_TARGET at line 1/);
+});
