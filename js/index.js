@@ -29,7 +29,9 @@ export function init(source) {
     loading = (async () => {
       let input = source;
       if (input === undefined && isNode) {
-        const { readFile } = await import('node:fs/promises');
+        // A computed specifier, so that bundlers targeting browsers leave this Node-only import alone.
+        const fs = 'node:fs/promises';
+        const { readFile } = await import(/* webpackIgnore: true */ fs);
         input = await readFile(new URL('../pkg/asl_sim_bg.wasm', import.meta.url));
       }
       await initBindings(input === undefined ? undefined : { module_or_path: input });
