@@ -10,6 +10,10 @@ pub mod value;
 pub mod definition;
 /// JSONPath, payload templates, intrinsic functions, JSONata: everything that reads or builds values.
 pub mod query;
+/// The sans-IO interpreter: executions, states, errors and retries, history, clock.
+pub mod engine;
+/// IO around the core: Rust closures and mocks.
+pub mod drivers;
 /// The JavaScript API (wasm-bindgen), built only for wasm32.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

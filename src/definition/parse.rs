@@ -1,7 +1,7 @@
 //! Definition value -> typed model, collecting every problem as a diagnostic instead of
 //! stopping at the first.
 
-use super::choice::parse_choice_rule;
+use super::choice::{parse_choice_rule_in, RuleLanguage};
 use super::diagnostic::{codes, Diagnostic, Diagnostics};
 use super::model::*;
 use super::resource::Resource;
@@ -209,7 +209,8 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
             match v.get("Choices") {
                 Some(Value::Array(a)) if !a.is_empty() => {
                     for (i, c) in a.iter().enumerate() {
-                        if let Some(rule) = parse_choice_rule(c, &format!("{pointer}/Choices/{i}"), true, r.diags) {
+                        let lang = if jsonata { RuleLanguage::Jsonata } else { RuleLanguage::JsonPath };
+                        if let Some(rule) = parse_choice_rule_in(c, &format!("{pointer}/Choices/{i}"), true, lang, r.diags) {
                             choices.push(rule);
                         }
                     }

@@ -7,13 +7,13 @@
 
 mod number;
 mod parse;
-mod write;
+pub mod write;
 
 use std::rc::Rc;
 
 pub use number::Number;
 pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
-pub use write::{to_json, to_json_pretty, write_json};
+pub use write::{json_len_exceeds, to_json, to_json_pretty, write_json};
 
 /// Insertion-ordered JSON object.
 pub type Map = indexmap::IndexMap<Rc<str>, Value>;

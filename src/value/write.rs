@@ -122,3 +122,45 @@ mod tests {
         assert_eq!(super::to_json_pretty(&v), "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": {}\n}");
     }
 }
+
+/// Whether the compact JSON text of `v` is longer than `max` bytes, without writing it and
+/// stopping as soon as the answer is known.
+pub fn json_len_exceeds(v: &Value, max: usize) -> bool {
+    fn len(v: &Value, budget: &mut isize) {
+        if *budget < 0 {
+            return;
+        }
+        match v {
+            Value::Null => *budget -= 4,
+            Value::Bool(b) => *budget -= if *b { 4 } else { 5 },
+            Value::Number(n) => {
+                let mut s = String::new();
+                n.write(&mut s);
+                *budget -= s.len() as isize;
+            }
+            Value::String(s) => *budget -= s.len() as isize + 2,
+            Value::Array(a) => {
+                *budget -= 2 + a.len().saturating_sub(1) as isize;
+                for item in a.iter() {
+                    len(item, budget);
+                    if *budget < 0 {
+                        return;
+                    }
+                }
+            }
+            Value::Object(o) => {
+                *budget -= 2 + o.len().saturating_sub(1) as isize;
+                for (k, item) in o.iter() {
+                    *budget -= k.len() as isize + 3;
+                    len(item, budget);
+                    if *budget < 0 {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    let mut budget = max as isize;
+    len(v, &mut budget);
+    budget < 0
+}

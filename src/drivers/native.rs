@@ -1,0 +1,62 @@
+//! A driver for Rust callers: task handlers are closures, time is virtual.
+
+use crate::definition::parse_definition_text;
+use crate::engine::{Command, Completion, Execution, ExecutionOptions, Outcome, TaskRequest};
+use crate::value::Value;
+use std::rc::Rc;
+
+/// What a task handler answers.
+pub enum TaskAnswer {
+    Success(Value),
+    Failure { error: String, cause: Option<String> },
+    /// Never answers (lets a timeout fire).
+    Never,
+}
+
+/// Parses a definition, runs it to the end with `handler` answering every task, and returns
+/// the execution (for its outcome and history).
+pub fn run(definition: &str, input: &str, options: ExecutionOptions, mut handler: impl FnMut(&TaskRequest) -> TaskAnswer) -> Result<Execution, String> {
+    let parsed = parse_definition_text(definition);
+    let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
+    let mut ex = Execution::start(Rc::new(machine), input, options)?;
+    drive(&mut ex, &mut handler);
+    Ok(ex)
+}
+
+/// Runs an execution to its end (or until nothing more can happen).
+pub fn drive(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskAnswer) {
+    loop {
+        let commands = ex.run();
+        if commands.is_empty() {
+            return;
+        }
+        for c in commands {
+            match c {
+                Command::InvokeTask(req) => {
+                    let completion = match handler(&req) {
+                        TaskAnswer::Success(output) => Completion::TaskSucceeded { task_id: req.task_id, output },
+                        TaskAnswer::Failure { error, cause } => Completion::TaskFailed { task_id: req.task_id, error, cause },
+                        TaskAnswer::Never => Completion::TaskWillNotAnswer { task_id: req.task_id },
+                    };
+                    ex.complete(completion);
+                }
+                Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
+            }
+        }
+    }
+}
+
+/// The outcome as `{status, output, error, cause}` JSON-ish value (tests, CLI).
+pub fn outcome_value(o: &Outcome) -> Value {
+    let mut pairs = vec![("status", Value::from(o.status.as_str()))];
+    if let Some(out) = &o.output {
+        pairs.push(("output", out.clone()));
+    }
+    if let Some(e) = &o.error {
+        pairs.push(("error", Value::String(e.clone())));
+    }
+    if let Some(c) = &o.cause {
+        pairs.push(("cause", Value::String(c.clone())));
+    }
+    Value::from_pairs(pairs)
+}

@@ -1,0 +1,62 @@
+//! The context object (`$$`): what AWS tells a state about its execution.
+
+use super::execution::{Execution, ExecutionOptions, FiberId};
+use crate::query::timestamp::format_timestamp;
+use crate::value::{Map, Value};
+use std::rc::Rc;
+
+/// The parts of `$$` that never change during an execution, built once.
+pub struct ContextInfo {
+    pub execution_arn: Rc<str>,
+    pub machine_arn: Rc<str>,
+    /// `{"Execution": {...}}` and `{"StateMachine": {...}}` values, shared by every state.
+    pub execution: Value,
+    pub state_machine: Value,
+}
+
+impl ContextInfo {
+    pub fn new(o: &ExecutionOptions, input: Value) -> ContextInfo {
+        let machine_arn: Rc<str> = format!("arn:aws:states:{}:{}:stateMachine:{}", o.region, o.account, o.machine_name).into();
+        let execution_arn: Rc<str> = format!("arn:aws:states:{}:{}:execution:{}:{}", o.region, o.account, o.machine_name, o.execution_name).into();
+        let execution = Value::from_pairs([
+            ("Id", Value::String(execution_arn.clone())),
+            ("Input", input),
+            ("StartTime", Value::from(format_timestamp(o.start_time_ms))),
+            ("Name", Value::from(o.execution_name.as_str())),
+            ("RoleArn", Value::from(o.role_arn.as_str())),
+            ("RedriveCount", Value::int(o.redrive_count as i64)),
+        ]);
+        let state_machine = Value::from_pairs([("Id", Value::String(machine_arn.clone())), ("Name", Value::from(o.machine_name.as_str()))]);
+        ContextInfo { execution_arn, machine_arn, execution, state_machine }
+    }
+}
+
+impl Execution {
+    /// The context object as the current state of a fiber sees it.
+    pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>, with_retry_count: bool) -> Value {
+        let f = self.fiber(fid);
+        let mut state = Map::with_capacity(3);
+        state.insert("Name".into(), Value::String(f.state.name.clone()));
+        state.insert("EnteredTime".into(), Value::from(format_timestamp(f.entered_time)));
+        if with_retry_count {
+            state.insert("RetryCount".into(), Value::int(f.retry_count as i64));
+        }
+        let mut ctx = Map::with_capacity(5);
+        ctx.insert("Execution".into(), self.ctx.execution.clone());
+        ctx.insert("StateMachine".into(), self.ctx.state_machine.clone());
+        ctx.insert("State".into(), Value::object(state));
+        if let Some(t) = token {
+            ctx.insert("Task".into(), Value::from_pairs([("Token", Value::String(t.clone()))]));
+        }
+        Value::object(ctx)
+    }
+
+    /// The context object inside a Map state's ItemSelector: adds `Map.Item`.
+    pub(crate) fn map_item_context(&self, fid: FiberId, index: usize, item: &Value) -> Value {
+        let mut ctx = self.context(fid, None, false);
+        if let Some(m) = ctx.make_object_mut() {
+            m.insert("Map".into(), Value::from_pairs([("Item", Value::from_pairs([("Index", Value::int(index as i64)), ("Value", item.clone())]))]));
+        }
+        ctx
+    }
+}

@@ -1,0 +1,659 @@
+//! One execution of a state machine, as a deterministic state machine of its own.
+//!
+//! The driver calls `run()`, which advances every runnable branch until all are blocked and
+//! returns what must happen outside (invoke a task, wake at a time). The driver answers with
+//! `complete(Completion)` and calls `run()` again. Nothing here does IO or reads a clock:
+//! time is what the driver says it is, or (virtual clock) jumps to the next timer when
+//! nothing else can happen.
+//!
+//! Branches of Parallel states and iterations of Map states are *fibers*: each walks its own
+//! set of states; a parent fiber waits on its children through a `Join`.
+
+use super::context::ContextInfo;
+use super::errors::{names, Failure};
+use super::history::{Field, History};
+use super::variables::VarFrame;
+use crate::definition::model::{MachineType, State, StateMachine, States, Transition};
+use crate::definition::resource::Resource;
+use crate::value::Value;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::rc::Rc;
+
+/// How time passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ClockMode {
+    /// Time jumps to the next timer as soon as nothing else can happen (tests, the playground).
+    #[default]
+    Virtual,
+    /// The driver owns time: the engine asks to be woken (`Command::WakeAt`) and the driver
+    /// answers with `Completion::TimeReached` when that time has come.
+    External,
+}
+
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// AWS: 256 KiB per state input/output and task result. `None` disables the check.
+    pub max_payload_bytes: Option<usize>,
+    /// AWS: 25,000 events per execution history.
+    pub max_history_events: Option<usize>,
+    /// A guard against runaway loops.
+    pub max_transitions: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_payload_bytes: Some(256 * 1024), max_history_events: Some(25_000), max_transitions: Some(1_000_000) }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ExecutionOptions {
+    pub execution_name: String,
+    pub machine_name: String,
+    pub machine_type: MachineType,
+    pub role_arn: String,
+    pub region: String,
+    pub account: String,
+    pub start_time_ms: f64,
+    pub clock: ClockMode,
+    pub limits: Limits,
+    /// Seeds everything random (jitter, `States.UUID`, task tokens) so runs reproduce.
+    pub seed: u64,
+    pub redrive_count: u64,
+}
+
+impl Default for ExecutionOptions {
+    fn default() -> ExecutionOptions {
+        ExecutionOptions {
+            execution_name: "execution".into(),
+            machine_name: "StateMachine".into(),
+            machine_type: MachineType::Standard,
+            role_arn: "arn:aws:iam::123456789012:role/StepFunctionsRole".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            start_time_ms: 1_700_000_000_000.0,
+            clock: ClockMode::Virtual,
+            limits: Limits::default(),
+            seed: 1,
+            redrive_count: 0,
+        }
+    }
+}
+
+/// A task the driver must perform.
+#[derive(Clone, Debug)]
+pub struct TaskRequest {
+    pub task_id: u64,
+    pub state_name: Rc<str>,
+    pub resource: Rc<str>,
+    pub target: Resource,
+    /// The effective input (after InputPath and Parameters).
+    pub input: Value,
+    /// The context object (`$$`) as the task sees it.
+    pub context: Value,
+    /// Set for `.waitForTaskToken` tasks: the task ends when this token is answered.
+    pub token: Option<Rc<str>>,
+    /// 0 for the first attempt, then one more per retry.
+    pub retry_count: u64,
+}
+
+#[derive(Clone, Debug)]
+pub enum Command {
+    InvokeTask(TaskRequest),
+    /// (External clock) wake the engine at this time.
+    WakeAt { time_ms: f64 },
+}
+
+#[derive(Clone, Debug)]
+pub enum Completion {
+    /// The task's result (for `.sync`/`.waitForTaskToken`, the final outcome).
+    TaskSucceeded { task_id: u64, output: Value },
+    TaskFailed { task_id: u64, error: String, cause: Option<String> },
+    /// The first response of a `.sync`/`.waitForTaskToken` task (TaskSubmitted).
+    TaskSubmitted { task_id: u64, output: Value },
+    /// A heartbeat for a task (SendTaskHeartbeat).
+    TaskHeartbeat { task_id: u64 },
+    /// The task will never answer: time may run on to its timeout.
+    TaskWillNotAnswer { task_id: u64 },
+    /// (External clock) the time is now this.
+    TimeReached { time_ms: f64 },
+    /// StopExecution.
+    Stop { error: Option<String>, cause: Option<String> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub status: Status,
+    pub output: Option<Value>,
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
+}
+
+pub(crate) type FiberId = usize;
+
+/// What a fiber does next when it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Enter `fiber.state` with `fiber.input`.
+    Enter,
+    /// Run (or re-run after a retry) the body of a Task, Parallel or Map state.
+    Run,
+    /// A Wait state's time has come.
+    WaitDone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Blocked {
+    No,
+    Task(u64),
+    Timer,
+    Children,
+    Done,
+}
+
+pub(crate) struct Fiber {
+    pub states: Rc<States>,
+    pub state: Rc<State>,
+    /// The raw input of the current state.
+    pub input: Value,
+    /// The input after InputPath (and, for Task/Parallel/Map, kept for retries).
+    pub effective: Value,
+    pub step: Step,
+    pub blocked: Blocked,
+    pub parent: Option<(FiberId, usize)>,
+    pub last_event: u32,
+    pub entered_event: u32,
+    pub entered_time: f64,
+    /// Attempts used per retrier of the current state.
+    pub retry_counts: Vec<u64>,
+    pub retry_count: u64,
+    pub map_item: Option<(usize, Value)>,
+    pub vars: Rc<VarFrame>,
+    pub join: Option<super::states::join::Join>,
+    /// Events of this fiber are not recorded (iterations of a distributed Map run as child
+    /// executions with their own histories).
+    pub silent: bool,
+}
+
+pub(crate) struct RunningTask {
+    pub fiber: FiberId,
+    pub token: Option<Rc<str>>,
+    pub will_not_answer: bool,
+    pub heartbeat_seconds: Option<u64>,
+    pub timer_generation: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum TimerKind {
+    /// Wake a fiber (Wait state done, retry delay over).
+    Fiber(FiberId),
+    TaskTimeout(u64, u64),
+    Heartbeat(u64, u64),
+    ExecutionTimeout,
+}
+
+pub struct Execution {
+    pub(crate) machine: Rc<StateMachine>,
+    pub(crate) options: ExecutionOptions,
+    pub(crate) ctx: ContextInfo,
+    pub(crate) history: History,
+    pub(crate) fibers: Vec<Option<Fiber>>,
+    pub(crate) ready: VecDeque<FiberId>,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) tasks: HashMap<u64, RunningTask>,
+    pub(crate) next_task_id: u64,
+    pub(crate) timers: BinaryHeap<Reverse<(u64, u64, TimerKind)>>,
+    pub(crate) timer_seq: u64,
+    pub(crate) now: f64,
+    pub(crate) transitions: u64,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) rng: super::random::Rng,
+    pub(crate) wake_requested: Option<f64>,
+}
+
+impl Execution {
+    /// Starts an execution. `input_text` is kept verbatim for the ExecutionStarted event.
+    pub fn start(machine: Rc<StateMachine>, input_text: &str, options: ExecutionOptions) -> Result<Execution, String> {
+        let input = crate::value::parse(input_text).map_err(|e| format!("The execution input is not valid JSON: {e}"))?;
+        Ok(Execution::start_with_value(machine, input, Some(input_text.into()), options))
+    }
+
+    /// Starts an execution from a value (its text is the compact JSON unless given).
+    pub fn start_with_value(machine: Rc<StateMachine>, input: Value, input_text: Option<Rc<str>>, options: ExecutionOptions) -> Execution {
+        let ctx = ContextInfo::new(&options, input.clone());
+        let mut ex = Execution {
+            ctx,
+            history: History::default(),
+            fibers: Vec::new(),
+            ready: VecDeque::new(),
+            commands: Vec::new(),
+            tasks: HashMap::new(),
+            next_task_id: 1,
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            now: options.start_time_ms,
+            transitions: 0,
+            outcome: None,
+            rng: super::random::Rng::new(options.seed),
+            wake_requested: None,
+            machine: machine.clone(),
+            options,
+        };
+        let text = input_text.unwrap_or_else(|| input.to_json().into());
+        ex.event(
+            0,
+            "ExecutionStarted",
+            Some((
+                "executionStartedEventDetails",
+                vec![("input", Field::Raw(text)), ("inputDetails", Field::NotTruncated), ("roleArn", Field::Text(ex.options.role_arn.as_str().into()))],
+            )),
+        );
+        if let Some(t) = machine.timeout_seconds {
+            ex.add_timer(ex.now + t as f64 * 1000.0, TimerKind::ExecutionTimeout);
+        }
+        let body = machine.body.clone();
+        match body.get(&body.start_at).cloned() {
+            Some(state) => {
+                let fid = ex.spawn(body, state, input, None, VarFrame::root(), None, false);
+                // AWS gives the first state's entered event previousEventId 0.
+                if let Some(f) = ex.fibers[fid].as_mut() {
+                    f.last_event = 0;
+                }
+            }
+            None => ex.finish(Status::Failed, None, Some(Failure::with_cause(names::RUNTIME, "The StartAt state does not exist"))),
+        }
+        ex
+    }
+
+    /// Advances until every branch is blocked; returns what the driver must do.
+    pub fn run(&mut self) -> Vec<Command> {
+        loop {
+            while let Some(fid) = self.ready.pop_front() {
+                if self.outcome.is_some() {
+                    break;
+                }
+                self.drive(fid);
+            }
+            if self.outcome.is_some() {
+                self.ready.clear();
+                return std::mem::take(&mut self.commands);
+            }
+            if !self.commands.is_empty() {
+                return std::mem::take(&mut self.commands);
+            }
+            let waiting_on_driver = self.tasks.values().any(|t| !t.will_not_answer);
+            if waiting_on_driver {
+                return Vec::new();
+            }
+            let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
+                return Vec::new();
+            };
+            let t = t as f64;
+            match self.options.clock {
+                ClockMode::Virtual => {
+                    self.now = self.now.max(t);
+                    self.fire_due_timers();
+                }
+                ClockMode::External => {
+                    if self.wake_requested == Some(t) {
+                        return Vec::new();
+                    }
+                    self.wake_requested = Some(t);
+                    return vec![Command::WakeAt { time_ms: t }];
+                }
+            }
+        }
+    }
+
+    /// Feeds the answer to a command (or an outside action such as StopExecution).
+    pub fn complete(&mut self, completion: Completion) {
+        if self.outcome.is_some() {
+            return;
+        }
+        match completion {
+            Completion::TaskSucceeded { task_id, output } => self.task_succeeded(task_id, output),
+            Completion::TaskFailed { task_id, error, cause } => self.task_failed(task_id, Failure::new(error, cause)),
+            Completion::TaskSubmitted { task_id, output } => self.task_submitted(task_id, output),
+            Completion::TaskHeartbeat { task_id } => self.task_heartbeat(task_id),
+            Completion::TaskWillNotAnswer { task_id } => {
+                if let Some(t) = self.tasks.get_mut(&task_id) {
+                    t.will_not_answer = true;
+                }
+            }
+            Completion::TimeReached { time_ms } => {
+                self.now = self.now.max(time_ms);
+                self.wake_requested = None;
+                self.fire_due_timers();
+            }
+            Completion::Stop { error, cause } => self.stop(error, cause),
+        }
+    }
+
+    /// Sets the current time (real-time drivers call this before feeding completions).
+    pub fn set_time(&mut self, time_ms: f64) {
+        self.now = self.now.max(time_ms);
+    }
+
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    pub fn status(&self) -> Status {
+        self.outcome.as_ref().map_or(Status::Running, |o| o.status)
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn history_json(&self) -> String {
+        self.history.to_json()
+    }
+
+    /// The task waiting on this token, if any.
+    pub fn task_for_token(&self, token: &str) -> Option<u64> {
+        self.tasks.iter().find(|(_, t)| t.token.as_deref() == Some(token)).map(|(id, _)| *id)
+    }
+
+    /// Tasks still waiting for an answer.
+    pub fn pending_tasks(&self) -> Vec<u64> {
+        let mut v: Vec<u64> = self.tasks.keys().copied().collect();
+        v.sort_unstable();
+        v
+    }
+
+    pub fn machine(&self) -> &Rc<StateMachine> {
+        &self.machine
+    }
+
+    // ---- internals shared by the state implementations ----
+
+    /// Records an event for a fiber (previousEventId = the fiber's last event).
+    pub(crate) fn fiber_event(&mut self, fid: FiberId, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
+        let (prev, silent) = match self.fibers[fid].as_ref() {
+            Some(f) => (f.last_event, f.silent),
+            None => (0, false),
+        };
+        if silent {
+            return prev;
+        }
+        let id = self.event(prev, kind, details);
+        if let Some(f) = self.fibers[fid].as_mut() {
+            f.last_event = id;
+        }
+        id
+    }
+
+    pub(crate) fn event(&mut self, prev: u32, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
+        let id = self.history.push(prev, self.now, kind, details);
+        if let Some(max) = self.options.limits.max_history_events {
+            if self.history.len() > max && self.outcome.is_none() {
+                self.finish(
+                    Status::Failed,
+                    None,
+                    Some(Failure::with_cause(names::RUNTIME, format!("The execution reached the maximum number of history events ({max})."))),
+                );
+            }
+        }
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn spawn(&mut self, states: Rc<States>, state: Rc<State>, input: Value, parent: Option<(FiberId, usize)>, vars: Rc<VarFrame>, map_item: Option<(usize, Value)>, silent: bool) -> FiberId {
+        let last_event = parent.and_then(|(p, _)| self.fibers[p].as_ref().map(|f| f.last_event)).unwrap_or(self.history.len() as u32);
+        let fiber = Fiber {
+            states,
+            state,
+            effective: Value::Null,
+            input,
+            step: Step::Enter,
+            blocked: Blocked::No,
+            parent,
+            last_event,
+            entered_event: 0,
+            entered_time: self.now,
+            retry_counts: Vec::new(),
+            retry_count: 0,
+            map_item,
+            vars,
+            join: None,
+            silent,
+        };
+        let fid = match self.fibers.iter().position(Option::is_none) {
+            Some(free) if false => free,
+            _ => {
+                self.fibers.push(Some(fiber));
+                self.fibers.len() - 1
+            }
+        };
+        self.ready.push_back(fid);
+        fid
+    }
+
+    /// Runs one fiber until it blocks or ends.
+    fn drive(&mut self, fid: FiberId) {
+        loop {
+            if self.outcome.is_some() {
+                return;
+            }
+            let Some(f) = self.fibers[fid].as_ref() else { return };
+            if f.blocked != Blocked::No {
+                return;
+            }
+            match f.step {
+                Step::Enter => self.enter_state(fid),
+                Step::Run => self.run_body(fid),
+                Step::WaitDone => self.wait_done(fid),
+            }
+        }
+    }
+
+    pub(crate) fn fiber(&self, fid: FiberId) -> &Fiber {
+        self.fibers[fid].as_ref().expect("live fiber")
+    }
+
+    pub(crate) fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
+        self.fibers[fid].as_mut().expect("live fiber")
+    }
+
+    pub(crate) fn block(&mut self, fid: FiberId, b: Blocked) {
+        if let Some(f) = self.fibers[fid].as_mut() {
+            f.blocked = b;
+        }
+    }
+
+    pub(crate) fn wake(&mut self, fid: FiberId, step: Step) {
+        if let Some(f) = self.fibers[fid].as_mut() {
+            f.blocked = Blocked::No;
+            f.step = step;
+            self.ready.push_back(fid);
+        }
+    }
+
+    /// Puts a fiber that was woken from outside back in the ready queue, if it can run.
+    pub(crate) fn requeue(&mut self, fid: FiberId) {
+        if self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::No) && self.outcome.is_none() {
+            self.ready.push_back(fid);
+        }
+    }
+
+    pub(crate) fn add_timer(&mut self, at_ms: f64, kind: TimerKind) {
+        self.timer_seq += 1;
+        self.timers.push(Reverse((at_ms.max(0.0).ceil() as u64, self.timer_seq, kind)));
+    }
+
+    fn fire_due_timers(&mut self) {
+        while let Some(Reverse((t, _, kind))) = self.timers.peek().copied() {
+            if t as f64 > self.now || self.outcome.is_some() {
+                break;
+            }
+            self.timers.pop();
+            match kind {
+                TimerKind::Fiber(fid) => {
+                    if let Some(f) = self.fibers[fid].as_ref() {
+                        if f.blocked == Blocked::Timer {
+                            let step = f.step;
+                            self.wake(fid, step);
+                        }
+                    }
+                }
+                TimerKind::TaskTimeout(task_id, gen) | TimerKind::Heartbeat(task_id, gen) => {
+                    if self.tasks.get(&task_id).is_some_and(|t| t.timer_generation == gen || matches!(kind, TimerKind::TaskTimeout(..))) {
+                        self.task_timed_out(task_id);
+                    }
+                }
+                TimerKind::ExecutionTimeout => {
+                    self.finish(Status::TimedOut, None, Some(Failure::new(names::TIMEOUT, None::<String>)));
+                }
+            }
+        }
+    }
+
+    /// Moves a fiber to its next state or ends it, after the current state exited.
+    pub(crate) fn transition(&mut self, fid: FiberId, output: Value, next: Option<Rc<str>>) {
+        let f = self.fiber(fid);
+        let next = next.or_else(|| match &f.state.next {
+            Transition::Next(n) => Some(n.clone()),
+            _ => None,
+        });
+        match next {
+            Some(name) => {
+                let Some(state) = f.states.get(&name).cloned() else {
+                    self.fail_fiber(fid, Failure::with_cause(names::RUNTIME, format!("The state '{name}' does not exist")));
+                    return;
+                };
+                self.transitions += 1;
+                if let Some(max) = self.options.limits.max_transitions {
+                    if self.transitions > max {
+                        self.finish(
+                            Status::Failed,
+                            None,
+                            Some(Failure::with_cause(names::RUNTIME, format!("The execution exceeded the limit of {max} state transitions (a loop that never ends?)."))),
+                        );
+                        return;
+                    }
+                }
+                let f = self.fiber_mut(fid);
+                f.state = state;
+                f.input = output;
+                f.step = Step::Enter;
+                f.retry_counts.clear();
+                f.retry_count = 0;
+            }
+            None => self.end_fiber(fid, output),
+        }
+    }
+
+    /// A fiber reached an end state successfully.
+    pub(crate) fn end_fiber(&mut self, fid: FiberId, output: Value) {
+        self.block(fid, Blocked::Done);
+        match self.fiber(fid).parent {
+            None => self.finish(Status::Succeeded, Some(output), None),
+            Some((parent, index)) => {
+                self.fibers[fid] = None;
+                self.child_succeeded(parent, index, output);
+            }
+        }
+    }
+
+    /// A fiber failed with an error nothing in it caught.
+    pub(crate) fn fail_fiber(&mut self, fid: FiberId, failure: Failure) {
+        self.block(fid, Blocked::Done);
+        self.cancel_tasks_of(fid);
+        match self.fiber(fid).parent {
+            None => self.finish(Status::Failed, None, Some(failure)),
+            Some((parent, index)) => {
+                let last = self.fiber(fid).last_event;
+                self.fibers[fid] = None;
+                self.child_failed(parent, index, failure, last);
+            }
+        }
+    }
+
+    pub(crate) fn cancel_tasks_of(&mut self, fid: FiberId) {
+        self.tasks.retain(|_, t| t.fiber != fid);
+    }
+
+    /// Ends the execution.
+    pub(crate) fn finish(&mut self, status: Status, output: Option<Value>, failure: Option<Failure>) {
+        if self.outcome.is_some() {
+            return;
+        }
+        let prev = self.history.len() as u32;
+        let (error, cause) = failure.map(|f| (Some(f.error).filter(|e| !e.is_empty()), f.cause)).unwrap_or((None, None));
+        let mut fields = Vec::new();
+        if let Some(c) = &cause {
+            fields.push(("cause", Field::Text(c.clone())));
+        }
+        if let Some(e) = &error {
+            fields.push(("error", Field::Text(e.clone())));
+        }
+        match status {
+            Status::Succeeded => {
+                let out = output.clone().unwrap_or(Value::Null);
+                self.history.push(prev, self.now, "ExecutionSucceeded", Some(("executionSucceededEventDetails", vec![("output", Field::Json(out)), ("outputDetails", Field::NotTruncated)])));
+            }
+            Status::Failed => {
+                self.history.push(prev, self.now, "ExecutionFailed", Some(("executionFailedEventDetails", fields)));
+            }
+            Status::TimedOut => {
+                self.history.push(prev, self.now, "ExecutionTimedOut", Some(("executionTimedOutEventDetails", fields)));
+            }
+            Status::Aborted => {
+                self.history.push(prev, self.now, "ExecutionAborted", Some(("executionAbortedEventDetails", fields)));
+            }
+            Status::Running => {}
+        }
+        self.tasks.clear();
+        self.timers.clear();
+        self.ready.clear();
+        self.outcome = Some(Outcome { status, output, error, cause });
+    }
+
+    fn stop(&mut self, error: Option<String>, cause: Option<String>) {
+        // Running Task states are aborted first, as AWS records it.
+        let mut aborted: Vec<FiberId> = self.tasks.values().map(|t| t.fiber).collect();
+        aborted.sort_unstable();
+        aborted.dedup();
+        for fid in aborted {
+            if let Some(f) = self.fibers[fid].as_ref() {
+                let name = f.state.name.clone();
+                let ty = f.state.kind.type_name();
+                let kind = super::states::aborted_event_name(ty);
+                self.fiber_event(fid, kind, Some(("stateExitedEventDetails", vec![("name", Field::Text(name))])));
+            }
+        }
+        self.finish(Status::Aborted, None, Some(Failure { error: error.unwrap_or_default().into(), cause: cause.map(Into::into) }).filter(|f| !f.error.is_empty() || f.cause.is_some()));
+    }
+
+    /// Random numbers for jitter, UUIDs and tokens, reproducible from the seed.
+    pub(crate) fn random_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+}

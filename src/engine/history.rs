@@ -1,0 +1,141 @@
+//! The execution history, event by event, in the shape of AWS's `GetExecutionHistory`.
+//!
+//! Events are stored compactly: values are shared (`Rc`), and AWS's JSON text (for `input`,
+//! `output`, `parameters`) is only written when the history is rendered.
+
+use crate::query::timestamp::format_timestamp;
+use crate::value::{write::write_string, write_json, Value};
+use std::rc::Rc;
+
+/// One detail field of an event.
+#[derive(Clone, Debug)]
+pub enum Field {
+    /// A value AWS carries as JSON text (`"input": "{\"a\":1}"`).
+    Json(Value),
+    /// JSON text exactly as received (the execution input is echoed verbatim).
+    Raw(Rc<str>),
+    /// A plain string.
+    Text(Rc<str>),
+    /// A plain number.
+    Int(i64),
+    /// A nested value written as JSON (e.g. `taskCredentials`).
+    Nested(Value),
+    /// `{"truncated": false}`
+    NotTruncated,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub id: u32,
+    pub previous_id: u32,
+    pub timestamp_ms: f64,
+    pub kind: &'static str,
+    /// The details object's key (`stateEnteredEventDetails`) and its fields, in order.
+    pub details: Option<(&'static str, Vec<(&'static str, Field)>)>,
+}
+
+impl Event {
+    /// A detail field by name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.details.as_ref()?.1.iter().find(|(k, _)| *k == name).map(|(_, f)| f)
+    }
+
+    /// The state name of a state-entered/exited event.
+    pub fn state_name(&self) -> Option<&str> {
+        match self.field("name")? {
+            Field::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The event as AWS's JSON.
+    pub fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
+        out.push_str("{\"timestamp\":");
+        write_string(&format_timestamp(self.timestamp_ms), out);
+        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind, self.id, self.previous_id);
+        if let Some((key, fields)) = &self.details {
+            let _ = write!(out, ",\"{key}\":{{");
+            for (i, (name, field)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "\"{name}\":");
+                match field {
+                    Field::Json(v) => write_string(&v.to_json(), out),
+                    Field::Raw(t) => write_string(t, out),
+                    Field::Text(t) => write_string(t, out),
+                    Field::Int(i) => {
+                        let _ = write!(out, "{i}");
+                    }
+                    Field::Nested(v) => write_json(v, out),
+                    Field::NotTruncated => out.push_str("{\"truncated\":false}"),
+                }
+            }
+            out.push('}');
+        }
+        out.push('}');
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = String::new();
+        self.write_json(&mut s);
+        s
+    }
+}
+
+#[derive(Default, Debug)]
+pub struct History {
+    pub events: Vec<Event>,
+}
+
+impl History {
+    /// Appends an event; returns its id.
+    pub fn push(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
+        let id = self.events.len() as u32 + 1;
+        self.events.push(Event { id, previous_id, timestamp_ms, kind, details });
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Events from index `from` on, as a JSON array.
+    pub fn to_json_from(&self, from: usize) -> String {
+        let mut out = String::from("[");
+        for (i, e) in self.events.iter().skip(from).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            e.write_json(&mut out);
+        }
+        out.push(']');
+        out
+    }
+
+    pub fn to_json(&self) -> String {
+        self.to_json_from(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_aws_shape() {
+        let mut h = History::default();
+        let id = h.push(0, 0.0, "ExecutionStarted", Some(("executionStartedEventDetails", vec![("input", Field::Raw("{ \"a\": 1 }".into())), ("inputDetails", Field::NotTruncated)])));
+        h.push(id, 1000.0, "PassStateEntered", Some(("stateEnteredEventDetails", vec![("name", Field::Text("P".into())), ("input", Field::Json(crate::value::parse("{\"a\":1}").unwrap()))])));
+        assert_eq!(
+            h.to_json(),
+            r#"[{"timestamp":"1970-01-01T00:00:00.000Z","type":"ExecutionStarted","id":1,"previousEventId":0,"executionStartedEventDetails":{"input":"{ \"a\": 1 }","inputDetails":{"truncated":false}}},{"timestamp":"1970-01-01T00:00:01.000Z","type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"name":"P","input":"{\"a\":1}"}}]"#
+        );
+        assert_eq!(h.events[1].state_name(), Some("P"));
+    }
+}

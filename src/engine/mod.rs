@@ -1,0 +1,15 @@
+//! The sans-IO interpreter: an `Execution` consumes completions and emits commands; it owns
+//! the history and the (virtual) clock, and knows nothing of JavaScript, time or IO.
+
+pub mod choice;
+pub mod context;
+pub mod errors;
+pub mod execution;
+pub mod history;
+pub mod random;
+mod states;
+pub mod variables;
+
+pub use errors::Failure;
+pub use execution::{ClockMode, Command, Completion, Execution, ExecutionOptions, Limits, Outcome, Status, TaskRequest};
+pub use history::{Event, History};

@@ -1,0 +1,64 @@
+//! Succeed and Fail: the two states that end a branch on purpose.
+
+use crate::definition::model::{FailField, StateKind};
+use crate::engine::errors::Failure;
+use crate::engine::execution::{Execution, FiberId};
+use crate::engine::history::Field;
+use crate::value::Value;
+use std::rc::Rc;
+
+impl Execution {
+    pub(crate) fn enter_succeed(&mut self, fid: FiberId) {
+        let effective = self.fiber(fid).effective.clone();
+        self.leave(fid, effective.clone(), &effective, None);
+    }
+
+    pub(crate) fn enter_fail(&mut self, fid: FiberId) {
+        let state = self.fiber(fid).state.clone();
+        let StateKind::Fail(fail) = &state.kind else { return };
+        let error = match self.fail_field(fid, fail.error.as_ref(), "ErrorPath") {
+            Ok(v) => v,
+            Err(()) => return,
+        };
+        let cause = match self.fail_field(fid, fail.cause.as_ref(), "CausePath") {
+            Ok(v) => v,
+            Err(()) => return,
+        };
+        let _ = Field::NotTruncated;
+        self.fail_fiber(fid, Failure { error: error.unwrap_or_else(|| Rc::from("")), cause }.normalise());
+    }
+
+    /// Evaluates `Error`/`Cause` (literal or `...Path`); Err(()) when the state already failed.
+    fn fail_field(&mut self, fid: FiberId, field: Option<&FailField>, path_key: &str) -> Result<Option<Rc<str>>, ()> {
+        match field {
+            None => Ok(None),
+            Some(FailField::Literal(s)) => Ok(Some(s.as_str().into())),
+            Some(FailField::Path(t)) => {
+                let input = self.fiber(fid).input.clone();
+                let ctx = self.context(fid, None, false);
+                match t.evaluate(&self.scope_input(fid, &input, &ctx)) {
+                    Ok(v) => {
+                        let v = v.as_object().and_then(|o| o.values().next().cloned()).unwrap_or(Value::Null);
+                        match v {
+                            Value::String(s) => Ok(Some(s)),
+                            other => Ok(Some(other.to_json().into())),
+                        }
+                    }
+                    Err(e) => {
+                        let _ = path_key;
+                        self.query_failed(fid, e);
+                        Err(())
+                    }
+                }
+            }
+            Some(FailField::Jsonata(_)) => Ok(None),
+        }
+    }
+}
+
+impl Failure {
+    /// A Fail state without `Error` reports no error name at all.
+    fn normalise(self) -> Failure {
+        self
+    }
+}

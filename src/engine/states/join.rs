@@ -1,0 +1,100 @@
+//! How a Parallel or Map state waits for its branches or iterations, and what happens when
+//! one of them ends.
+
+use crate::engine::errors::Failure;
+use crate::engine::execution::{Blocked, Execution, FiberId};
+use crate::engine::history::Field;
+use crate::value::Value;
+
+pub(crate) struct Join {
+    pub is_map: bool,
+    pub distributed: bool,
+    pub results: Vec<Option<Value>>,
+    /// Children still running, by index.
+    pub running: Vec<(usize, FiberId)>,
+    pub remaining: usize,
+    /// Map: the next item to start, the items, and how many may run at once (0: no limit).
+    pub next_index: usize,
+    pub items: Vec<Value>,
+    pub max_concurrency: usize,
+}
+
+impl Execution {
+    pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value) {
+        let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
+        join.running.retain(|(i, _)| *i != index);
+        if let Some(slot) = join.results.get_mut(index) {
+            *slot = Some(output);
+        }
+        join.remaining -= 1;
+        let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
+        if is_map && !distributed {
+            let name = self.fiber(parent).state.name.clone();
+            self.fiber_event(parent, "MapIterationSucceeded", Some(("mapIterationSucceededEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name))])));
+        }
+        if is_map {
+            self.start_map_iterations(parent);
+        }
+        if done {
+            self.join_finished(parent);
+        }
+    }
+
+    pub(crate) fn join_finished(&mut self, parent: FiberId) {
+        let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        let results: Vec<Value> = join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        if join.is_map {
+            if join.distributed {
+                self.fiber_event(parent, "MapRunSucceeded", None);
+            }
+            self.fiber_event(parent, "MapStateSucceeded", None);
+        } else {
+            self.fiber_event(parent, "ParallelStateSucceeded", None);
+        }
+        self.block(parent, Blocked::No);
+        self.finish_with_result(parent, Value::array(results), true);
+        self.requeue(parent);
+    }
+
+    pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, _last_event: u32) {
+        let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        let name = self.fiber(parent).state.name.clone();
+        if join.is_map && !join.distributed {
+            self.fiber_event(parent, "MapIterationFailed", Some(("mapIterationFailedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name.clone()))])));
+        }
+        for (i, child) in join.running.iter().copied() {
+            if i == index {
+                continue;
+            }
+            self.abort_fiber_tree(child);
+            if join.is_map && !join.distributed {
+                self.fiber_event(parent, "MapIterationAborted", Some(("mapIterationAbortedEventDetails", vec![("index", Field::Int(i as i64)), ("name", Field::Text(name.clone()))])));
+            }
+        }
+        if join.is_map {
+            if join.distributed {
+                let mut fields = vec![("error", Field::Text(failure.error.clone()))];
+                if let Some(c) = &failure.cause {
+                    fields.insert(0, ("cause", Field::Text(c.clone())));
+                }
+                self.fiber_event(parent, "MapRunFailed", Some(("mapRunFailedEventDetails", fields)));
+            }
+            self.fiber_event(parent, "MapStateFailed", None);
+        } else {
+            self.fiber_event(parent, "ParallelStateFailed", None);
+        }
+        self.block(parent, Blocked::No);
+        self.fail_state(parent, failure);
+        self.requeue(parent);
+    }
+
+    /// Stops a fiber and everything it started.
+    pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| *c).collect()).unwrap_or_default();
+        for c in children {
+            self.abort_fiber_tree(c);
+        }
+        self.cancel_tasks_of(fid);
+        self.fibers[fid] = None;
+    }
+}

@@ -1,0 +1,125 @@
+//! Map: runs its item processor once per item of an array (at most `MaxConcurrency` at a
+//! time); its result is the array of the iterations' outputs, in item order. A distributed
+//! Map runs its iterations as child executions, whose events are not in this history.
+
+use super::join::Join;
+use crate::definition::model::{Map, MapMode, Seconds};
+use crate::engine::execution::{Blocked, Execution, FiberId};
+use crate::engine::history::Field;
+use crate::engine::variables::VarFrame;
+use crate::query::QueryError;
+use crate::value::Value;
+
+impl Execution {
+    pub(crate) fn run_map(&mut self, fid: FiberId, m: &Map) {
+        let effective = self.fiber(fid).effective.clone();
+        let items = match self.map_items(fid, m, &effective) {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        let max_concurrency = match self.map_concurrency(fid, m, &effective) {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        let n = items.len();
+        self.fiber_event(fid, "MapStateStarted", Some(("mapStateStartedEventDetails", vec![("length", Field::Int(n as i64))])));
+        let distributed = m.mode == MapMode::Distributed;
+        if distributed {
+            let suffix = self.random_u64() % 1_000_000_000;
+            let arn = format!("{}/{}:{}", self.ctx.machine_arn.replace(":stateMachine:", ":mapRun:"), self.fiber(fid).state.name, suffix);
+            self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
+        }
+        let f = self.fiber_mut(fid);
+        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Vec::new(), remaining: n, next_index: 0, items, max_concurrency });
+        f.blocked = Blocked::Children;
+        if n == 0 {
+            return self.join_finished(fid);
+        }
+        self.start_map_iterations(fid);
+    }
+
+    fn map_items(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<Vec<Value>, QueryError> {
+        let source = match &m.items_path {
+            Some(p) => {
+                let ctx = self.context(fid, None, false);
+                p.select_required(&self.scope_input(fid, effective, &ctx))?
+            }
+            None => effective.clone(),
+        };
+        match source {
+            Value::Array(a) => Ok(a.as_ref().clone()),
+            other => Err(QueryError::runtime(format!("Map state input must be an array but was: {}", other.type_name()))),
+        }
+    }
+
+    fn map_concurrency(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<usize, QueryError> {
+        match &m.max_concurrency {
+            None => Ok(0),
+            Some(Seconds::Literal(n)) => Ok(*n as usize),
+            Some(Seconds::Path(p)) => {
+                let ctx = self.context(fid, None, false);
+                let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
+                match v.as_number().and_then(|n| n.as_i64()) {
+                    Some(n) if n >= 0 => Ok(n as usize),
+                    _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.text()))),
+                }
+            }
+            Some(Seconds::Jsonata(_)) => Err(QueryError::runtime("JSONata MaxConcurrency is not supported by this engine yet.")),
+        }
+    }
+
+    /// Starts as many iterations as the concurrency limit allows.
+    pub(crate) fn start_map_iterations(&mut self, fid: FiberId) {
+        loop {
+            let Some(f) = self.fibers[fid].as_ref() else { return };
+            let Some(join) = f.join.as_ref() else { return };
+            if join.next_index >= join.items.len() || (join.max_concurrency > 0 && join.running.len() >= join.max_concurrency) {
+                return;
+            }
+            let index = join.next_index;
+            let item = join.items[index].clone();
+            let distributed = join.distributed;
+            let state = f.state.clone();
+            let crate::definition::model::StateKind::Map(m) = &state.kind else { return };
+            let input = match &m.item_selector {
+                Some(t) => {
+                    let ctx = self.map_item_context(fid, index, &item);
+                    let effective = self.fiber(fid).effective.clone();
+                    match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            if let Some(j) = self.fiber_mut(fid).join.as_mut() {
+                                j.next_index = j.items.len();
+                            }
+                            self.abort_children_of(fid);
+                            self.fiber_mut(fid).join = None;
+                            self.block(fid, Blocked::No);
+                            self.query_failed(fid, e);
+                            self.requeue(fid);
+                            return;
+                        }
+                    }
+                }
+                None => item.clone(),
+            };
+            if !distributed {
+                self.fiber_event(fid, "MapIterationStarted", Some(("mapIterationStartedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(state.name.clone()))])));
+            }
+            let processor = m.processor.clone();
+            let Some(start) = processor.get(&processor.start_at).cloned() else { return };
+            let vars = VarFrame::child(&self.fiber(fid).vars);
+            let child = self.spawn(processor, start, input, Some((fid, index)), vars, Some((index, item)), distributed);
+            if let Some(j) = self.fiber_mut(fid).join.as_mut() {
+                j.next_index += 1;
+                j.running.push((index, child));
+            }
+        }
+    }
+
+    fn abort_children_of(&mut self, fid: FiberId) {
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| *c).collect()).unwrap_or_default();
+        for c in children {
+            self.abort_fiber_tree(c);
+        }
+    }
+}

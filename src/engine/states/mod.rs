@@ -1,0 +1,311 @@
+//! How each state type enters, what it asks for, and how it leaves. One file per type; what
+//! they share (entering, leaving, failing with Retry and Catch) lives here.
+
+mod choice;
+mod fail;
+pub(crate) mod join;
+mod map;
+mod parallel;
+mod pass;
+mod task;
+mod wait;
+
+use super::errors::{error_matches, names, Failure};
+use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
+use super::history::Field;
+use crate::definition::model::{Assign, ResultPath, StateKind};
+use crate::query::{QueryError, Scope};
+use crate::value::Value;
+use std::rc::Rc;
+
+/// The event that says a state was cut short by StopExecution.
+pub(crate) fn aborted_event_name(ty: &str) -> &'static str {
+    match ty {
+        "Task" => "TaskStateAborted",
+        "Map" => "MapStateAborted",
+        "Parallel" => "ParallelStateAborted",
+        _ => "TaskStateAborted",
+    }
+}
+
+fn entered_event_name(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        _ => "MapStateEntered",
+    }
+}
+
+fn exited_event_name(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Fail" => "FailStateExited",
+        "Parallel" => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+impl Execution {
+    /// Enters `fiber.state` with `fiber.input`.
+    pub(crate) fn enter_state(&mut self, fid: FiberId) {
+        let now = self.now;
+        let f = self.fiber_mut(fid);
+        f.entered_time = now;
+        let state = f.state.clone();
+        let input = f.input.clone();
+        let ty = state.kind.type_name();
+        let id = self.fiber_event(
+            fid,
+            entered_event_name(ty),
+            Some(("stateEnteredEventDetails", vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("name", Field::Text(state.name.clone()))])),
+        );
+        self.fiber_mut(fid).entered_event = id;
+        if let Err(f) = self.check_size(&input, fid) {
+            return self.fail_state(fid, f);
+        }
+        if state.query_language == crate::definition::QueryLanguage::Jsonata {
+            return self.fail_state(fid, Failure::with_cause(names::RUNTIME, self.prefixed(fid, "JSONata states are not supported by this engine yet.")));
+        }
+        let effective = match self.apply_input_path(fid) {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        self.fiber_mut(fid).effective = effective;
+        match &state.kind {
+            StateKind::Pass(_) => self.enter_pass(fid),
+            StateKind::Succeed => self.enter_succeed(fid),
+            StateKind::Fail(_) => self.enter_fail(fid),
+            StateKind::Choice(_) => self.enter_choice(fid),
+            StateKind::Wait(_) => self.enter_wait(fid),
+            StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+                self.fiber_mut(fid).step = Step::Run;
+            }
+        }
+    }
+
+    /// Runs the body of a Task, Parallel or Map state (again, after a retry).
+    pub(crate) fn run_body(&mut self, fid: FiberId) {
+        let state = self.fiber(fid).state.clone();
+        match &state.kind {
+            StateKind::Task(t) => self.run_task(fid, t),
+            StateKind::Parallel(p) => self.run_parallel(fid, p),
+            StateKind::Map(m) => self.run_map(fid, m),
+            _ => self.block(fid, Blocked::Done),
+        }
+    }
+
+    /// The detail of a runtime error, with AWS's prefix naming the state.
+    pub(crate) fn prefixed(&self, fid: FiberId, message: &str) -> String {
+        let f = self.fiber(fid);
+        format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", f.state.name, f.entered_event, message)
+    }
+
+    /// A query failed inside the current state.
+    pub(crate) fn query_failed(&mut self, fid: FiberId, e: QueryError) {
+        let cause = self.prefixed(fid, &e.message);
+        if e.error == names::QUERY_EVALUATION_ERROR {
+            self.fiber_event(fid, "EvaluationFailed", Some(("evaluationFailedEventDetails", vec![("cause", Field::Text(cause.as_str().into())), ("error", Field::Text(e.error.into())), ("state", Field::Text(self.fiber(fid).state.name.clone()))])));
+        }
+        self.fail_state(fid, Failure::with_cause(e.error, cause));
+    }
+
+    pub(crate) fn scope_input<'a>(&'a self, fid: FiberId, input: &'a Value, context: &'a Value) -> Scope<'a> {
+        let f = self.fiber(fid);
+        Scope { input, context, variables: Some(&*f.vars) }
+    }
+
+    fn apply_input_path(&self, fid: FiberId) -> Result<Value, QueryError> {
+        let f = self.fiber(fid);
+        use crate::definition::model::IoPath;
+        match &f.state.io.input_path {
+            IoPath::Whole => Ok(f.input.clone()),
+            IoPath::Empty => Ok(Value::empty_object()),
+            IoPath::Path(p) => {
+                let ctx = self.context_if(fid, p.root() == &crate::query::path::Root::Context);
+                p.select_required(&self.scope_input(fid, &f.input, &ctx))
+            }
+        }
+    }
+
+    /// The context object if a query needs it (building it costs allocations).
+    pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
+        if needed {
+            self.context(fid, None, false)
+        } else {
+            Value::Null
+        }
+    }
+
+    /// ResultSelector, ResultPath and OutputPath on a state's result; then Assign, the
+    /// exited event and the transition.
+    pub(crate) fn finish_with_result(&mut self, fid: FiberId, result: Value, with_selector: bool) {
+        let state = self.fiber(fid).state.clone();
+        if let Err(f) = self.check_size(&result, fid) {
+            return self.fail_state(fid, f);
+        }
+        let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
+        let selected = match (&state.io.result_selector, with_selector) {
+            (Some(t), true) => match t.evaluate(&self.scope_input(fid, &result, &ctx)) {
+                Ok(v) => v,
+                Err(e) => return self.query_failed(fid, e),
+            },
+            _ => result,
+        };
+        let input = self.fiber(fid).input.clone();
+        let merged = match &state.io.result_path {
+            ResultPath::Replace => selected.clone(),
+            ResultPath::Discard => input,
+            ResultPath::Path(p) => match p.set(&input, selected.clone()) {
+                Ok(v) => v,
+                Err(e) => return self.query_failed(fid, e),
+            },
+        };
+        self.leave(fid, merged, &selected, None);
+    }
+
+    /// OutputPath, Assign, the exited event and the transition (to `next` or the state's own).
+    pub(crate) fn leave(&mut self, fid: FiberId, merged: Value, assign_input: &Value, next: Option<Rc<str>>) {
+        let state = self.fiber(fid).state.clone();
+        let output = match self.apply_output_path(fid, &merged) {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        if let Err(f) = self.check_size(&output, fid) {
+            return self.fail_state(fid, f);
+        }
+        let assigned = match self.apply_assign(fid, state.assign.as_ref(), assign_input) {
+            Ok(a) => a,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        self.exit_event(fid, &output, assigned);
+        self.transition(fid, output, next);
+    }
+
+    pub(crate) fn exit_event(&mut self, fid: FiberId, output: &Value, assigned: Option<Vec<(Rc<str>, Value)>>) {
+        let state = self.fiber(fid).state.clone();
+        let mut fields = Vec::with_capacity(5);
+        if let Some(vars) = assigned {
+            let obj = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
+            fields.push(("assignedVariables", Field::Nested(obj)));
+            fields.push(("assignedVariablesDetails", Field::NotTruncated));
+        }
+        fields.push(("name", Field::Text(state.name.clone())));
+        fields.push(("output", Field::Json(output.clone())));
+        fields.push(("outputDetails", Field::NotTruncated));
+        self.fiber_event(fid, exited_event_name(state.kind.type_name()), Some(("stateExitedEventDetails", fields)));
+    }
+
+    fn apply_output_path(&self, fid: FiberId, merged: &Value) -> Result<Value, QueryError> {
+        let f = self.fiber(fid);
+        use crate::definition::model::IoPath;
+        match &f.state.io.output_path {
+            IoPath::Whole => Ok(merged.clone()),
+            IoPath::Empty => Ok(Value::empty_object()),
+            IoPath::Path(p) => {
+                let ctx = self.context_if(fid, p.root() == &crate::query::path::Root::Context);
+                p.select_required(&self.scope_input(fid, merged, &ctx))
+            }
+        }
+    }
+
+    /// Evaluates `Assign` (all values read before any is written) and stores the variables.
+    pub(crate) fn apply_assign(&mut self, fid: FiberId, assign: Option<&Assign>, input: &Value) -> Result<Option<Vec<(Rc<str>, Value)>>, QueryError> {
+        let Some(assign) = assign else { return Ok(None) };
+        match assign {
+            Assign::Template(t) => {
+                let ctx = self.context(fid, None, false);
+                let v = t.evaluate(&self.scope_input(fid, input, &ctx))?;
+                let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+                let vars = self.fiber(fid).vars.clone();
+                for (k, v) in &pairs {
+                    vars.set(k.clone(), v.clone());
+                }
+                Ok(Some(pairs))
+            }
+            Assign::Jsonata(_) => Err(QueryError::runtime("JSONata Assign is not supported by this engine yet.")),
+        }
+    }
+
+    /// Fails the current state: Retry, then Catch, else the failure ends the fiber.
+    pub(crate) fn fail_state(&mut self, fid: FiberId, failure: Failure) {
+        if self.outcome.is_some() {
+            return;
+        }
+        let state = self.fiber(fid).state.clone();
+        if !failure.is_terminal() && &*failure.error != names::DATA_LIMIT_EXCEEDED {
+            // Retry.
+            if let Some(i) = state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
+                let r = &state.retry[i];
+                let f = self.fiber_mut(fid);
+                if f.retry_counts.len() < state.retry.len() {
+                    f.retry_counts.resize(state.retry.len(), 0);
+                }
+                let used = f.retry_counts[i];
+                if used < r.max_attempts {
+                    f.retry_counts[i] += 1;
+                    f.retry_count += 1;
+                    let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(used as i32);
+                    if let Some(max) = r.max_delay_seconds {
+                        delay = delay.min(max as f64);
+                    }
+                    f.step = Step::Run;
+                    if r.jitter_full {
+                        delay *= self.rng.next_f64();
+                    }
+                    let f = self.fiber_mut(fid);
+                    if delay > 0.0 {
+                        f.blocked = Blocked::Timer;
+                        let at = self.now + delay * 1000.0;
+                        self.add_timer(at, TimerKind::Fiber(fid));
+                    }
+                    return;
+                }
+            }
+            // Catch.
+            if let Some(c) = state.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
+                let error_output = Value::from_pairs([
+                    ("Error", Value::String(failure.error.clone())),
+                    ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
+                ]);
+                let input = self.fiber(fid).input.clone();
+                let output = match &c.result_path {
+                    ResultPath::Replace => error_output.clone(),
+                    ResultPath::Discard => input,
+                    ResultPath::Path(p) => match p.set(&input, error_output.clone()) {
+                        Ok(v) => v,
+                        Err(e) => return self.fail_fiber(fid, Failure::with_cause(e.error, self.prefixed(fid, &e.message))),
+                    },
+                };
+                let assigned = match self.apply_assign(fid, c.assign.as_ref(), &error_output) {
+                    Ok(a) => a,
+                    Err(e) => return self.fail_fiber(fid, Failure::with_cause(e.error, self.prefixed(fid, &e.message))),
+                };
+                self.exit_event(fid, &output, assigned);
+                let next = c.next.clone();
+                self.fiber_mut(fid).blocked = Blocked::No;
+                self.transition(fid, output, Some(next));
+                return;
+            }
+        }
+        self.fail_fiber(fid, failure);
+    }
+
+    /// AWS's payload limit, when enabled.
+    pub(crate) fn check_size(&self, v: &Value, fid: FiberId) -> Result<(), Failure> {
+        let Some(max) = self.options.limits.max_payload_bytes else { return Ok(()) };
+        if crate::value::json_len_exceeds(v, max) {
+            let name = &self.fiber(fid).state.name;
+            return Err(Failure::with_cause(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,41 @@
+//! Parallel: runs every branch on the same input; its result is the array of the branches'
+//! outputs, in branch order.
+
+use super::join::Join;
+use crate::definition::model::Parallel;
+use crate::engine::execution::{Blocked, Execution, FiberId};
+use crate::engine::variables::VarFrame;
+use crate::value::Value;
+
+impl Execution {
+    pub(crate) fn run_parallel(&mut self, fid: FiberId, p: &Parallel) {
+        let state = self.fiber(fid).state.clone();
+        let effective = self.fiber(fid).effective.clone();
+        let input = match &state.io.parameters {
+            Some(t) => {
+                let ctx = self.context(fid, None, false);
+                match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                    Ok(v) => v,
+                    Err(e) => return self.query_failed(fid, e),
+                }
+            }
+            None => effective,
+        };
+        self.fiber_event(fid, "ParallelStateStarted", None);
+        let n = p.branches.len();
+        let vars = self.fiber(fid).vars.clone();
+        let mut running = Vec::with_capacity(n);
+        for (i, branch) in p.branches.iter().enumerate() {
+            let Some(start) = branch.get(&branch.start_at).cloned() else { continue };
+            let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), None, false);
+            running.push((i, child));
+        }
+        let f = self.fiber_mut(fid);
+        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0 });
+        f.blocked = Blocked::Children;
+        if n == 0 {
+            self.join_finished(fid);
+        }
+        let _ = Value::Null;
+    }
+}

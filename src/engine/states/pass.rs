@@ -1,0 +1,24 @@
+//! Pass: hands on its input, or `Result`, or `Parameters` applied to its input.
+
+use crate::definition::model::StateKind;
+use crate::engine::execution::{Execution, FiberId};
+
+impl Execution {
+    pub(crate) fn enter_pass(&mut self, fid: FiberId) {
+        let state = self.fiber(fid).state.clone();
+        let StateKind::Pass(pass) = &state.kind else { return };
+        let effective = self.fiber(fid).effective.clone();
+        let result = if let Some(r) = &pass.result {
+            r.clone()
+        } else if let Some(t) = &state.io.parameters {
+            let ctx = self.context(fid, None, false);
+            match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                Ok(v) => v,
+                Err(e) => return self.query_failed(fid, e),
+            }
+        } else {
+            effective
+        };
+        self.finish_with_result(fid, result, false);
+    }
+}

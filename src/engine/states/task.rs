@@ -1,0 +1,231 @@
+//! Task: asks the driver to do the work. The engine never emulates AWS services: it emits a
+//! command with the effective input and waits for the driver's answer. The resource's kind
+//! decides the history events (LambdaFunction*, Activity*, or Task* with a `resourceType`).
+
+use crate::definition::model::{Seconds, Task};
+use crate::definition::resource::{Pattern, Resource};
+use crate::engine::errors::{names, Failure};
+use crate::engine::execution::{Blocked, Command, Execution, FiberId, RunningTask, TaskRequest, TimerKind};
+use crate::engine::history::Field;
+use crate::query::QueryError;
+use crate::value::Value;
+use std::rc::Rc;
+
+/// Event names of a resource kind: (scheduled, started, succeeded, failed, timed out, submitted).
+fn service_fields(target: &Resource) -> Vec<(&'static str, Field)> {
+    match target {
+        Resource::Service { resource_type, resource, .. } => {
+            vec![("resource", Field::Text(resource.as_str().into())), ("resourceType", Field::Text(resource_type.as_str().into()))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl Execution {
+    pub(crate) fn run_task(&mut self, fid: FiberId, task: &Task) {
+        let state = self.fiber(fid).state.clone();
+        let effective = self.fiber(fid).effective.clone();
+        let token: Option<Rc<str>> = (task.target.pattern() == Pattern::WaitForTaskToken).then(|| {
+            let a = self.random_u64();
+            let b = self.random_u64();
+            Rc::from(format!("AQB{a:016x}{b:016x}"))
+        });
+        let ctx = self.context(fid, token.as_ref(), true);
+        let input = match &state.io.parameters {
+            Some(t) => match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                Ok(v) => v,
+                Err(e) => return self.query_failed(fid, e),
+            },
+            None => effective.clone(),
+        };
+        if let Err(f) = self.check_size(&input, fid) {
+            return self.fail_state(fid, f);
+        }
+        let timeout = match self.resolve_seconds(fid, task.timeout.as_ref(), &effective, "TimeoutSecondsPath") {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+        let heartbeat = match self.resolve_seconds(fid, task.heartbeat.as_ref(), &effective, "HeartbeatSecondsPath") {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
+
+        let mut extra: Vec<(&'static str, Field)> = Vec::new();
+        if let Some(h) = heartbeat {
+            extra.push(("heartbeatInSeconds", Field::Int(h as i64)));
+        }
+        if let Some(t) = timeout {
+            extra.push(("timeoutInSeconds", Field::Int(t as i64)));
+        }
+        match &task.target {
+            Resource::LambdaFunction { arn } => {
+                let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
+                if let Some(c) = &task.credentials {
+                    fields.push(("taskCredentials", Field::Nested(c.clone())));
+                }
+                fields.extend(extra.into_iter().filter(|(k, _)| *k == "timeoutInSeconds"));
+                self.fiber_event(fid, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", fields)));
+                self.fiber_event(fid, "LambdaFunctionStarted", None);
+            }
+            Resource::Activity { arn } => {
+                let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
+                fields.extend(extra);
+                self.fiber_event(fid, "ActivityScheduled", Some(("activityScheduledEventDetails", fields)));
+            }
+            target => {
+                let mut fields = vec![("parameters", Field::Json(input.clone())), ("region", Field::Text(self.options.region.as_str().into()))];
+                match target {
+                    Resource::Other { arn } => {
+                        fields.push(("resource", Field::Text(arn.as_str().into())));
+                        fields.push(("resourceType", Field::Text("".into())));
+                    }
+                    _ => fields.extend(service_fields(target)),
+                }
+                fields.extend(extra);
+                if let Some(c) = &task.credentials {
+                    fields.push(("taskCredentials", Field::Nested(c.clone())));
+                }
+                self.fiber_event(fid, "TaskScheduled", Some(("taskScheduledEventDetails", fields)));
+                self.fiber_event(fid, "TaskStarted", Some(("taskStartedEventDetails", service_fields(target))));
+            }
+        }
+
+        let task_id = self.next_task_id;
+        self.next_task_id += 1;
+        self.tasks.insert(task_id, RunningTask { fiber: fid, token: token.clone(), will_not_answer: false, heartbeat_seconds: heartbeat, timer_generation: 0 });
+        if let Some(t) = timeout {
+            self.add_timer(self.now + t as f64 * 1000.0, TimerKind::TaskTimeout(task_id, 0));
+        }
+        if let Some(h) = heartbeat {
+            self.add_timer(self.now + h as f64 * 1000.0, TimerKind::Heartbeat(task_id, 0));
+        }
+        let retry_count = self.fiber(fid).retry_count;
+        self.commands.push(Command::InvokeTask(TaskRequest {
+            task_id,
+            state_name: state.name.clone(),
+            resource: task.resource.clone(),
+            target: task.target.clone(),
+            input,
+            context: ctx,
+            token,
+            retry_count,
+        }));
+        self.block(fid, Blocked::Task(task_id));
+    }
+
+    /// `TimeoutSeconds`/`HeartbeatSeconds` and their `...Path` forms.
+    pub(crate) fn resolve_seconds(&self, fid: FiberId, s: Option<&Seconds>, input: &Value, field: &str) -> Result<Option<u64>, QueryError> {
+        match s {
+            None => Ok(None),
+            Some(Seconds::Literal(n)) => Ok(Some(*n)),
+            Some(Seconds::Path(p)) => {
+                let ctx = self.context(fid, None, false);
+                let v = p.select(&self.scope_input(fid, input, &ctx)).ok_or_else(|| QueryError::runtime(format!("The {field} parameter does not reference an input value: {}", p.text())))?;
+                match v.as_number().and_then(|n| n.as_i64()) {
+                    Some(n) if n > 0 => Ok(Some(n as u64)),
+                    _ => Err(QueryError::runtime(format!("The {field} parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),
+                }
+            }
+            Some(Seconds::Jsonata(_)) => Err(QueryError::runtime("JSONata timeouts are not supported by this engine yet.")),
+        }
+    }
+
+    fn task_target(&self, fid: FiberId) -> Option<Resource> {
+        match &self.fibers[fid].as_ref()?.state.kind {
+            crate::definition::model::StateKind::Task(t) => Some(t.target.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn task_submitted(&mut self, task_id: u64, output: Value) {
+        let Some(t) = self.tasks.get(&task_id) else { return };
+        let fid = t.fiber;
+        let Some(target) = self.task_target(fid) else { return };
+        let mut fields = vec![("output", Field::Json(output)), ("outputDetails", Field::NotTruncated)];
+        fields.extend(service_fields(&target));
+        self.fiber_event(fid, "TaskSubmitted", Some(("taskSubmittedEventDetails", fields)));
+    }
+
+    pub(crate) fn task_heartbeat(&mut self, task_id: u64) {
+        let now = self.now;
+        let Some(t) = self.tasks.get_mut(&task_id) else { return };
+        t.timer_generation += 1;
+        let gen = t.timer_generation;
+        if let Some(h) = t.heartbeat_seconds {
+            self.add_timer(now + h as f64 * 1000.0, TimerKind::Heartbeat(task_id, gen));
+        }
+    }
+
+    pub(crate) fn task_succeeded(&mut self, task_id: u64, output: Value) {
+        let Some(t) = self.tasks.remove(&task_id) else { return };
+        let fid = t.fiber;
+        let Some(target) = self.task_target(fid) else { return };
+        let mut fields = vec![("output", Field::Json(output.clone())), ("outputDetails", Field::NotTruncated)];
+        match &target {
+            Resource::LambdaFunction { .. } => {
+                self.fiber_event(fid, "LambdaFunctionSucceeded", Some(("lambdaFunctionSucceededEventDetails", fields)));
+            }
+            Resource::Activity { .. } => {
+                self.fiber_event(fid, "ActivitySucceeded", Some(("activitySucceededEventDetails", fields)));
+            }
+            _ => {
+                fields.extend(service_fields(&target));
+                self.fiber_event(fid, "TaskSucceeded", Some(("taskSucceededEventDetails", fields)));
+            }
+        }
+        self.block(fid, Blocked::No);
+        // The rest of the state runs now; the fiber goes on from its next step afterwards.
+        self.finish_with_result(fid, output, true);
+        self.requeue(fid);
+    }
+
+    pub(crate) fn task_failed(&mut self, task_id: u64, failure: Failure) {
+        let Some(t) = self.tasks.remove(&task_id) else { return };
+        let fid = t.fiber;
+        let Some(target) = self.task_target(fid) else { return };
+        let mut fields = Vec::new();
+        if let Some(c) = &failure.cause {
+            fields.push(("cause", Field::Text(c.clone())));
+        }
+        fields.push(("error", Field::Text(failure.error.clone())));
+        match &target {
+            Resource::LambdaFunction { .. } => {
+                self.fiber_event(fid, "LambdaFunctionFailed", Some(("lambdaFunctionFailedEventDetails", fields)));
+            }
+            Resource::Activity { .. } => {
+                self.fiber_event(fid, "ActivityFailed", Some(("activityFailedEventDetails", fields)));
+            }
+            _ => {
+                fields.extend(service_fields(&target));
+                self.fiber_event(fid, "TaskFailed", Some(("taskFailedEventDetails", fields)));
+            }
+        }
+        self.resume_after_task(fid, failure);
+    }
+
+    pub(crate) fn task_timed_out(&mut self, task_id: u64) {
+        let Some(t) = self.tasks.remove(&task_id) else { return };
+        let fid = t.fiber;
+        let Some(target) = self.task_target(fid) else { return };
+        let mut fields = vec![("error", Field::Text(names::TIMEOUT.into()))];
+        match &target {
+            Resource::LambdaFunction { .. } => {
+                self.fiber_event(fid, "LambdaFunctionTimedOut", Some(("lambdaFunctionTimedOutEventDetails", fields)));
+            }
+            Resource::Activity { .. } => {
+                self.fiber_event(fid, "ActivityTimedOut", Some(("activityTimedOutEventDetails", fields)));
+            }
+            _ => {
+                fields.extend(service_fields(&target));
+                self.fiber_event(fid, "TaskTimedOut", Some(("taskTimedOutEventDetails", fields)));
+            }
+        }
+        self.resume_after_task(fid, Failure::new(names::TIMEOUT, None::<String>));
+    }
+
+    fn resume_after_task(&mut self, fid: FiberId, failure: Failure) {
+        self.block(fid, Blocked::No);
+        self.fail_state(fid, failure);
+        self.requeue(fid);
+    }
+}

@@ -1,0 +1,88 @@
+//! End-to-end scenarios through the native driver.
+
+use asl_sim::drivers::native::{run, TaskAnswer};
+use asl_sim::engine::{ExecutionOptions, Status};
+use asl_sim::value::parse;
+
+fn types(ex: &asl_sim::engine::Execution) -> Vec<&'static str> {
+    ex.history().events.iter().map(|e| e.kind).collect()
+}
+
+#[test]
+fn pass_hello_world() {
+    let ex = run(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"hello":"world"},"End":true}}}"#, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded);
+    assert_eq!(o.output.as_ref().unwrap().to_json(), r#"{"hello":"world"}"#);
+    assert_eq!(types(&ex), ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+}
+
+#[test]
+fn task_result_flows_through_result_path() {
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Parameters":{"x.$":"$.a"},"ResultPath":"$.r","Next":"W"},"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#;
+    let ex = run(def, r#"{"a":2}"#, ExecutionOptions::default(), |req| {
+        let x = req.input.get("x").and_then(|v| v.as_f64()).unwrap();
+        TaskAnswer::Success(asl_sim::Value::float(x * 10.0).unwrap())
+    })
+    .unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.output.as_ref().unwrap(), &parse(r#"{"a":2,"r":20}"#).unwrap());
+    assert_eq!(
+        types(&ex),
+        ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]
+    );
+    // The hour-long wait took no real time but an hour of virtual time.
+    let h = &ex.history().events;
+    assert_eq!(h.last().unwrap().timestamp_ms - h[0].timestamp_ms, 3_600_000.0);
+}
+
+#[test]
+fn retry_then_catch() {
+    let def = r#"{"StartAt":"T","States":{
+        "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["Boom"],"MaxAttempts":2,"IntervalSeconds":1}],
+             "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"F"}],"End":true},
+        "F":{"Type":"Pass","End":true}}}"#;
+    let mut calls = 0;
+    let ex = run(def, r#"{"k":1}"#, ExecutionOptions::default(), |_| {
+        calls += 1;
+        TaskAnswer::Failure { error: "Boom".into(), cause: Some("bad".into()) }
+    })
+    .unwrap();
+    assert_eq!(calls, 3);
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded);
+    assert_eq!(o.output.as_ref().unwrap(), &parse(r#"{"k":1,"err":{"Error":"Boom","Cause":"bad"}}"#).unwrap());
+}
+
+#[test]
+fn map_and_parallel_collect_in_order() {
+    let def = r#"{"StartAt":"M","States":{
+        "M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"Next":"P"},
+        "P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","Result":2,"End":true}}}],"End":true}}}"#;
+    let ex = run(def, r#"{"xs":[1,2,3]}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded, "{:?}", o);
+    assert_eq!(o.output.as_ref().unwrap().to_json(), "[1,2]");
+    let t = types(&ex);
+    assert_eq!(t.iter().filter(|k| **k == "MapIterationSucceeded").count(), 3);
+    assert!(t.contains(&"ParallelStateSucceeded"));
+}
+
+#[test]
+fn endless_loop_ends_with_a_clear_error() {
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.error.as_deref(), Some("States.Runtime"));
+}
+
+#[test]
+fn task_that_never_answers_times_out() {
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":5,"End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.error.as_deref(), Some("States.Timeout"));
+    assert!(types(&ex).contains(&"TaskTimedOut"));
+}
