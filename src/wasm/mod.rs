@@ -7,8 +7,14 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
+use crate::definition::model::MachineType;
 use crate::definition::{parse_definition_text, Diagnostic, StateMachine};
+use crate::engine::{Execution, ExecutionOptions};
 use crate::value::Value;
+
+mod execution;
+
+pub use execution::RawExecution;
 
 thread_local! {
     /// The message of the last panic, kept for JS to read after the trap (`takePanicMessage`).
@@ -44,10 +50,9 @@ pub fn version() -> String {
 /// as a string when the definition has errors.
 #[wasm_bindgen]
 pub struct RawMachine {
-    #[allow(dead_code)] // read by `start` once the engine lands
     machine: Rc<StateMachine>,
-    #[allow(dead_code)]
-    settings: Value,
+    name: String,
+    machine_type: MachineType,
     warnings: String,
 }
 
@@ -55,16 +60,39 @@ pub struct RawMachine {
 impl RawMachine {
     #[wasm_bindgen(constructor)]
     pub fn new(definition: &str, settings: &str) -> Result<RawMachine, JsValue> {
-        let settings = crate::value::parse(settings).map_err(|e| JsValue::from_str(&format!("bad settings: {e}")))?;
+        let settings = parse_settings(settings)?;
+        let name = settings.get("name").and_then(Value::as_str).unwrap_or("StateMachine").to_string();
+        let machine_type = match settings.get("type").and_then(Value::as_str) {
+            None | Some("STANDARD") => MachineType::Standard,
+            Some("EXPRESS") => MachineType::Express,
+            Some(other) => return Err(JsValue::from_str(&format!("unknown state machine type '{other}' (STANDARD or EXPRESS)"))),
+        };
         let parsed = parse_definition_text(definition);
         match parsed.machine {
             Some(machine) => Ok(RawMachine {
                 machine: Rc::new(machine),
-                settings,
+                name,
+                machine_type,
                 warnings: diagnostics_json(&parsed.diagnostics),
             }),
             None => Err(JsValue::from_str(&diagnostics_json(&parsed.diagnostics))),
         }
+    }
+
+    /// Starts an execution with `input` (JSON text) and settings `{ "name": string | null }`.
+    /// Throws a message string if the input is not JSON.
+    pub fn start(&self, input: &str, settings: &str) -> Result<RawExecution, JsValue> {
+        let settings = parse_settings(settings)?;
+        let mut options = ExecutionOptions {
+            machine_name: self.name.clone(),
+            machine_type: self.machine_type,
+            ..ExecutionOptions::default()
+        };
+        if let Some(name) = settings.get("name").and_then(Value::as_str) {
+            options.execution_name = name.to_string();
+        }
+        let execution = Execution::start(self.machine.clone(), input, options).map_err(|e| JsValue::from_str(&e))?;
+        Ok(RawExecution { execution })
     }
 
     /// The warnings found while parsing (same shape as the errors), as JSON text.
@@ -72,6 +100,10 @@ impl RawMachine {
     pub fn warnings_json(&self) -> String {
         self.warnings.clone()
     }
+}
+
+fn parse_settings(text: &str) -> Result<Value, JsValue> {
+    crate::value::parse(text).map_err(|e| JsValue::from_str(&format!("bad settings: {e}")))
 }
 
 fn diagnostics_json(diagnostics: &[Diagnostic]) -> String {
