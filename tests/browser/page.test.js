@@ -30,6 +30,13 @@ test('everything the page loaded came from the local server', () => {
   assert.deepEqual(foreign, []);
 });
 
+test('Run shows SUCCEEDED and the output of the example', async () => {
+  await page.click('#run');
+  await page.locator('#status', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15000 });
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { hello: 'world' });
+  assert.deepEqual(errors, []);
+});
+
 test('an invalid definition shows its diagnostics', async () => {
   await page.fill('#definition', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}');
   await page.click('#run');

@@ -67,3 +67,30 @@ test('validate and conformance say they are not implemented, exit 2', () => {
   assertOneLineError(asl('validate', 'x.json'), /'validate' is not implemented yet/);
   assertOneLineError(asl('conformance', 'corpus', '--json'), /'conformance' is not implemented yet/);
 });
+
+test('run prints SUCCEEDED and the output, exit 0', () => {
+  const def = join(dir, 'pass.json');
+  writeFileSync(def, JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { hello: 'world' }, End: true } } }));
+  const r = asl('run', def);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'status: SUCCEEDED\n{\n  "hello": "world"\n}\n');
+  const json = asl('run', def, '--json');
+  assert.deepEqual(JSON.parse(json.stdout), { status: 'SUCCEEDED', output: { hello: 'world' } });
+});
+
+test('run uses --input and a --handlers module; a failed execution exits 1', () => {
+  const def = join(dir, 'task.json');
+  writeFileSync(def, JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:w', End: true } } }));
+  const handlers = join(dir, 'handlers.mjs');
+  writeFileSync(handlers, `export default {
+    Work: (input) => { if (input.n < 0) throw new RangeError('negative'); return { n: input.n + 1 }; },
+  };\n`);
+  const ok = asl('run', def, '--input', '{"n": 1}', '--handlers', handlers, '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout), { status: 'SUCCEEDED', output: { n: 2 } });
+  const input = join(dir, 'negative.json');
+  writeFileSync(input, '{"n": -1}');
+  const failed = asl('run', def, '--input', `@${input}`, '--handlers', handlers);
+  assert.equal(failed.code, 1);
+  assert.equal(failed.stdout, 'status: FAILED\nerror: RangeError\ncause: negative\n');
+});
