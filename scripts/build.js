@@ -19,7 +19,7 @@ const log = (message) => console.log(`build: ${message}`);
 
 function cargoBuild() {
   log('cargo build --release --target wasm32-unknown-unknown --lib');
-  const status = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+  const status = run(which('cargo') ?? 'cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
   if (status !== 0) throw new UserError('cargo build failed (see above)');
 }
 

@@ -4,8 +4,8 @@
 // "N passed, N failed" (steps); exits non-zero if any step failed.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { root } from './common.js';
+import { basename, relative, resolve } from 'node:path';
+import { root, which } from './common.js';
 
 const node = process.execPath;
 const corpus = resolve(root, '..', 'shared', 'conformance');
@@ -41,7 +41,7 @@ function nodeCounts({ stdout }) {
 }
 
 async function step(name, cmd, args, { counts, env, pending } = {}) {
-  const shown = [cmd === node ? 'node' : cmd, ...args.map((a) => (a.startsWith(`${root}/`) ? relative(root, a) : a))];
+  const shown = [cmd === node ? 'node' : basename(cmd), ...args.map((a) => (a.startsWith(`${root}/`) ? relative(root, a) : a))];
   console.log(`\n=== ${name}: ${shown.join(' ')}`);
   const started = Date.now();
   const output = await exec(cmd, args, env);
@@ -59,7 +59,7 @@ async function step(name, cmd, args, { counts, env, pending } = {}) {
 const ok = (await step('setup', node, ['scripts/setup.js', '--browser'])) === 'passed'
   && (await step('build', node, ['scripts/build.js'])) === 'passed';
 if (ok) {
-  await step('rust tests', 'cargo', ['test', '--quiet'], { counts: cargoCounts });
+  await step('rust tests', which('cargo') ?? 'cargo', ['test', '--quiet'], { counts: cargoCounts });
   await step('node tests', node, ['--test', '--test-reporter=spec', 'tests/node/'], { counts: nodeCounts });
   await step('browser tests', node, ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/browser/'], { counts: nodeCounts });
   if (existsSync(corpus)) {
