@@ -34,6 +34,8 @@ fn conformance_corpus() {
                 g.3 += 1;
                 if h {
                     g.2 += 1;
+                } else if r.passed {
+                    failures.push(format!("{} (history): {}", r.id, r.history_diff.unwrap_or_default()));
                 }
             }
         }

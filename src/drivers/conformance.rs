@@ -20,6 +20,8 @@ pub struct CaseResult {
     pub reason: Option<String>,
     /// `Some(matched)` when the case records a history: event types and state names agree.
     pub history_level1: Option<bool>,
+    /// Where the history first differs, when it does.
+    pub history_diff: Option<String>,
 }
 
 /// Runs a case given as JSON text.
@@ -31,13 +33,16 @@ pub fn run_case(text: &str) -> CaseResult {
     let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
     let group = id.split('/').next().unwrap_or("?").to_string();
     match run_parsed(&case) {
-        Ok((passed, reason, history)) => CaseResult { id, group, passed, reason, history_level1: history },
+        Ok((passed, reason, history)) => {
+            let history_diff = history.as_ref().and_then(|h| h.clone().err());
+            CaseResult { id, group, passed, reason, history_level1: history.map(|h| h.is_ok()), history_diff }
+        }
         Err(reason) => failed(&id, &group, reason),
     }
 }
 
 fn failed(id: &str, group: &str, reason: String) -> CaseResult {
-    CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None }
+    CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None, history_diff: None }
 }
 
 /// The recorded responses of one Task state, consumed in order (or by input inside Map and
@@ -47,7 +52,7 @@ struct MockQueue {
     used: Vec<bool>,
 }
 
-fn run_parsed(case: &Value) -> Result<(bool, Option<String>, Option<bool>), String> {
+fn run_parsed(case: &Value) -> Result<(bool, Option<String>, Option<Result<(), String>>), String> {
     let def_value = match case.get("definition") {
         Some(Value::String(s)) => parse(s).map_err(|e| format!("definition text is not JSON: {e}"))?,
         Some(v) => v.clone(),
@@ -313,7 +318,7 @@ fn looks_like_date_variant(want: &str, got: &str) -> bool {
 
 /// Level 1: event types and state names, as a sequence (or a multiset when Map/Parallel
 /// interleave branches).
-fn history_level1(want: &[Value], ex: &Execution, def: &Value) -> bool {
+fn history_level1(want: &[Value], ex: &Execution, def: &Value) -> Result<(), String> {
     let key = |ty: &str, name: Option<&str>| format!("{ty}:{}", name.unwrap_or(""));
     let want_keys: Vec<String> = want
         .iter()
@@ -334,9 +339,18 @@ fn history_level1(want: &[Value], ex: &Execution, def: &Value) -> bool {
         let mut b = got_keys;
         a.sort();
         b.sort();
-        a == b
+        if a == b {
+            return Ok(());
+        }
+        let missing: Vec<&String> = a.iter().filter(|k| !b.contains(k)).take(3).collect();
+        let extra: Vec<&String> = b.iter().filter(|k| !a.contains(k)).take(3).collect();
+        Err(format!("multiset differs ({} vs {} events); missing {missing:?}, extra {extra:?}", a.len(), b.len()))
     } else {
-        want_keys == got_keys
+        match want_keys.iter().zip(got_keys.iter()).position(|(a, b)| a != b) {
+            None if want_keys.len() == got_keys.len() => Ok(()),
+            None => Err(format!("length {} vs expected {}", got_keys.len(), want_keys.len())),
+            Some(i) => Err(format!("event {}: got {} expected {}", i + 1, got_keys[i], want_keys[i])),
+        }
     }
 }
 
@@ -362,7 +376,7 @@ mod tests {
             {"id":3,"previousEventId":2,"type":"PassStateExited","stateExitedEventDetails":{"name":"P"}},{"id":4,"previousEventId":3,"type":"ExecutionSucceeded"}]}}"#;
         let r = run_case(case);
         assert!(r.passed, "{:?}", r.reason);
-        assert_eq!(r.history_level1, Some(true));
+        assert_eq!(r.history_level1, Some(true), "{:?}", r.history_diff);
         let wrong = case.replace(r#""output":{"a":1}"#, r#""output":{"a":2}"#);
         assert!(!run_case(&wrong).passed);
     }

@@ -63,6 +63,13 @@ pub struct ExecutionOptions {
     pub redrive_count: u64,
 }
 
+impl ExecutionOptions {
+    /// A stable per-execution id part, derived from the seed (Express ARNs carry one).
+    pub fn execution_id_suffix(&self) -> String {
+        super::random::Rng::new(self.seed ^ 0x5EED).uuid()
+    }
+}
+
 impl Default for ExecutionOptions {
     fn default() -> ExecutionOptions {
         ExecutionOptions {
@@ -589,7 +596,13 @@ impl Execution {
         match self.fiber(fid).parent {
             None => self.finish(Status::Failed, None, Some(failure)),
             Some((parent, index)) => {
-                let last = self.fiber(fid).last_event;
+                let f = self.fiber(fid);
+                let (last, silent) = (f.last_event, f.silent);
+                // A branch that fails in a Task state records that state as aborted.
+                let was_task = matches!(f.state.kind, crate::definition::model::StateKind::Task(_)) && f.step == Step::Run;
+                if was_task && !silent && self.fiber(parent).join.as_ref().is_some_and(|j| !j.is_map) {
+                    self.fiber_event(fid, "TaskStateAborted", None);
+                }
                 self.fibers[fid] = None;
                 self.child_failed(parent, index, failure, last);
             }

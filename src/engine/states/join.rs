@@ -66,12 +66,18 @@ impl Execution {
             if i == index {
                 continue;
             }
+            if !join.is_map && self.fibers[child].as_ref().is_some_and(|f| matches!(f.blocked, Blocked::Task(_))) {
+                self.fiber_event(child, "TaskStateAborted", None);
+            }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
                 self.fiber_event(parent, "MapIterationAborted", Some(("mapIterationAbortedEventDetails", vec![("index", Field::Int(i as i64)), ("name", Field::Text(name.clone()))])));
             }
         }
-        if join.is_map {
+        // A state about to be retried is not recorded as failed.
+        let retrying = self.will_retry(parent, &failure);
+        if retrying {
+        } else if join.is_map {
             if join.distributed {
                 let mut fields = vec![("error", Field::Text(failure.error.clone()))];
                 if let Some(c) = &failure.cause {

@@ -59,7 +59,9 @@ impl Execution {
             Some(Seconds::Path(p)) => {
                 let ctx = self.context(fid, None, false);
                 let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
-                match v.as_number().and_then(|n| n.as_i64()) {
+                // AWS also takes a number written as a string ("1").
+                let n = v.as_number().and_then(|n| n.as_i64()).or_else(|| v.as_str().and_then(|s| s.trim().parse::<i64>().ok()));
+                match n {
                     Some(n) if n >= 0 => Ok(n as usize),
                     _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.text()))),
                 }
@@ -85,7 +87,7 @@ impl Execution {
                 Some(t) => {
                     let ctx = self.map_item_context(fid, index, &item);
                     let effective = self.fiber(fid).effective.clone();
-                    match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                    match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
                         Err(e) => {
                             if let Some(j) = self.fiber_mut(fid).join.as_mut() {

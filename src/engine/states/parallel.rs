@@ -14,7 +14,7 @@ impl Execution {
         let input = match &state.io.parameters {
             Some(t) => {
                 let ctx = self.context(fid, None, false);
-                match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                match self.eval_template(fid, t, &effective, &ctx) {
                     Ok(v) => v,
                     Err(e) => return self.query_failed(fid, e),
                 }
