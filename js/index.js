@@ -7,8 +7,9 @@
 //   const { status, output, error, cause } = await execution.done;
 //
 // The WebAssembly engine is sans-IO: `run()` advances it until it needs something and returns
-// commands (invoke a task, wake at a time). This file performs them (calls the JS handler,
-// advances the virtual clock) and feeds the completions back, one wasm call each.
+// commands (invoke a task; wake at a time, with an external clock). This file performs them
+// (calls the JS handlers) and feeds the completions back, one wasm call each. Time is the
+// engine's virtual clock: a Wait state passes at once, with the right timestamps in the history.
 //
 // The import below resolves both in the package (js/ -> pkg/) and in the page, where the build
 // copies this file next to the bindings (www/pkg/index.js -> www/pkg/asl_sim.js).
@@ -156,16 +157,15 @@ function guard(call) {
 async function drive(raw, handlers) {
   await undefined; // let start() return before any handler runs
   const ready = []; // completions to feed, as functions of the raw execution
-  const wakes = []; // pending virtual times, ascending, unique
   let inFlight = 0;
   let notify = null;
 
   const settle = (completion) => {
     ready.push(completion);
     if (notify !== null) {
-      const wake = notify;
+      const resume = notify;
       notify = null;
-      wake();
+      resume();
     }
   };
 
@@ -200,7 +200,8 @@ async function drive(raw, handlers) {
     const commands = JSON.parse(guard(() => raw.run()));
     for (const command of commands) {
       if (command.type === 'invoke') invoke(command);
-      else if (command.type === 'wake') addWake(wakes, command.timeMs);
+      // Asked for only with an external clock, once nothing else can happen: time jumps there.
+      else if (command.type === 'wake') ready.push((r) => r.completeTime(command.timeMs));
       else throw new InternalError(`unknown engine command '${command.type}'`);
     }
     if (commands.length === 0) {
@@ -211,9 +212,6 @@ async function drive(raw, handlers) {
       for (const complete of ready.splice(0)) guard(() => complete(raw));
     } else if (inFlight > 0) {
       await new Promise((resolve) => { notify = resolve; });
-    } else if (wakes.length > 0) {
-      const time = wakes.shift();
-      guard(() => raw.completeTime(time));
     } else {
       throw new InternalError('the execution is blocked: no task in flight and no timer pending');
     }
@@ -242,10 +240,4 @@ function safeJson(value) {
   } catch {
     return String(value);
   }
-}
-
-function addWake(wakes, time) {
-  let i = 0;
-  while (i < wakes.length && wakes[i] < time) i++;
-  if (wakes[i] !== time) wakes.splice(i, 0, time);
 }
