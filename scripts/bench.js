@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Benchmarks (../shared/bench machines on asl-sim): not written yet.
-console.log('bench: not yet (the engine has not landed; see ../shared/bench/README.md for the plan)');
+// Benchmarks: the ../shared/bench machines on asl-sim. Not written yet.
+console.log('bench: not yet (no asl-sim runner for the ../shared/bench machines yet; see its README.md)');
