@@ -14,5 +14,8 @@ pub mod query;
 pub mod engine;
 /// IO around the core: Rust closures and mocks.
 pub mod drivers;
+/// The JavaScript API (wasm-bindgen), built only for wasm32.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use value::Value;

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Builds the package and the page's copy of it:
+//   cargo (release, wasm32) -> wasm-bindgen --target web into pkg/ -> wasm-opt -Oz (when the
+//   optional npm package binaryen is installed) -> copies into www/pkg/ -> prints the sizes.
+// Steps whose outputs are newer than their inputs are skipped (cargo decides for itself).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { UserError, root, run, runMain, which } from './common.js';
+
+const targetWasm = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'asl_sim.wasm');
+const pkgDir = join(root, 'pkg');
+const pkgWasm = join(pkgDir, 'asl_sim_bg.wasm');
+const pkgJs = join(pkgDir, 'asl_sim.js');
+const wwwPkg = join(root, 'www', 'pkg');
+
+const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -Infinity);
+const log = (message) => console.log(`build: ${message}`);
+
+function cargoBuild() {
+  log('cargo build --release --target wasm32-unknown-unknown --lib');
+  const status = run(which('cargo') ?? 'cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+  if (status !== 0) throw new UserError('cargo build failed (see above)');
+}
+
+function bindgen() {
+  if (mtime(pkgWasm) >= mtime(targetWasm) && existsSync(pkgJs)) {
+    log('pkg/ is up to date');
+    return;
+  }
+  const bin = which('wasm-bindgen');
+  if (!bin) throw new UserError('wasm-bindgen is not installed: run `node scripts/setup.js`');
+  log('wasm-bindgen --target web --out-dir pkg');
+  if (run(bin, ['--target', 'web', '--no-typescript', '--out-dir', pkgDir, targetWasm]) !== 0) {
+    throw new UserError('wasm-bindgen failed (see above)');
+  }
+  optimize();
+}
+
+// wasm-opt from the optional npm package binaryen; without it the wasm is shipped as cargo made it.
+function optimize() {
+  const bin = join(root, 'node_modules', '.bin', 'wasm-opt');
+  if (!existsSync(bin)) return;
+  const tmp = `${pkgWasm}.opt`;
+  // The features rustc enables by default for wasm32-unknown-unknown, so that wasm-opt accepts them.
+  const features = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+  const status = run(bin, ['-Oz', ...features, pkgWasm, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (status === 0 && existsSync(tmp)) {
+    renameSync(tmp, pkgWasm);
+    log('wasm-opt -Oz');
+  } else {
+    rmSync(tmp, { force: true });
+    log('wasm-opt failed; keeping the unoptimized wasm');
+  }
+}
+
+// The page loads the package from www/pkg/: the bindings and the wrapper, side by side.
+function copyToPage() {
+  mkdirSync(wwwPkg, { recursive: true });
+  const copies = [[pkgJs, 'asl_sim.js'], [pkgWasm, 'asl_sim_bg.wasm'], [join(root, 'js', 'index.js'), 'index.js']];
+  let copied = 0;
+  for (const [from, name] of copies) {
+    const to = join(wwwPkg, name);
+    if (mtime(to) >= mtime(from)) continue;
+    copyFileSync(from, to);
+    copied++;
+  }
+  log(copied ? `copied ${copied} file(s) into www/pkg/` : 'www/pkg/ is up to date');
+}
+
+function reportSize() {
+  const bytes = readFileSync(pkgWasm);
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  log(`pkg/asl_sim_bg.wasm: ${kib(bytes.length)}, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);
+}
+
+await runMain('build', () => {
+  cargoBuild();
+  bindgen();
+  copyToPage();
+  reportSize();
+});

@@ -1,0 +1,32 @@
+// Launches Debian's Chromium through playwright-core with a fresh profile, and serves www/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Starts the static server and a browser; returns { url, context, requests, close }. */
+export async function open() {
+  const { server, url } = await serve({ port: 0 });
+  const profile = mkdtempSync(join(tmpdir(), 'asl-sim-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args });
+  } catch (e) {
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+  const requests = [];
+  context.on('request', (req) => requests.push(req.url()));
+  const close = async () => {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { url, context, requests, close };
+}
