@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod parse;
 pub mod resource;
+pub mod source;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::{QueryLanguage, State, StateKind, StateMachine, States};
