@@ -9,4 +9,4 @@ pub mod source;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::{QueryLanguage, State, StateKind, StateMachine, States};
-pub use parse::{parse_definition, parse_definition_text, Parsed};
+pub use parse::{parse_definition, parse_definition_source, parse_definition_text, Parsed};
