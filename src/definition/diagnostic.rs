@@ -36,6 +36,9 @@ pub mod codes {
     /// state ("State \"X\" is not reachable.").
     pub const MISSING_TRANSITION_TARGET: &str = "MISSING_TRANSITION_TARGET";
     pub const TOO_DEEPLY_NESTED: &str = "TOO_DEEPLY_NESTED";
+    /// Not in the API reference's list, but what AWS answers for a JSONata expression it
+    /// cannot parse.
+    pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
     // Warnings.
     /// No `.$` on a field whose value looks like a JSONPath or an intrinsic function call.
     pub const NO_DOLLAR: &str = "NO_DOLLAR";
@@ -151,6 +154,22 @@ impl Diagnostics {
             match self.focus.iter().find(|(j, _)| *j == i) {
                 Some((_, p)) => d.resolve_at(positions, p),
                 None => d.resolve(positions),
+            }
+        }
+    }
+
+    /// Appends the items of another collection that say something new (code, location and
+    /// message not already present), keeping their focus pointers.
+    pub fn merge_unique(&mut self, other: Diagnostics) {
+        let mut seen: std::collections::HashSet<(&'static str, String, String)> =
+            self.items.iter().map(|d| (d.code, d.location.clone(), d.message.clone())).collect();
+        let mut focus: std::collections::HashMap<usize, String> = other.focus.into_iter().collect();
+        for (i, d) in other.items.into_iter().enumerate() {
+            if seen.insert((d.code, d.location.clone(), d.message.clone())) {
+                match focus.remove(&i) {
+                    Some(f) => self.push_focus(d, &f),
+                    None => self.items.push(d),
+                }
             }
         }
     }
