@@ -83,16 +83,28 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, location, message) }
     }
 
-    /// Fills span, line and column from the positions of the parsed text.
+    /// Fills span, line and column from the positions of the parsed text: the value at the
+    /// location when it is a scalar on one line (a bad target, ARN or number), else its key (a
+    /// state or an object is named by its key).
     pub fn resolve(&mut self, positions: &Positions) {
-        let location = self.location.clone();
-        self.resolve_at(positions, &location);
+        let value = positions.value(&self.location).filter(|s| {
+            let (l1, _) = positions.line_column(s.start);
+            let (l2, _) = positions.line_column(s.end);
+            let container = positions.text().get(s.start..).is_some_and(|t| t.starts_with(['{', '[']));
+            l1 == l2 && !container
+        });
+        let span = value.or_else(|| positions.key(&self.location)).unwrap_or_else(|| positions.locate(&self.location));
+        self.set_span(positions, span);
     }
 
-    /// Like `resolve`, but underlines `pointer` (e.g. the offending key) rather than the
-    /// location AWS reports (e.g. the state that holds it).
+    /// Like `resolve`, but underlines `pointer`, key first (e.g. an unsupported field inside
+    /// the state AWS names as the location).
     pub fn resolve_at(&mut self, positions: &Positions, pointer: &str) {
         let span = positions.locate(pointer);
+        self.set_span(positions, span);
+    }
+
+    fn set_span(&mut self, positions: &Positions, span: crate::value::Span) {
         let (line, column) = positions.line_column(span.start);
         let (end_line, end_column) = positions.line_column(span.end);
         self.span = Some(span);

@@ -180,7 +180,8 @@ fn check_scope(
     for name in states.keys() {
         let sp = format!("{states_ptr}/{}", escape_pointer_token(name));
         if names.contains_key(&**name) {
-            out.error(codes::DUPLICATE_STATE_NAME, &sp, format!("Duplicate State name: {name}"));
+            let d = Diagnostic::error(codes::DUPLICATE_STATE_NAME, &sp, format!("Duplicate State name: {name}"));
+            focus(out, d, &sp);
         } else {
             names.insert(name.to_string(), sp);
         }
@@ -264,7 +265,8 @@ fn check_scope(
     for name in states.keys() {
         if !reached.contains(&**name) {
             let sp = format!("{states_ptr}/{}", escape_pointer_token(name));
-            out.error(codes::MISSING_TRANSITION_TARGET, &sp, format!("State \"{name}\" is not reachable."));
+            let d = Diagnostic::error(codes::MISSING_TRANSITION_TARGET, &sp, format!("State \"{name}\" is not reachable."));
+            focus(out, d, &sp);
         }
     }
 }
@@ -466,5 +468,226 @@ fn check_jsonata_strings(v: &Value, at: &str, out: &mut Diagnostics, depth: usiz
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<Diagnostic> {
+        validate(text, ValidateOptions::default())
+    }
+
+    /// (code, location, line, column) of each diagnostic.
+    fn found(ds: &[Diagnostic]) -> Vec<(&'static str, String, usize, usize)> {
+        ds.iter().map(|d| (d.code, d.location.clone(), d.line, d.column)).collect()
+    }
+
+    fn one<'a>(ds: &'a [Diagnostic], code: &str, location: &str) -> &'a Diagnostic {
+        ds.iter().find(|d| d.code == code && d.location == location).unwrap_or_else(|| panic!("no {code} at {location} in {:#?}", found(ds)))
+    }
+
+    #[test]
+    fn valid_machine_has_no_diagnostics() {
+        let ds = run(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#);
+        assert!(ds.is_empty(), "{ds:#?}");
+        let ds = run("StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n");
+        assert!(ds.is_empty(), "{ds:#?}");
+    }
+
+    #[test]
+    fn unreachable_state_json_and_yaml() {
+        let json = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"End\": true},\n    \"B\": {\"Type\": \"Pass\", \"End\": true}\n  }\n}";
+        let ds = run(json);
+        let d = one(&ds, codes::MISSING_TRANSITION_TARGET, "/States/B");
+        assert_eq!(d.message, "State \"B\" is not reachable.");
+        assert_eq!((d.line, d.column, d.end_line, d.end_column), (5, 5, 5, 8));
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n  B:\n    Type: Pass\n    End: true\n";
+        let ds = run(yaml);
+        let d = one(&ds, codes::MISSING_TRANSITION_TARGET, "/States/B");
+        assert_eq!((d.line, d.column, d.end_line, d.end_column), (6, 3, 6, 4));
+        assert!(!is_valid(&ds));
+    }
+
+    #[test]
+    fn no_terminal_state_suppresses_reachability() {
+        let ds = run(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"C":{"Type":"Pass","Next":"A"}}}"#);
+        assert_eq!(found(&ds), vec![(codes::MISSING_END_STATE, String::new(), 1, 16)]);
+        assert_eq!(ds[0].message, "Workflow has no terminal state");
+        assert_eq!(invalid_definition_message(&ds).unwrap(), "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'");
+        // An unreachable terminal state is enough to have one.
+        let ds = run(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"C":{"Type":"Pass","End":true}}}"#);
+        assert_eq!(found(&ds).into_iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(), vec![(codes::MISSING_TRANSITION_TARGET, "/States/C".to_string())]);
+    }
+
+    #[test]
+    fn scopes_parallel_and_map() {
+        let text = r#"{"StartAt":"P","States":{
+  "P":{"Type":"Parallel","Next":"M","Branches":[
+    {"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Y"},"Y":{"Type":"Pass","Next":"X"}}},
+    {"StartAt":"Z","States":{"Z":{"Type":"Pass","Next":"M"}}}]},
+  "M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true},"J":{"Type":"Succeed"}}}}}}"#;
+        let ds = run(text);
+        let d = one(&ds, codes::MISSING_END_STATE, "/States/P/Branches/0");
+        assert_eq!(d.line, 3);
+        let d = one(&ds, codes::MISSING_TRANSITION_TARGET, "/States/P/Branches/1/States/Z/Next");
+        assert_eq!(d.message, "Missing 'Next' target: M");
+        assert_eq!((d.line, d.column), (4, 56));
+        one(&ds, codes::MISSING_END_STATE, "/States/P/Branches/1");
+        let d = one(&ds, codes::MISSING_TRANSITION_TARGET, "/States/M/ItemProcessor/States/J");
+        assert_eq!(d.line, 5);
+    }
+
+    #[test]
+    fn duplicate_names_across_scopes() {
+        let yaml = "StartAt: P\nStates:\n  P:\n    Type: Parallel\n    End: true\n    Branches:\n      - StartAt: P\n        States:\n          P:\n            Type: Succeed\n";
+        let ds = run(yaml);
+        let d = one(&ds, codes::DUPLICATE_STATE_NAME, "/States/P/Branches/0/States/P");
+        assert_eq!(d.message, "Duplicate State name: P");
+        assert_eq!((d.line, d.column), (9, 11));
+    }
+
+    #[test]
+    fn retry_catch_and_ranges() {
+        let text = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","End":true,
+"TimeoutSeconds":5,"HeartbeatSeconds":5,
+"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["X"],"MaxAttempts":-1,"BackoffRate":0.5,"IntervalSeconds":0,"MaxDelaySeconds":0}],
+"Catch":[{"ErrorEquals":["States.ALL"],"Next":"T","Bogus":1}]}}}"#;
+        let ds = run(text);
+        one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/0/ErrorEquals");
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/MaxAttempts").message, "Minimum value is 0");
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/BackoffRate").message, "Minimum value is 1.0");
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/IntervalSeconds").message, "Minimum value is 1");
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/MaxDelaySeconds").message, "Minimum value is 1");
+        let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/HeartbeatSeconds");
+        assert_eq!((d.line, d.column), (2, 39));
+        let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Catch/0");
+        assert_eq!(d.message, "Field 'Bogus' is not supported");
+        assert_eq!((d.line, d.column), (4, 51), "the key is underlined");
+        let ds = run(r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100000000,"End":true}}}"#);
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/W/Seconds").message, "Maximum value is 99999999");
+        let ds = run(r#"{"StartAt":"W","TimeoutSeconds":0,"States":{"W":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":0,"End":true}}}"#);
+        one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/TimeoutSeconds");
+        one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/W/TimeoutSeconds");
+    }
+
+    #[test]
+    fn express_and_resources() {
+        let text = r#"{"StartAt":"A","States":{
+"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:111111111111:activity:x","Next":"B"},
+"B":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","Next":"C"},
+"C":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Next":"D"},
+"D":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:query","Next":"E"},
+"E":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:query","End":true}}}"#;
+        let standard = run(text);
+        assert_eq!(found(&standard).len(), 1, "{standard:#?}");
+        assert!(one(&standard, codes::SCHEMA_VALIDATION_FAILED, "/States/D/Resource").message.starts_with("The resource provided arn:aws:states:::dynamodb:query is not recognized."));
+        let express = validate(text, ValidateOptions::express());
+        assert_eq!(one(&express, codes::SCHEMA_VALIDATION_FAILED, "/States/A/Resource").message, "Express state machine does not support Activity ARN");
+        let d = one(&express, codes::SCHEMA_VALIDATION_FAILED, "/States/B/Resource");
+        assert_eq!(d.message, "Express state machine does not support '.sync' service integration");
+        assert_eq!((d.line, d.column), (3, 31));
+        one(&express, codes::SCHEMA_VALIDATION_FAILED, "/States/C/Resource");
+        assert_eq!(express.len(), 4);
+    }
+
+    #[test]
+    fn query_languages() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","QueryLanguage":"JSONPath","Next":"Q"},
+"Q":{"Type":"Pass","Parameters":{"a":1},"Output":"{% $states.input","Next":"R"},
+"R":{"Type":"Pass","Output":{"x":"{%  %}"},"End":true}}}"#;
+        let ds = run(text);
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/P").message, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+        let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/Q");
+        assert_eq!(d.message, "The QueryLanguage is set to 'JSONata', but field 'Parameters' is only supported for the 'JSONPath' QueryLanguage");
+        assert_eq!((d.line, d.column), (2, 20));
+        let d = one(&ds, codes::INVALID_JSONATA_EXPRESSION, "/States/Q/Output");
+        assert_eq!(d.severity, Severity::Warning);
+        let d = one(&ds, codes::INVALID_JSONATA_EXPRESSION, "/States/R/Output/x");
+        assert_eq!(d.severity, Severity::Error);
+        // A JSONPath machine: JSONata-only fields are named as such; a nested JSONata Map does
+        // not change the language of the states inside it.
+        let ds = run(r#"{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,"ItemProcessor":{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":1,"End":true}}}}}}"#);
+        assert_eq!(
+            one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/M/ItemProcessor/States/P").message,
+            "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage"
+        );
+        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/M/ItemProcessor").message, "Field 'QueryLanguage' is not supported");
+    }
+
+    #[test]
+    fn bad_paths_and_templates() {
+        let ds = run(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"foo","Parameters":{"a.$":"nope"},"End":true}}}"#);
+        one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/P/InputPath");
+        assert_eq!(
+            one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/P/Parameters").message,
+            "The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call"
+        );
+    }
+
+    #[test]
+    fn warnings_keep_the_machine_valid() {
+        let text = "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Parameters:\n      a: $.x\n    Result:\n      b.$: $.y\n    Next: F\n  F:\n    Type: Fail\n    Error: $.error\n";
+        let ds = run(text);
+        assert!(is_valid(&ds), "{ds:#?}");
+        let d = one(&ds, codes::NO_DOLLAR, "/States/P/Parameters/a");
+        assert_eq!((d.severity, d.line, d.column), (Severity::Warning, 6, 10));
+        one(&ds, codes::PASS_RESULT_IS_STATIC, "/States/P/Result/b.$");
+        one(&ds, codes::NO_PATH, "/States/F/Error");
+    }
+
+    #[test]
+    fn missing_fields_and_malformed_text() {
+        let ds = run(r#"{"States": {"StartState": {"Type": "Pass", "End": true}}}"#);
+        assert_eq!(found(&ds), vec![(codes::SCHEMA_VALIDATION_FAILED, "/".to_string(), 1, 1)]);
+        assert_eq!(ds[0].message, "These fields are required: [StartAt]");
+        let ds = run("{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\" \"End\": true}}\n}");
+        assert_eq!(ds.len(), 1);
+        assert_eq!((ds[0].code, ds[0].line, ds[0].column), (codes::INVALID_JSON_DESCRIPTION, 3, 35));
+        assert!(ds[0].message.starts_with("Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"));
+        assert_eq!(ds[0].location, format!("[Source: (String)\"{}\"; line: 3, column: 36]", "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\" \"End\": true}}\n}"));
+        let ds = run("StartAt: A\nStates:\n  A:\n    Type: Pass\n   End: true\n");
+        assert_eq!((ds[0].code, ds[0].line), (codes::INVALID_JSON_DESCRIPTION, 5));
+        let ds = run("  ");
+        assert_eq!((ds[0].code, ds[0].message.as_str(), ds[0].location.as_str()), (codes::SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object", ""));
+        let ds = run("[1, 2]");
+        assert_eq!(ds[0].message, "Definition must be a valid JSON object");
+    }
+
+    #[test]
+    fn substitutions() {
+        let mut values = HashMap::new();
+        values.insert("FnArn".to_string(), "arn:aws:lambda:us-east-1:111111111111:function:f".to_string());
+        let options = ValidateOptions { substitutions: Some(values), ..ValidateOptions::default() };
+        let text = "StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: ${FnArn}\n    Next: ${NextState}\n";
+        let ds = validate(text, options.clone());
+        let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "");
+        assert_eq!(d.message, "The definition substitution '${NextState}' has no value: it is not in DefinitionSubstitutions");
+        assert_eq!((d.line, d.column, d.end_line, d.end_column), (6, 11, 6, 23));
+        // The missing target is underlined in the text as written.
+        let d = one(&ds, codes::MISSING_TRANSITION_TARGET, "/States/T/Next");
+        assert_eq!((d.line, d.column, d.end_column), (6, 11, 23));
+        let ok = validate("StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: ${FnArn}\n    End: true\n    Comment: x\n", options);
+        assert!(ok.is_empty(), "{ok:#?}");
+        // Without a substitution map, `${...}` is just text.
+        let ds = run("StartAt: T\nStates:\n  T:\n    Type: Pass\n    Comment: ${Nothing}\n    End: true\n");
+        assert!(ds.is_empty(), "{ds:#?}");
+    }
+
+    #[test]
+    fn never_panics_on_truncated_or_odd_input() {
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1] %}","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail"}}},"End":true}}}],"Next":"C"},"C":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"W"}],"Default":"W"},"W":{"Type":"Wait","Seconds":1,"End":true}}}"#;
+        let yaml = "StartAt: P\nStates:\n  P:\n    Type: Map\n    ItemProcessor:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', End: true}\n    Next: C\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.x\n        IsPresent: true\n        Next: S\n    Default: S\n  S: {Type: Succeed}\n";
+        for text in [json, yaml] {
+            for (i, _) in text.char_indices() {
+                let _ = validate(&text[..i], ValidateOptions::express());
+            }
+        }
+        for text in ["{\"StartAt\":1,\"States\":[]}", "{\"StartAt\":\"A\",\"States\":{\"A\":1}}", "{\"States\":{\"A\":{\"Type\":\"Map\",\"ItemProcessor\":1}}}", "- - -", "a: [", "? [a]\n: b"] {
+            let _ = validate(text, ValidateOptions::default());
+        }
+        let deep = format!("{}{}", "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":[".repeat(150), "1");
+        let _ = validate(&deep, ValidateOptions::default());
     }
 }
