@@ -10,9 +10,13 @@
 //! hexadecimal (`0x`) integers and floats are typed; anything quoted, and anything else, is a
 //! string. Positions point at YAML lines, so diagnostics do too.
 
-use crate::value::{escape_pointer_token, parse_with_positions, Map, Number, ParseError, Positions, Span, Value, MAX_DEPTH};
+use crate::value::{parse_with_positions, ParseError, Positions, Span, Value};
+#[cfg(feature = "yaml")]
+use crate::value::{escape_pointer_token, Map, Number, MAX_DEPTH};
+#[cfg(feature = "yaml")]
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
+#[cfg(feature = "yaml")]
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +46,7 @@ pub fn looks_like_json(text: &str) -> bool {
 /// a YAML document that is a plain scalar or sequence comes back as that value (the caller
 /// reports that a definition must be an object).
 pub fn parse_source(text: &str) -> Result<(Value, Positions, SourceFormat), ParseError> {
-    if looks_like_json(text) {
+    if looks_like_json(text) || !cfg!(feature = "yaml") {
         return parse_json(text).map(|(v, p)| (v, p, SourceFormat::Json));
     }
     match parse_yaml(text) {
@@ -214,6 +218,13 @@ fn open_container(text: &str) -> Option<(u8, usize)> {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
+/// Without the `yaml` feature, YAML text is an error.
+#[cfg(not(feature = "yaml"))]
+pub fn parse_yaml(text: &str) -> Result<(Value, Positions), ParseError> {
+    parse_json(text)
+}
+
+#[cfg(feature = "yaml")]
 /// Parses a YAML document into a `Value`, recording the span of every value and key by JSON
 /// pointer. Only the first document of a stream is read.
 pub fn parse_yaml(text: &str) -> Result<(Value, Positions), ParseError> {
@@ -324,10 +335,12 @@ pub fn parse_yaml(text: &str) -> Result<(Value, Positions), ParseError> {
     Ok((root.unwrap_or(Value::Null), positions))
 }
 
+#[cfg(feature = "yaml")]
 fn char_index(text: &str, byte: usize) -> usize {
     text.get(..byte).map_or(0, |s| s.chars().count())
 }
 
+#[cfg(feature = "yaml")]
 /// A YAML scalar under the 1.2 core schema.
 fn yaml_scalar(s: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(tag) = tag {
@@ -350,6 +363,7 @@ fn yaml_scalar(s: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     }
 }
 
+#[cfg(feature = "yaml")]
 /// Numbers of the YAML 1.2 core schema that JSON can hold (not `.inf`/`.nan`).
 fn core_number(s: &str) -> Option<Number> {
     let digits = |t: &str, radix: u32| !t.is_empty() && t.chars().all(|c| c.is_digit(radix));
@@ -467,6 +481,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn detects_format() {
         assert_eq!(parse_source("  {\"a\": 1}").unwrap().2, SourceFormat::Json);
         let (v, _, f) = parse_source("StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n").unwrap();
@@ -499,12 +514,14 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn yaml_core_schema() {
         let (v, _) = parse_yaml("a: 1\nb: -2.5\nc: '3'\nd: ~\ne: True\nf: 0x1F\ng: 0o17\nh: 1e3\ni: \"true\"\nj: .5\nk: 007\nl: hello world\nm:\n").unwrap();
         assert_eq!(v.to_json(), r#"{"a":1,"b":-2.5,"c":"3","d":null,"e":true,"f":31,"g":15,"h":1e3,"i":"true","j":0.5,"k":7,"l":"hello world","m":null}"#);
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn yaml_positions() {
         let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n  list:\n    - x\n    - {y: 2}\n";
         let (v, ps) = parse_yaml(text).unwrap();
@@ -521,6 +538,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn yaml_errors_and_limits_do_not_panic() {
         let e = parse_source("a: b\n  c: d\n").unwrap_err();
         assert!(e.message.starts_with("YAML syntax error"), "{}", e.message);

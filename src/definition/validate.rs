@@ -489,6 +489,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn valid_machine_has_no_diagnostics() {
         let ds = run(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#);
         assert!(ds.is_empty(), "{ds:#?}");
@@ -497,6 +498,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn unreachable_state_json_and_yaml() {
         let json = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"End\": true},\n    \"B\": {\"Type\": \"Pass\", \"End\": true}\n  }\n}";
         let ds = run(json);
@@ -540,6 +542,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn duplicate_names_across_scopes() {
         let yaml = "StartAt: P\nStates:\n  P:\n    Type: Parallel\n    End: true\n    Branches:\n      - StartAt: P\n        States:\n          P:\n            Type: Succeed\n";
         let ds = run(yaml);
@@ -627,6 +630,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn warnings_keep_the_machine_valid() {
         let text = "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Parameters:\n      a: $.x\n    Result:\n      b.$: $.y\n    Next: F\n  F:\n    Type: Fail\n    Error: $.error\n";
         let ds = run(text);
@@ -638,6 +642,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn missing_fields_and_malformed_text() {
         let ds = run(r#"{"States": {"StartState": {"Type": "Pass", "End": true}}}"#);
         assert_eq!(found(&ds), vec![(codes::SCHEMA_VALIDATION_FAILED, "/".to_string(), 1, 1)]);
@@ -656,6 +661,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn substitutions() {
         let mut values = HashMap::new();
         values.insert("FnArn".to_string(), "arn:aws:lambda:us-east-1:111111111111:function:f".to_string());
@@ -676,6 +682,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "yaml")]
     fn never_panics_on_truncated_or_odd_input() {
         let json = r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1] %}","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail"}}},"End":true}}}],"Next":"C"},"C":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"W"}],"Default":"W"},"W":{"Type":"Wait","Seconds":1,"End":true}}}"#;
         let yaml = "StartAt: P\nStates:\n  P:\n    Type: Map\n    ItemProcessor:\n      StartAt: T\n      States:\n        T: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', End: true}\n    Next: C\n  C:\n    Type: Choice\n    Choices:\n      - Variable: $.x\n        IsPresent: true\n        Next: S\n    Default: S\n  S: {Type: Succeed}\n";
