@@ -579,13 +579,12 @@ impl<'a, 'd> Reader<'a, 'd> {
             return self.string(key).map(FailField::Literal);
         }
         if let Some(v) = self.get(path_key) {
-            let mut obj = crate::value::Map::new();
-            obj.insert(format!("{path_key}.$").into(), v.clone());
-            return match Template::compile(&Value::object(obj)) {
+            let text = v.as_str().unwrap_or("");
+            return match Template::single(path_key, text) {
                 Ok(t) => Some(FailField::Path(t)),
-                Err(_) => {
+                Err(e) => {
                     let at = self.at(path_key);
-                    self.diags.schema(&at, format!("The value for the field '{path_key}' must be a valid JSONPath or a valid intrinsic function call"));
+                    self.diags.schema(&at, e);
                     None
                 }
             };

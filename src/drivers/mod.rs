@@ -1,3 +1,4 @@
 //! IO around the sans-IO core: who answers tasks and how time passes.
 
 pub mod native;
+pub mod conformance;

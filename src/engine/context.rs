@@ -17,15 +17,26 @@ pub struct ContextInfo {
 impl ContextInfo {
     pub fn new(o: &ExecutionOptions, input: Value) -> ContextInfo {
         let machine_arn: Rc<str> = format!("arn:aws:states:{}:{}:stateMachine:{}", o.region, o.account, o.machine_name).into();
-        let execution_arn: Rc<str> = format!("arn:aws:states:{}:{}:execution:{}:{}", o.region, o.account, o.machine_name, o.execution_name).into();
-        let execution = Value::from_pairs([
+        // Express executions have their own ARN shape.
+        let execution_arn: Rc<str> = match o.machine_type {
+            crate::definition::model::MachineType::Standard => format!("arn:aws:states:{}:{}:execution:{}:{}", o.region, o.account, o.machine_name, o.execution_name),
+            crate::definition::model::MachineType::Express => {
+                format!("arn:aws:states:{}:{}:express:{}:{}:{}", o.region, o.account, o.machine_name, o.execution_name, o.execution_id_suffix())
+            }
+        }
+        .into();
+        let mut execution = vec![
             ("Id", Value::String(execution_arn.clone())),
             ("Input", input),
             ("StartTime", Value::from(format_timestamp(o.start_time_ms))),
             ("Name", Value::from(o.execution_name.as_str())),
             ("RoleArn", Value::from(o.role_arn.as_str())),
-            ("RedriveCount", Value::int(o.redrive_count as i64)),
-        ]);
+        ];
+        // Express executions cannot be redriven: they have no RedriveCount.
+        if o.machine_type == crate::definition::model::MachineType::Standard {
+            execution.push(("RedriveCount", Value::int(o.redrive_count as i64)));
+        }
+        let execution = Value::from_pairs(execution);
         let state_machine = Value::from_pairs([("Id", Value::String(machine_arn.clone())), ("Name", Value::from(o.machine_name.as_str()))]);
         ContextInfo { execution_arn, machine_arn, execution, state_machine }
     }

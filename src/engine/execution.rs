@@ -63,6 +63,13 @@ pub struct ExecutionOptions {
     pub redrive_count: u64,
 }
 
+impl ExecutionOptions {
+    /// A stable per-execution id part, derived from the seed (Express ARNs carry one).
+    pub fn execution_id_suffix(&self) -> String {
+        super::random::Rng::new(self.seed ^ 0x5EED).uuid()
+    }
+}
+
 impl Default for ExecutionOptions {
     fn default() -> ExecutionOptions {
         ExecutionOptions {
@@ -290,39 +297,51 @@ impl Execution {
     /// Advances until every branch is blocked; returns what the driver must do.
     pub fn run(&mut self) -> Vec<Command> {
         loop {
-            while let Some(fid) = self.ready.pop_front() {
-                if self.outcome.is_some() {
-                    break;
+            if let Some(commands) = self.step() {
+                return commands;
+            }
+        }
+    }
+
+    /// Does one unit of work: one step of one branch (entering a state, running a task's
+    /// call, leaving a wait), or one jump of the virtual clock. `None` means more can be done
+    /// now; `Some(commands)` means the execution is blocked (or finished) and the driver must
+    /// act on the commands (which may be none: wait for completions, or it has ended).
+    /// This is what step-by-step debugging drives.
+    pub fn step(&mut self) -> Option<Vec<Command>> {
+        if self.outcome.is_some() {
+            self.ready.clear();
+            return Some(std::mem::take(&mut self.commands));
+        }
+        if let Some(fid) = self.ready.pop_front() {
+            if self.step_fiber(fid) {
+                // Depth first: the same branch goes on before any other.
+                self.ready.push_front(fid);
+            }
+            return None;
+        }
+        if !self.commands.is_empty() {
+            return Some(std::mem::take(&mut self.commands));
+        }
+        if self.tasks.values().any(|t| !t.will_not_answer) {
+            return Some(Vec::new());
+        }
+        let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
+            return Some(Vec::new());
+        };
+        let t = t as f64;
+        match self.options.clock {
+            ClockMode::Virtual => {
+                self.now = self.now.max(t);
+                self.fire_due_timers();
+                None
+            }
+            ClockMode::External => {
+                if self.wake_requested == Some(t) {
+                    return Some(Vec::new());
                 }
-                self.drive(fid);
-            }
-            if self.outcome.is_some() {
-                self.ready.clear();
-                return std::mem::take(&mut self.commands);
-            }
-            if !self.commands.is_empty() {
-                return std::mem::take(&mut self.commands);
-            }
-            let waiting_on_driver = self.tasks.values().any(|t| !t.will_not_answer);
-            if waiting_on_driver {
-                return Vec::new();
-            }
-            let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
-                return Vec::new();
-            };
-            let t = t as f64;
-            match self.options.clock {
-                ClockMode::Virtual => {
-                    self.now = self.now.max(t);
-                    self.fire_due_timers();
-                }
-                ClockMode::External => {
-                    if self.wake_requested == Some(t) {
-                        return Vec::new();
-                    }
-                    self.wake_requested = Some(t);
-                    return vec![Command::WakeAt { time_ms: t }];
-                }
+                self.wake_requested = Some(t);
+                Some(vec![Command::WakeAt { time_ms: t }])
             }
         }
     }
@@ -445,33 +464,25 @@ impl Execution {
             join: None,
             silent,
         };
-        let fid = match self.fibers.iter().position(Option::is_none) {
-            Some(free) if false => free,
-            _ => {
-                self.fibers.push(Some(fiber));
-                self.fibers.len() - 1
-            }
-        };
+        // Slots are not reused: a stale timer must never wake a newer fiber.
+        self.fibers.push(Some(fiber));
+        let fid = self.fibers.len() - 1;
         self.ready.push_back(fid);
         fid
     }
 
-    /// Runs one fiber until it blocks or ends.
-    fn drive(&mut self, fid: FiberId) {
-        loop {
-            if self.outcome.is_some() {
-                return;
-            }
-            let Some(f) = self.fibers[fid].as_ref() else { return };
-            if f.blocked != Blocked::No {
-                return;
-            }
-            match f.step {
-                Step::Enter => self.enter_state(fid),
-                Step::Run => self.run_body(fid),
-                Step::WaitDone => self.wait_done(fid),
-            }
+    /// Runs one step of a fiber; true if it can go on at once.
+    fn step_fiber(&mut self, fid: FiberId) -> bool {
+        let Some(f) = self.fibers[fid].as_ref() else { return false };
+        if f.blocked != Blocked::No {
+            return false;
         }
+        match f.step {
+            Step::Enter => self.enter_state(fid),
+            Step::Run => self.run_body(fid),
+            Step::WaitDone => self.wait_done(fid),
+        }
+        self.outcome.is_none() && self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::No)
     }
 
     pub(crate) fn fiber(&self, fid: FiberId) -> &Fiber {
@@ -589,7 +600,13 @@ impl Execution {
         match self.fiber(fid).parent {
             None => self.finish(Status::Failed, None, Some(failure)),
             Some((parent, index)) => {
-                let last = self.fiber(fid).last_event;
+                let f = self.fiber(fid);
+                let (last, silent) = (f.last_event, f.silent);
+                // A branch that fails in a Task state records that state as aborted.
+                let was_task = matches!(f.state.kind, crate::definition::model::StateKind::Task(_)) && f.step == Step::Run;
+                if was_task && !silent && self.fiber(parent).join.as_ref().is_some_and(|j| !j.is_map) {
+                    self.fiber_event(fid, "TaskStateAborted", None);
+                }
                 self.fibers[fid] = None;
                 self.child_failed(parent, index, failure, last);
             }

@@ -8,6 +8,8 @@
 use crate::value::Value;
 
 pub mod path;
+pub mod intrinsics;
+pub mod regex;
 pub mod template;
 pub mod timestamp;
 

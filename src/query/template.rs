@@ -1,53 +1,226 @@
-//! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`):
-//! keys ending in `.$` take a path, compiled once.
-//! (Minimal version: paths only; intrinsic calls come with the full query layer.)
+//! Payload templates (JSONPath mode): `Parameters`, `ResultSelector`, `ItemSelector`,
+//! `Assign`. Keys ending in `.$` take a path (`$...`, `$$...`, `$var...`) or an intrinsic
+//! function call; the `.$` is dropped from the output key. Everything else is copied as is,
+//! through nested objects and arrays. Compiled once; constant sub-trees are shared, not copied.
 
+use super::intrinsics::Intrinsic;
 use super::path::Path;
 use super::{QueryError, Scope};
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
-#[derive(Debug, Clone)]
-pub enum Template {
-    Literal(Value),
-    Path(Path),
-    Object(Vec<(Rc<str>, Template)>),
-    Array(Vec<Template>),
+/// Deepest template nesting accepted.
+const MAX_DEPTH: usize = 600;
+
+#[derive(Clone, Debug)]
+pub struct Template {
+    root: Node,
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    /// A sub-tree without `.$` fields: produced as is (a cheap shared clone).
+    Const(Value),
+    Object(Vec<(Rc<str>, Node)>),
+    Array(Vec<Node>),
+    /// `"key.$": "$.path"`; `field` is the key as written (with `.$`).
+    Path { path: Path, field: Rc<str> },
+    Call { call: Intrinsic, field: Rc<str> },
 }
 
 impl Template {
-    pub fn compile(v: &Value) -> Result<Template, String> {
-        Ok(match v {
-            Value::Object(o) => {
-                let mut fields = Vec::with_capacity(o.len());
-                for (k, item) in o.iter() {
-                    if let Some(name) = k.strip_suffix(".$") {
-                        let text = item.as_str().ok_or_else(|| format!("The value for the field '{k}' must be a STRING that contains a JSONPath but was an {}", item.type_name()))?;
-                        let path = Path::parse(text).map_err(|_| format!("The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call"))?;
-                        fields.push((Rc::from(name), Template::Path(path)));
-                    } else {
-                        fields.push((k.clone(), Template::compile(item)?));
-                    }
-                }
-                Template::Object(fields)
-            }
-            Value::Array(a) => Template::Array(a.iter().map(Template::compile).collect::<Result<_, _>>()?),
-            other => Template::Literal(other.clone()),
-        })
+    /// Compiles a template. The error is AWS's validation reason, e.g. "The value for the
+    /// field 'x.$' must be a valid JSONPath or a valid intrinsic function call".
+    pub fn compile(value: &Value) -> Result<Template, String> {
+        Ok(Template { root: compile(value, 0)? })
     }
 
-    pub fn evaluate(&self, scope: &Scope) -> Result<Value, QueryError> {
-        Ok(match self {
-            Template::Literal(v) => v.clone(),
-            Template::Path(p) => p.select_required(scope)?,
-            Template::Object(fields) => {
-                let mut map = Map::with_capacity(fields.len());
-                for (k, t) in fields {
-                    map.insert(k.clone(), t.evaluate(scope)?);
-                }
-                Value::object(map)
+    /// One path or intrinsic standing for a whole field (`ErrorPath`, `CausePath`): its value
+    /// is the template's value, and errors name `field` as written.
+    pub fn single(field: &str, text: &str) -> Result<Template, String> {
+        let field: Rc<str> = field.into();
+        let root = if Intrinsic::looks_like_call(text) {
+            Node::Call { call: Intrinsic::parse(text).map_err(|_| invalid(&field))?, field }
+        } else if text.starts_with('$') {
+            Node::Path { path: Path::parse(text).map_err(|_| invalid(&field))?, field }
+        } else {
+            return Err(invalid(&field));
+        };
+        Ok(Template { root })
+    }
+
+    /// True when the template has no `.$` field (its value is a constant).
+    pub fn is_constant(&self) -> bool {
+        matches!(self.root, Node::Const(_))
+    }
+
+    /// Builds the payload. `random` feeds `States.UUID` and unseeded `States.MathRandom`.
+    pub fn evaluate(&self, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, QueryError> {
+        eval(&self.root, scope, random)
+    }
+
+    /// Every path and intrinsic in the template, with its field (e.g. to check variable
+    /// references when validating a definition).
+    pub fn dynamic_fields(&self) -> Vec<(&str, DynamicField<'_>)> {
+        fn collect<'a>(n: &'a Node, out: &mut Vec<(&'a str, DynamicField<'a>)>) {
+            match n {
+                Node::Const(_) => {}
+                Node::Object(items) => items.iter().for_each(|(_, c)| collect(c, out)),
+                Node::Array(items) => items.iter().for_each(|c| collect(c, out)),
+                Node::Path { path, field } => out.push((field, DynamicField::Path(path))),
+                Node::Call { call, field } => out.push((field, DynamicField::Call(call))),
             }
-            Template::Array(items) => Value::array(items.iter().map(|t| t.evaluate(scope)).collect::<Result<_, _>>()?),
+        }
+        let mut out = Vec::new();
+        collect(&self.root, &mut out);
+        out
+    }
+}
+
+/// A `.$` field's compiled value.
+#[derive(Clone, Copy, Debug)]
+pub enum DynamicField<'a> {
+    Path(&'a Path),
+    Call(&'a Intrinsic),
+}
+
+fn invalid(field: &str) -> String {
+    format!("The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call")
+}
+
+fn compile(value: &Value, depth: usize) -> Result<Node, String> {
+    if depth > MAX_DEPTH {
+        return Err("The payload template is nested too deeply".into());
+    }
+    match value {
+        Value::Object(o) => {
+            let mut items = Vec::with_capacity(o.len());
+            let mut dynamic = false;
+            for (k, v) in o.iter() {
+                let node = if let Some(name) = k.strip_suffix(".$") {
+                    let Some(text) = v.as_str() else { return Err(invalid(k)) };
+                    let node = if Intrinsic::looks_like_call(text) {
+                        Node::Call { call: Intrinsic::parse(text).map_err(|_| invalid(k))?, field: k.clone() }
+                    } else if text.starts_with('$') {
+                        Node::Path { path: Path::parse(text).map_err(|_| invalid(k))?, field: k.clone() }
+                    } else {
+                        return Err(invalid(k));
+                    };
+                    items.push((Rc::from(name), node));
+                    dynamic = true;
+                    continue;
+                } else {
+                    compile(v, depth + 1)?
+                };
+                dynamic |= !matches!(node, Node::Const(_));
+                items.push((k.clone(), node));
+            }
+            Ok(if dynamic { Node::Object(items) } else { Node::Const(value.clone()) })
+        }
+        Value::Array(a) => {
+            let items = a.iter().map(|v| compile(v, depth + 1)).collect::<Result<Vec<_>, _>>()?;
+            if items.iter().all(|n| matches!(n, Node::Const(_))) {
+                Ok(Node::Const(value.clone()))
+            } else {
+                Ok(Node::Array(items))
+            }
+        }
+        other => Ok(Node::Const(other.clone())),
+    }
+}
+
+fn eval(node: &Node, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, QueryError> {
+    match node {
+        Node::Const(v) => Ok(v.clone()),
+        Node::Object(items) => {
+            let mut map = Map::with_capacity(items.len());
+            for (k, n) in items {
+                map.insert(k.clone(), eval(n, scope, random)?);
+            }
+            Ok(Value::object(map))
+        }
+        Node::Array(items) => Ok(Value::array(items.iter().map(|n| eval(n, scope, random)).collect::<Result<_, _>>()?)),
+        Node::Path { path, field } => path.find(scope).map_err(|_| not_found(path.text(), field, scope)),
+        Node::Call { call, field } => call.evaluate(scope, random).map_err(|e| e.into_query_error(field, scope)),
+    }
+}
+
+fn not_found(path: &str, field: &str, scope: &Scope) -> QueryError {
+    QueryError::runtime(format!(
+        "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
+        scope.input.to_json()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse;
+
+    fn apply(template: &str, input: &str) -> Result<String, QueryError> {
+        let t = Template::compile(&parse(template).unwrap()).unwrap();
+        let input = parse(input).unwrap();
+        let ctx = parse(r#"{"Execution":{"Id":"exec-1"}}"#).unwrap();
+        let scope = Scope::new(&input, &ctx);
+        let mut n = 0u64;
+        t.evaluate(&scope, &mut || {
+            n += 1;
+            n
         })
+        .map(|v| v.to_json())
+    }
+
+    #[test]
+    fn builds_payloads() {
+        assert_eq!(
+            apply(
+                r#"{"z":1,"a.$":"$.x","nested":{"b.$":"$$.Execution.Id","list":[{"c.$":"States.Format('{}!', $.x)"},"$.lit"]},"all.$":"$"}"#,
+                r#"{"x":"v"}"#
+            )
+            .unwrap(),
+            r#"{"z":1,"a":"v","nested":{"b":"exec-1","list":[{"c":"v!"},"$.lit"]},"all":{"x":"v"}}"#
+        );
+        assert_eq!(apply(r#"{"items.$":"$.items[*].v"}"#, "{}").unwrap(), r#"{"items":[]}"#);
+        assert_eq!(apply(r#"{"u.$":"States.UUID()"}"#, "{}").unwrap().len(), 44);
+    }
+
+    #[test]
+    fn missing_paths_fail_with_aws_text() {
+        let e = apply(r#"{"value.$":"$.no_such_jsonpath"}"#, r#"{"int-literal":0}"#).unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.message,
+            r#"The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'"#
+        );
+        let e = apply(r#"{"n":{"v.$":"States.ArrayLength($.a.b)"}}"#, r#"{"a":{}}"#).unwrap_err();
+        assert_eq!(e.message, r#"The JSONPath '$.a.b' specified for the field 'v.$' could not be found in the input '{"a":{}}'"#);
+        let e = apply(r#"{"v.$":"States.ArrayLength($.a)"}"#, r#"{"a":1}"#).unwrap_err();
+        assert_eq!(e.error, "States.IntrinsicFailure");
+    }
+
+    #[test]
+    fn rejects_invalid_fields() {
+        for bad in [
+            r#"{"parsed.$":"States.Format('He said, \\\"Hello, {}!\\\"', 'x')"}"#,
+            r#"{"a.$":"nope"}"#,
+            r#"{"a.$":1}"#,
+            r#"{"a":[{"b.$":"$.["}]}"#,
+            r#"{"a.$":"States.Unknown()"}"#,
+        ] {
+            let err = Template::compile(&parse(bad).unwrap()).unwrap_err();
+            assert!(err.starts_with("The value for the field '"), "{bad}: {err}");
+        }
+        assert_eq!(
+            Template::compile(&parse(r#"{"parsed.$":"x"}"#).unwrap()).unwrap_err(),
+            "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic function call"
+        );
+    }
+
+    #[test]
+    fn constants_are_shared() {
+        let t = Template::compile(&parse(r#"{"a":{"b":[1,2]},"c.$":"$"}"#).unwrap()).unwrap();
+        assert!(!t.is_constant());
+        assert!(Template::compile(&parse(r#"{"a":{"b":[1,2]}}"#).unwrap()).unwrap().is_constant());
+        assert_eq!(t.dynamic_fields().len(), 1);
     }
 }

@@ -138,7 +138,8 @@ pub fn json_len_exceeds(v: &Value, max: usize) -> bool {
                 n.write(&mut s);
                 *budget -= s.len() as isize;
             }
-            Value::String(s) => *budget -= s.len() as isize + 2,
+            // AWS counts characters, not UTF-8 bytes.
+            Value::String(s) => *budget -= s.chars().count() as isize + 2,
             Value::Array(a) => {
                 *budget -= 2 + a.len().saturating_sub(1) as isize;
                 for item in a.iter() {
@@ -151,7 +152,7 @@ pub fn json_len_exceeds(v: &Value, max: usize) -> bool {
             Value::Object(o) => {
                 *budget -= 2 + o.len().saturating_sub(1) as isize;
                 for (k, item) in o.iter() {
-                    *budget -= k.len() as isize + 3;
+                    *budget -= k.chars().count() as isize + 3;
                     len(item, budget);
                     if *budget < 0 {
                         return;

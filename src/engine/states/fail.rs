@@ -36,9 +36,8 @@ impl Execution {
             Some(FailField::Path(t)) => {
                 let input = self.fiber(fid).input.clone();
                 let ctx = self.context(fid, None, false);
-                match t.evaluate(&self.scope_input(fid, &input, &ctx)) {
+                match self.eval_template(fid, t, &input, &ctx) {
                     Ok(v) => {
-                        let v = v.as_object().and_then(|o| o.values().next().cloned()).unwrap_or(Value::Null);
                         match v {
                             Value::String(s) => Ok(Some(s)),
                             other => Ok(Some(other.to_json().into())),

@@ -17,6 +17,19 @@ pub(crate) struct Join {
     pub next_index: usize,
     pub items: Vec<Value>,
     pub max_concurrency: usize,
+    /// Map: tolerated failed items as (count, percentage), and how many failed so far.
+    pub tolerance: Option<(Option<u64>, Option<f64>)>,
+    pub failures: u64,
+}
+
+impl Join {
+    /// Whether one more failed item stays within the tolerated failures.
+    fn tolerates_one_more(&self) -> bool {
+        let Some((count, percentage)) = self.tolerance else { return false };
+        let failed = self.failures + 1;
+        let total = self.results.len().max(1) as f64;
+        count.is_some_and(|c| failed <= c) || percentage.is_some_and(|p| failed as f64 * 100.0 / total <= p)
+    }
 }
 
 impl Execution {
@@ -57,6 +70,31 @@ impl Execution {
     }
 
     pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, _last_event: u32) {
+        // A failed item within the tolerated threshold counts as done; its slot holds the error.
+        if let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) {
+            if join.tolerates_one_more() {
+                join.failures += 1;
+                let error_output = Value::from_pairs([
+                    ("Error", Value::String(failure.error.clone())),
+                    ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
+                ]);
+                join.running.retain(|(i, _)| *i != index);
+                if let Some(slot) = join.results.get_mut(index) {
+                    *slot = Some(error_output);
+                }
+                join.remaining -= 1;
+                let (distributed, done) = (join.distributed, join.remaining == 0);
+                if !distributed {
+                    let name = self.fiber(parent).state.name.clone();
+                    self.fiber_event(parent, "MapIterationFailed", Some(("mapIterationFailedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name))])));
+                }
+                self.start_map_iterations(parent);
+                if done {
+                    self.join_finished(parent);
+                }
+                return;
+            }
+        }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
         let name = self.fiber(parent).state.name.clone();
         if join.is_map && !join.distributed {
@@ -66,12 +104,18 @@ impl Execution {
             if i == index {
                 continue;
             }
+            if !join.is_map && self.fibers[child].as_ref().is_some_and(|f| matches!(f.blocked, Blocked::Task(_))) {
+                self.fiber_event(child, "TaskStateAborted", None);
+            }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
                 self.fiber_event(parent, "MapIterationAborted", Some(("mapIterationAbortedEventDetails", vec![("index", Field::Int(i as i64)), ("name", Field::Text(name.clone()))])));
             }
         }
-        if join.is_map {
+        // A state about to be retried is not recorded as failed.
+        let retrying = self.will_retry(parent, &failure);
+        if retrying {
+        } else if join.is_map {
             if join.distributed {
                 let mut fields = vec![("error", Field::Text(failure.error.clone()))];
                 if let Some(c) = &failure.cause {

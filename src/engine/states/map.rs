@@ -23,6 +23,10 @@ impl Execution {
         };
         let n = items.len();
         self.fiber_event(fid, "MapStateStarted", Some(("mapStateStartedEventDetails", vec![("length", Field::Int(n as i64))])));
+        let tolerance = match self.map_tolerance(fid, m, &effective) {
+            Ok(v) => v,
+            Err(e) => return self.query_failed(fid, e),
+        };
         let distributed = m.mode == MapMode::Distributed;
         if distributed {
             let suffix = self.random_u64() % 1_000_000_000;
@@ -30,7 +34,7 @@ impl Execution {
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Vec::new(), remaining: n, next_index: 0, items, max_concurrency });
+        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Vec::new(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0 });
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
@@ -59,13 +63,61 @@ impl Execution {
             Some(Seconds::Path(p)) => {
                 let ctx = self.context(fid, None, false);
                 let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
-                match v.as_number().and_then(|n| n.as_i64()) {
+                // AWS also takes a number written as a string ("1").
+                let n = v.as_number().and_then(|n| n.as_i64()).or_else(|| v.as_str().and_then(|s| s.trim().parse::<i64>().ok()));
+                match n {
                     Some(n) if n >= 0 => Ok(n as usize),
-                    _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.text()))),
+                    _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", v.as_str().map(String::from).unwrap_or_else(|| v.to_json()), p.text()))),
                 }
             }
             Some(Seconds::Jsonata(_)) => Err(QueryError::runtime("JSONata MaxConcurrency is not supported by this engine yet.")),
         }
+    }
+
+    /// `ToleratedFailureCount`/`Percentage` (and their paths): how many failed items the Map
+    /// tolerates, as (count, percentage); `None` tolerates none.
+    fn map_tolerance(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<Option<(Option<u64>, Option<f64>)>, QueryError> {
+        use crate::definition::model::Tolerance;
+        let read = |t: &Tolerance, name: &str, integer: bool| -> Result<f64, QueryError> {
+            match t {
+                Tolerance::Literal(f) => Ok(*f),
+                Tolerance::Path(p) => {
+                    let ctx = self.context(fid, None, false);
+                    let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
+                    let kind = if integer { "integer" } else { "float" };
+                    let shown = v.as_str().map(String::from).unwrap_or_else(|| v.to_json());
+                    let bad = || QueryError::runtime(format!("The {name}Path field refers to value \"{shown}\" which is not a valid {kind}: {}", p.text()));
+                    // A number written as a string ("1") is taken too.
+                    let n = v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok())).ok_or_else(bad)?;
+                    if integer && n.fract() != 0.0 {
+                        return Err(bad());
+                    }
+                    Ok(n)
+                }
+                Tolerance::Jsonata(_) => Err(QueryError::runtime(format!("JSONata {name} is not supported by this engine yet."))),
+            }
+        };
+        let count = match &m.tolerated_failure_count {
+            Some(t) => {
+                let c = read(t, "ToleratedFailureCount", true)?;
+                if c < 0.0 {
+                    return Err(QueryError::runtime("ToleratedFailureCount cannot be negative."));
+                }
+                Some(c as u64)
+            }
+            None => None,
+        };
+        let percentage = match &m.tolerated_failure_percentage {
+            Some(t) => {
+                let p = read(t, "ToleratedFailurePercentage", false)?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(QueryError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+                }
+                Some(p)
+            }
+            None => None,
+        };
+        Ok(if count.is_none() && percentage.is_none() { None } else { Some((count, percentage)) })
     }
 
     /// Starts as many iterations as the concurrency limit allows.
@@ -85,7 +137,7 @@ impl Execution {
                 Some(t) => {
                     let ctx = self.map_item_context(fid, index, &item);
                     let effective = self.fiber(fid).effective.clone();
-                    match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                    match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
                         Err(e) => {
                             if let Some(j) = self.fiber_mut(fid).join.as_mut() {

@@ -136,6 +136,18 @@ impl Execution {
         }
     }
 
+    /// Evaluates a payload template, lending it the execution's random source (for
+    /// `States.UUID` and `States.MathRandom`).
+    pub(crate) fn eval_template(&mut self, fid: FiberId, t: &crate::query::template::Template, input: &Value, ctx: &Value) -> Result<Value, QueryError> {
+        let mut rng = std::mem::replace(&mut self.rng, super::random::Rng::new(0));
+        let result = {
+            let scope = self.scope_input(fid, input, ctx);
+            t.evaluate(&scope, &mut || rng.next_u64())
+        };
+        self.rng = rng;
+        result
+    }
+
     /// The context object if a query needs it (building it costs allocations).
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
         if needed {
@@ -154,7 +166,7 @@ impl Execution {
         }
         let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
         let selected = match (&state.io.result_selector, with_selector) {
-            (Some(t), true) => match t.evaluate(&self.scope_input(fid, &result, &ctx)) {
+            (Some(t), true) => match self.eval_template(fid, t, &result, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),
             },
@@ -223,7 +235,7 @@ impl Execution {
         match assign {
             Assign::Template(t) => {
                 let ctx = self.context(fid, None, false);
-                let v = t.evaluate(&self.scope_input(fid, input, &ctx))?;
+                let v = self.eval_template(fid, t, input, &ctx)?;
                 let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
                 let vars = self.fiber(fid).vars.clone();
                 for (k, v) in &pairs {
@@ -232,6 +244,18 @@ impl Execution {
                 Ok(Some(pairs))
             }
             Assign::Jsonata(_) => Err(QueryError::runtime("JSONata Assign is not supported by this engine yet.")),
+        }
+    }
+
+    /// Whether `fail_state` would retry this failure.
+    pub(crate) fn will_retry(&self, fid: FiberId, failure: &Failure) -> bool {
+        let f = self.fiber(fid);
+        if failure.is_terminal() || &*failure.error == names::DATA_LIMIT_EXCEEDED {
+            return false;
+        }
+        match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
+            Some(i) => f.retry_counts.get(i).copied().unwrap_or(0) < f.state.retry[i].max_attempts,
+            None => false,
         }
     }
 
@@ -273,7 +297,7 @@ impl Execution {
             // Catch.
             if let Some(c) = state.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
                 let error_output = Value::from_pairs([
-                    ("Error", Value::String(failure.error.clone())),
+                    ("Error", if failure.error.is_empty() { Value::Null } else { Value::String(failure.error.clone()) }),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
                 let input = self.fiber(fid).input.clone();

@@ -14,7 +14,7 @@ impl Execution {
         let input = match &state.io.parameters {
             Some(t) => {
                 let ctx = self.context(fid, None, false);
-                match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+                match self.eval_template(fid, t, &effective, &ctx) {
                     Ok(v) => v,
                     Err(e) => return self.query_failed(fid, e),
                 }
@@ -31,7 +31,7 @@ impl Execution {
             running.push((i, child));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0 });
+        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0 });
         f.blocked = Blocked::Children;
         if n == 0 {
             self.join_finished(fid);

@@ -12,7 +12,7 @@ impl Execution {
             r.clone()
         } else if let Some(t) = &state.io.parameters {
             let ctx = self.context(fid, None, false);
-            match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+            match self.eval_template(fid, t, &effective, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),
             }

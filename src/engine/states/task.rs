@@ -32,7 +32,7 @@ impl Execution {
         });
         let ctx = self.context(fid, token.as_ref(), true);
         let input = match &state.io.parameters {
-            Some(t) => match t.evaluate(&self.scope_input(fid, &effective, &ctx)) {
+            Some(t) => match self.eval_template(fid, t, &effective, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),
             },
@@ -71,6 +71,8 @@ impl Execution {
                 let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
                 fields.extend(extra);
                 self.fiber_event(fid, "ActivityScheduled", Some(("activityScheduledEventDetails", fields)));
+                // The driver's handler is the worker: it picks the task up at once.
+                self.fiber_event(fid, "ActivityStarted", Some(("activityStartedEventDetails", vec![("workerName", Field::Text("asl-sim".into()))])));
             }
             target => {
                 let mut fields = vec![("parameters", Field::Json(input.clone())), ("region", Field::Text(self.options.region.as_str().into()))];
@@ -120,7 +122,7 @@ impl Execution {
             Some(Seconds::Literal(n)) => Ok(Some(*n)),
             Some(Seconds::Path(p)) => {
                 let ctx = self.context(fid, None, false);
-                let v = p.select(&self.scope_input(fid, input, &ctx)).ok_or_else(|| QueryError::runtime(format!("The {field} parameter does not reference an input value: {}", p.text())))?;
+                let v = p.select_required(&self.scope_input(fid, input, &ctx))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(Some(n as u64)),
                     _ => Err(QueryError::runtime(format!("The {field} parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),

@@ -1,0 +1,1127 @@
+//! Intrinsic functions (`States.Format(...)`, ...), parsed once into a call tree and
+//! evaluated against a `Scope`.
+//!
+//! Arguments are single-quoted strings (escapes `\'`, `\{`, `\}`, `\\`; any other backslash is
+//! invalid), numbers, `true`/`false`/`null`, paths (`$.x`, `$$.x`, `$var.x`) and nested calls.
+//! Randomness (`States.UUID`, unseeded `States.MathRandom`) comes from a caller-supplied
+//! source: `&mut dyn FnMut() -> u64`. `SplitMix64` is a small deterministic one.
+
+use super::path::{java_display, Path};
+use super::{QueryError, Scope};
+use crate::value::{Map, Number, Value};
+use std::rc::Rc;
+
+/// Deepest nesting of calls accepted (AWS documents up to 10 nested calls per field).
+pub const MAX_NESTING: usize = 32;
+/// Longest string `States.Base64Encode`, `States.Base64Decode` and `States.Hash` accept.
+pub const MAX_STRING_CHARS: usize = 10_000;
+/// Most items `States.ArrayRange` may produce.
+pub const MAX_RANGE_ITEMS: usize = 1000;
+
+const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+
+/// The intrinsic functions ASL defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    Format,
+    StringToJson,
+    JsonToString,
+    Array,
+    ArrayPartition,
+    ArrayContains,
+    ArrayRange,
+    ArrayGetItem,
+    ArrayLength,
+    ArrayUnique,
+    Base64Encode,
+    Base64Decode,
+    Hash,
+    JsonMerge,
+    MathRandom,
+    MathAdd,
+    StringSplit,
+    Uuid,
+}
+
+impl Function {
+    pub const ALL: [Function; 18] = [
+        Function::Format,
+        Function::StringToJson,
+        Function::JsonToString,
+        Function::Array,
+        Function::ArrayPartition,
+        Function::ArrayContains,
+        Function::ArrayRange,
+        Function::ArrayGetItem,
+        Function::ArrayLength,
+        Function::ArrayUnique,
+        Function::Base64Encode,
+        Function::Base64Decode,
+        Function::Hash,
+        Function::JsonMerge,
+        Function::MathRandom,
+        Function::MathAdd,
+        Function::StringSplit,
+        Function::Uuid,
+    ];
+
+    /// The full name, e.g. `States.Format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Format => "States.Format",
+            Function::StringToJson => "States.StringToJson",
+            Function::JsonToString => "States.JsonToString",
+            Function::Array => "States.Array",
+            Function::ArrayPartition => "States.ArrayPartition",
+            Function::ArrayContains => "States.ArrayContains",
+            Function::ArrayRange => "States.ArrayRange",
+            Function::ArrayGetItem => "States.ArrayGetItem",
+            Function::ArrayLength => "States.ArrayLength",
+            Function::ArrayUnique => "States.ArrayUnique",
+            Function::Base64Encode => "States.Base64Encode",
+            Function::Base64Decode => "States.Base64Decode",
+            Function::Hash => "States.Hash",
+            Function::JsonMerge => "States.JsonMerge",
+            Function::MathRandom => "States.MathRandom",
+            Function::MathAdd => "States.MathAdd",
+            Function::StringSplit => "States.StringSplit",
+            Function::Uuid => "States.UUID",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Accepted argument counts (min, max).
+    fn arity(self) -> (usize, usize) {
+        match self {
+            Function::Format => (1, usize::MAX),
+            Function::Array => (0, usize::MAX),
+            Function::StringToJson
+            | Function::JsonToString
+            | Function::ArrayLength
+            | Function::ArrayUnique
+            | Function::Base64Encode
+            | Function::Base64Decode => (1, 1),
+            Function::ArrayPartition
+            | Function::ArrayContains
+            | Function::ArrayGetItem
+            | Function::Hash
+            | Function::MathAdd
+            | Function::StringSplit => (2, 2),
+            Function::ArrayRange | Function::JsonMerge => (3, 3),
+            Function::MathRandom => (2, 3),
+            Function::Uuid => (0, 0),
+        }
+    }
+}
+
+/// One argument of a call.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    /// A literal: string, number, boolean or null.
+    Literal(Value),
+    /// A string literal whose text had `\{`/`\}` escapes: `value` is unescaped, `template`
+    /// keeps the escapes so `States.Format` can tell literal braces from placeholders.
+    Text { value: Rc<str>, template: Rc<str> },
+    Path(Path),
+    Call(Intrinsic),
+}
+
+/// A parsed intrinsic function call.
+#[derive(Clone, Debug)]
+pub struct Intrinsic {
+    text: Rc<str>,
+    function: Function,
+    args: Vec<Arg>,
+}
+
+/// Why an evaluation failed: a path argument found nothing, or the function failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IntrinsicError {
+    /// A definite path argument named nothing (the path text).
+    PathNotFound(Rc<str>),
+    Failure(QueryError),
+}
+
+impl IntrinsicError {
+    /// As a `QueryError`, naming `field` (e.g. `x.$`) for a path that found nothing.
+    pub fn into_query_error(self, field: &str, scope: &Scope) -> QueryError {
+        match self {
+            IntrinsicError::PathNotFound(path) => QueryError::runtime(format!(
+                "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
+                scope.input.to_json()
+            )),
+            IntrinsicError::Failure(e) => e,
+        }
+    }
+}
+
+fn failure(message: impl Into<String>) -> IntrinsicError {
+    IntrinsicError::Failure(QueryError::new(INTRINSIC_FAILURE, message))
+}
+
+impl Intrinsic {
+    /// Parses a call such as `States.Format('{}', $.x)`. The error is a reason.
+    pub fn parse(text: &str) -> Result<Intrinsic, String> {
+        let mut p = CallParser { s: text, pos: 0 };
+        p.ws();
+        let call = p.call(0).map_err(|e| format!("Invalid intrinsic function call '{text}': {e}"))?;
+        p.ws();
+        if p.pos != text.len() {
+            return Err(format!("Invalid intrinsic function call '{text}': unexpected text after the call"));
+        }
+        Ok(call)
+    }
+
+    /// True when the text looks like a call (`States.` then a name and `(`); such strings in a
+    /// `.$` field are intrinsics rather than paths.
+    pub fn looks_like_call(text: &str) -> bool {
+        text.trim_start().starts_with("States.")
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn function(&self) -> Function {
+        self.function
+    }
+
+    pub fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// Evaluates the call. `random` supplies fresh 64-bit random numbers for `States.UUID` and
+    /// unseeded `States.MathRandom`.
+    pub fn evaluate(&self, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, IntrinsicError> {
+        let mut values = Vec::with_capacity(self.args.len());
+        for arg in &self.args {
+            values.push(match arg {
+                Arg::Literal(v) => v.clone(),
+                Arg::Text { value, .. } => Value::String(value.clone()),
+                Arg::Path(p) => match p.find(scope) {
+                    Ok(v) => v,
+                    Err(_) => return Err(IntrinsicError::PathNotFound(p.text().into())),
+                },
+                Arg::Call(c) => c.evaluate(scope, random)?,
+            });
+        }
+        let (min, max) = self.function.arity();
+        if values.len() < min || values.len() > max {
+            let expected = if min == max {
+                format!("{min}")
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(failure(format!(
+                "Invalid number of arguments in {}: expected {expected} but received {}",
+                self.function.name(),
+                values.len()
+            )));
+        }
+        let f = self.function;
+        let name = f.name();
+        match f {
+            Function::Format => {
+                let (template, escapes): (Rc<str>, bool) = match (&self.args[0], &values[0]) {
+                    (Arg::Text { template, .. }, _) => (template.clone(), true),
+                    (_, Value::String(s)) => (s.clone(), false),
+                    (_, other) => return Err(type_error(name, 1, "string", other)),
+                };
+                format(&template, escapes, &values[1..])
+            }
+            Function::StringToJson => {
+                let s = string_arg(name, 1, &values[0])?;
+                if s.trim().is_empty() {
+                    return Ok(Value::Null);
+                }
+                match crate::value::parse(s) {
+                    Ok(v) => Ok(normalize_ints(v, 0)),
+                    Err(e) => Err(failure(format!("Invalid argument in {name}: the string is not valid JSON: {}", e.message))),
+                }
+            }
+            Function::JsonToString => Ok(Value::from(values[0].to_json())),
+            Function::Array => Ok(Value::array(values)),
+            Function::ArrayPartition => {
+                let arr = array_arg(name, 1, &values[0])?;
+                let size = int_arg(name, 2, &values[1])?;
+                if size <= 0 {
+                    return Err(failure(format!(
+                        "Invalid argument in {name}: the chunk size must be a positive integer, but was {size}"
+                    )));
+                }
+                let size = usize::try_from(size).unwrap_or(usize::MAX);
+                Ok(Value::array(arr.chunks(size).map(|c| Value::array(c.to_vec())).collect()))
+            }
+            Function::ArrayContains => {
+                let arr = array_arg(name, 1, &values[0])?;
+                Ok(Value::Bool(arr.iter().any(|v| v == &values[1])))
+            }
+            Function::ArrayRange => {
+                let start = int_arg(name, 1, &values[0])?;
+                let end = int_arg(name, 2, &values[1])?;
+                let step = int_arg(name, 3, &values[2])?;
+                if step == 0 {
+                    return Err(failure(format!("Invalid argument in {name}: the step must not be 0")));
+                }
+                let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+                    0
+                } else {
+                    (end as i128 - start as i128) / step as i128 + 1
+                };
+                if count > MAX_RANGE_ITEMS as i128 {
+                    return Err(failure(format!(
+                        "Invalid arguments in {name}: the range would contain {count} items, more than the maximum of {MAX_RANGE_ITEMS}"
+                    )));
+                }
+                Ok(Value::array((0..count as i64).map(|i| Value::int(start + i * step)).collect()))
+            }
+            Function::ArrayGetItem => {
+                let arr = array_arg(name, 1, &values[0])?;
+                let idx = int_arg(name, 2, &values[1])?;
+                match usize::try_from(idx).ok().and_then(|i| arr.get(i)) {
+                    Some(v) => Ok(v.clone()),
+                    None => Err(failure(format!(
+                        "Invalid argument in {name}: index {idx} is out of bounds for an array of length {}",
+                        arr.len()
+                    ))),
+                }
+            }
+            Function::ArrayLength => Ok(Value::int(array_arg(name, 1, &values[0])?.len() as i64)),
+            Function::ArrayUnique => {
+                let arr = array_arg(name, 1, &values[0])?;
+                let mut out: Vec<Value> = Vec::new();
+                for v in arr.iter() {
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
+                }
+                Ok(Value::array(out))
+            }
+            Function::Base64Encode => {
+                let s = bounded_string_arg(name, &values[0])?;
+                Ok(Value::from(base64_encode(s.as_bytes())))
+            }
+            Function::Base64Decode => {
+                let s = bounded_string_arg(name, &values[0])?;
+                match base64_decode(s) {
+                    Some(bytes) => Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned())),
+                    None => Err(failure(format!("Invalid argument in {name}: the string is not valid Base64"))),
+                }
+            }
+            Function::Hash => {
+                let data = bounded_string_arg(name, &values[0])?;
+                let alg = string_arg(name, 2, &values[1])?;
+                let digest = match alg {
+                    "MD5" => hash::md5(data.as_bytes()),
+                    "SHA-1" => hash::sha1(data.as_bytes()),
+                    "SHA-256" => hash::sha256(data.as_bytes()),
+                    "SHA-384" => hash::sha512_family(data.as_bytes(), true),
+                    "SHA-512" => hash::sha512_family(data.as_bytes(), false),
+                    other => {
+                        return Err(failure(format!(
+                            "Invalid argument in {name}: unsupported hashing algorithm '{other}'; supported: MD5, SHA-1, SHA-256, SHA-384, SHA-512"
+                        )))
+                    }
+                };
+                Ok(Value::from(hex(&digest)))
+            }
+            Function::JsonMerge => {
+                let a = object_arg(name, 1, &values[0])?;
+                let b = object_arg(name, 2, &values[1])?;
+                match &values[2] {
+                    Value::Bool(false) => {}
+                    Value::Bool(true) => {
+                        return Err(failure(format!("Invalid argument in {name}: deep merging is not supported; the third argument must be false")))
+                    }
+                    other => return Err(type_error(name, 3, "boolean", other)),
+                }
+                Ok(Value::object(java_hash_map_merge(a, b)))
+            }
+            Function::MathRandom => {
+                let start = round_half_up(name, 1, &values[0])?;
+                let end = round_half_up(name, 2, &values[1])?;
+                if end <= start {
+                    return Err(failure(format!(
+                        "Invalid arguments in {name}: the start ({start}) must be less than the end ({end})"
+                    )));
+                }
+                let span = (end as i128 - start as i128) as u128;
+                let offset = match values.get(2) {
+                    Some(seed) => {
+                        let seed = round_half_up(name, 3, seed)?;
+                        match i32::try_from(span) {
+                            Ok(bound) => java_random_next_int(seed, bound) as u128,
+                            Err(_) => ((random_u64(seed) as u128) * span) >> 64,
+                        }
+                    }
+                    None => ((random() as u128) * span) >> 64,
+                };
+                Ok(Value::int((start as i128 + offset as i128) as i64))
+            }
+            Function::MathAdd => {
+                let a = round_half_up(name, 1, &values[0])?;
+                let b = round_half_up(name, 2, &values[1])?;
+                match a.checked_add(b) {
+                    Some(s) => Ok(Value::int(s)),
+                    None => Err(failure(format!("Invalid arguments in {name}: the sum is out of range"))),
+                }
+            }
+            Function::StringSplit => {
+                let s = string_arg(name, 1, &values[0])?;
+                let delims = string_arg(name, 2, &values[1])?;
+                let parts = s
+                    .split(|c: char| delims.contains(c))
+                    .filter(|p| !p.is_empty())
+                    .map(Value::from)
+                    .collect();
+                Ok(Value::array(parts))
+            }
+            Function::Uuid => Ok(Value::from(uuid_v4(random()))),
+        }
+    }
+}
+
+/// Jackson reads integers canonically: `-0` is `0`.
+fn normalize_ints(v: Value, depth: usize) -> Value {
+    if depth > crate::value::MAX_DEPTH {
+        return v;
+    }
+    match v {
+        Value::Number(Number::Text(ref t, f)) if !t.contains(['.', 'e', 'E']) && f == 0.0 => Value::int(0),
+        Value::Array(a) => Value::array(a.iter().map(|x| normalize_ints(x.clone(), depth + 1)).collect()),
+        Value::Object(o) => Value::object(o.iter().map(|(k, x)| (k.clone(), normalize_ints(x.clone(), depth + 1))).collect()),
+        other => other,
+    }
+}
+
+fn type_error(function: &str, position: usize, expected: &str, got: &Value) -> IntrinsicError {
+    failure(format!(
+        "Invalid argument in {function}: argument {position} must be a{} {expected}, but was a{} {} ({})",
+        if expected.starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" },
+        if got.type_name().starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" },
+        got.type_name(),
+        got.to_json()
+    ))
+}
+
+fn string_arg<'v>(function: &str, position: usize, v: &'v Value) -> Result<&'v str, IntrinsicError> {
+    v.as_str().ok_or_else(|| type_error(function, position, "string", v))
+}
+
+fn bounded_string_arg<'v>(function: &str, v: &'v Value) -> Result<&'v str, IntrinsicError> {
+    let s = string_arg(function, 1, v)?;
+    let len = s.encode_utf16().count();
+    if len > MAX_STRING_CHARS {
+        return Err(failure(format!(
+            "Invalid argument in {function}: the input string has {len} characters, more than the maximum of {MAX_STRING_CHARS}"
+        )));
+    }
+    Ok(s)
+}
+
+fn array_arg<'v>(function: &str, position: usize, v: &'v Value) -> Result<&'v Rc<Vec<Value>>, IntrinsicError> {
+    v.as_array().ok_or_else(|| type_error(function, position, "array", v))
+}
+
+fn object_arg<'v>(function: &str, position: usize, v: &'v Value) -> Result<&'v Rc<Map>, IntrinsicError> {
+    v.as_object().ok_or_else(|| type_error(function, position, "object", v))
+}
+
+fn int_arg(function: &str, position: usize, v: &Value) -> Result<i64, IntrinsicError> {
+    match v.as_number().and_then(|n| n.as_i64()) {
+        Some(i) => Ok(i),
+        None => Err(type_error(function, position, "integer", v)),
+    }
+}
+
+/// Java's `Math.round`: halves go up (`-1.5` -> `-1`, `2.5` -> `3`).
+fn round_half_up(function: &str, position: usize, v: &Value) -> Result<i64, IntrinsicError> {
+    let Some(n) = v.as_number() else { return Err(type_error(function, position, "number", v)) };
+    if let Number::Int(i) = n {
+        return Ok(*i);
+    }
+    let f = n.as_f64();
+    let r = (f + 0.5).floor();
+    // 0.49999999999999994 + 0.5 rounds up to 1.0 in floating point; Math.round gives 0.
+    let r = if r - f > 0.5 { r - 1.0 } else { r };
+    if !r.is_finite() || r.abs() >= 9.2e18 {
+        return Err(failure(format!("Invalid argument in {function}: argument {position} is out of range")));
+    }
+    Ok(r as i64)
+}
+
+/// `States.Format`: each `{}` takes the next argument. In a string literal of the call
+/// (`escapes`), `\{`, `\}` and `\\` are literal characters; text read from a path is taken as is.
+fn format(template: &str, escapes: bool, args: &[Value]) -> Result<Value, IntrinsicError> {
+    let mut out = String::new();
+    let mut used = 0usize;
+    let mut placeholders = 0usize;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if escapes => match chars.next() {
+                Some(n) => out.push(n),
+                None => out.push('\\'),
+            },
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                placeholders += 1;
+                if let Some(arg) = args.get(used) {
+                    out.push_str(&java_display(arg));
+                    used += 1;
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if placeholders != args.len() {
+        return Err(failure(format!(
+            "Invalid arguments in States.Format: the format string has {placeholders} placeholder(s) but {} argument(s) were given",
+            args.len()
+        )));
+    }
+    Ok(Value::from(out))
+}
+
+/// Merges as `new HashMap<>(); putAll(a); putAll(b)` does in Java, including its iteration
+/// order (by hash bucket), which is the order AWS's output shows.
+fn java_hash_map_merge(a: &Map, b: &Map) -> Map {
+    let mut merged: Vec<(Rc<str>, Value)> = Vec::with_capacity(a.len() + b.len());
+    let mut index: std::collections::HashMap<Rc<str>, usize> = std::collections::HashMap::new();
+    for (k, v) in a.iter().chain(b.iter()) {
+        match index.get(k) {
+            Some(&i) => merged[i].1 = v.clone(),
+            None => {
+                index.insert(k.clone(), merged.len());
+                merged.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    let mut capacity = 16usize;
+    while merged.len() > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let bucket = |k: &str| -> usize {
+        let mut h: i32 = 0;
+        for u in k.encode_utf16() {
+            h = h.wrapping_mul(31).wrapping_add(u as i32);
+        }
+        let h = h as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    };
+    let mut keyed: Vec<(usize, usize, Rc<str>, Value)> =
+        merged.into_iter().enumerate().map(|(i, (k, v))| (bucket(&k), i, k, v)).collect();
+    keyed.sort_by_key(|(b, i, _, _)| (*b, *i));
+    keyed.into_iter().map(|(_, _, k, v)| (k, v)).collect()
+}
+
+/// `new java.util.Random(seed).nextInt(bound)` for `bound > 0`.
+fn java_random_next_int(seed: i64, bound: i32) -> i32 {
+    const MULT: i64 = 0x5DEECE66D;
+    const MASK: i64 = (1 << 48) - 1;
+    let mut state = (seed ^ MULT) & MASK;
+    let mut next = |bits: u32| -> i32 {
+        state = (state.wrapping_mul(MULT).wrapping_add(0xB)) & MASK;
+        (state >> (48 - bits)) as i32
+    };
+    if bound & (-bound) == bound {
+        return ((bound as i64 * next(31) as i64) >> 31) as i32;
+    }
+    loop {
+        let bits = next(31);
+        let val = bits % bound;
+        if bits.wrapping_sub(val).wrapping_add(bound - 1) >= 0 {
+            return val;
+        }
+    }
+}
+
+/// A seed-determined 64-bit value (for spans beyond `i32`).
+fn random_u64(seed: i64) -> u64 {
+    SplitMix64::new(seed as u64).next_u64()
+}
+
+/// A small, fast deterministic generator the engine can use as the random source:
+/// `let mut rng = SplitMix64::new(seed); intrinsic.evaluate(&scope, &mut || rng.next_u64())`.
+#[derive(Clone, Debug)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64 { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// A version-4 UUID from 128 random bits (the first from `first`, the second derived).
+fn uuid_v4(first: u64) -> String {
+    let second = SplitMix64::new(first ^ 0xA5A5_A5A5_5A5A_5A5A).next_u64();
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&first.to_be_bytes());
+    b[8..].copy_from_slice(&second.to_be_bytes());
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+/// MIME-style decoding: characters outside the alphabet (line breaks, ...) are ignored;
+/// decoding stops at padding.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for c in s.bytes() {
+        if c == b'=' {
+            break;
+        }
+        let Some(v) = B64.iter().position(|x| *x == c) else { continue };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // A lone leftover sextet cannot encode a byte.
+    if bits >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+/// Message digests used by `States.Hash`.
+mod hash {
+    pub fn md5(data: &[u8]) -> Vec<u8> {
+        const S: [u32; 64] = [
+            7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9,
+            14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15,
+            21, 6, 10, 15, 21,
+        ];
+        let k: Vec<u32> = (0..64).map(|i| ((i as f64 + 1.0).sin().abs() * 4294967296.0) as u32).collect();
+        let mut h: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+        for block in pad(data, false).chunks(64) {
+            let m: Vec<u32> = block.chunks(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect();
+            let [mut a, mut b, mut c, mut d] = h;
+            for i in 0..64 {
+                let (f, g) = match i / 16 {
+                    0 => ((b & c) | (!b & d), i),
+                    1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                    2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                    _ => (c ^ (b | !d), (7 * i) % 16),
+                };
+                let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+                a = d;
+                d = c;
+                c = b;
+                b = b.wrapping_add(f.rotate_left(S[i]));
+            }
+            h[0] = h[0].wrapping_add(a);
+            h[1] = h[1].wrapping_add(b);
+            h[2] = h[2].wrapping_add(c);
+            h[3] = h[3].wrapping_add(d);
+        }
+        h.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    /// Merkle-Damgard padding to 64-byte blocks, length in bits (big- or little-endian).
+    fn pad(data: &[u8], big_endian: bool) -> Vec<u8> {
+        let mut m = data.to_vec();
+        m.push(0x80);
+        while m.len() % 64 != 56 {
+            m.push(0);
+        }
+        let bits = (data.len() as u64).wrapping_mul(8);
+        m.extend_from_slice(&if big_endian { bits.to_be_bytes() } else { bits.to_le_bytes() });
+        m
+    }
+
+    pub fn sha1(data: &[u8]) -> Vec<u8> {
+        let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+        for block in pad(data, true).chunks(64) {
+            let mut w = [0u32; 80];
+            for i in 0..16 {
+                w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+            }
+            for i in 16..80 {
+                w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+            }
+            let [mut a, mut b, mut c, mut d, mut e] = h;
+            for (i, wi) in w.iter().enumerate() {
+                let (f, k) = match i / 20 {
+                    0 => ((b & c) | (!b & d), 0x5A827999),
+                    1 => (b ^ c ^ d, 0x6ED9EBA1),
+                    2 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                    _ => (b ^ c ^ d, 0xCA62C1D6),
+                };
+                let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+                e = d;
+                d = c;
+                c = b.rotate_left(30);
+                b = a;
+                a = t;
+            }
+            for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        h.iter().flat_map(|x| x.to_be_bytes()).collect()
+    }
+
+    pub fn sha256(data: &[u8]) -> Vec<u8> {
+        const K: [u32; 64] = [
+            0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+            0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+            0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+            0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+            0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+            0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+            0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+            0xc67178f2,
+        ];
+        let mut h: [u32; 8] =
+            [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+        for block in pad(data, true).chunks(64) {
+            let mut w = [0u32; 64];
+            for i in 0..16 {
+                w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+            }
+            for i in 16..64 {
+                let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+                let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+                w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+            }
+            let mut v = h;
+            for i in 0..64 {
+                let [a, b, c, d, e, f, g, hh] = v;
+                let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+                let ch = (e & f) ^ (!e & g);
+                let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+                let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+                let maj = (a & b) ^ (a & c) ^ (b & c);
+                let t2 = s0.wrapping_add(maj);
+                v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+            }
+            for (x, y) in h.iter_mut().zip(v) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        h.iter().flat_map(|x| x.to_be_bytes()).collect()
+    }
+
+    /// SHA-512, or SHA-384 (other initial values, output truncated to 48 bytes).
+    pub fn sha512_family(data: &[u8], is_384: bool) -> Vec<u8> {
+        const K: [u64; 80] = [
+            0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
+            0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
+            0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+            0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+            0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
+            0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+            0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
+            0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+            0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+            0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
+            0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
+            0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+            0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
+            0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
+            0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+            0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+        ];
+        let mut h: [u64; 8] = if is_384 {
+            [
+                0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939, 0x67332667ffc00b31,
+                0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4,
+            ]
+        } else {
+            [
+                0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
+                0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+            ]
+        };
+        let mut m = data.to_vec();
+        m.push(0x80);
+        while m.len() % 128 != 112 {
+            m.push(0);
+        }
+        m.extend_from_slice(&((data.len() as u128).wrapping_mul(8)).to_be_bytes());
+        for block in m.chunks(128) {
+            let mut w = [0u64; 80];
+            for i in 0..16 {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&block[8 * i..8 * i + 8]);
+                w[i] = u64::from_be_bytes(b);
+            }
+            for i in 16..80 {
+                let s0 = w[i - 15].rotate_right(1) ^ w[i - 15].rotate_right(8) ^ (w[i - 15] >> 7);
+                let s1 = w[i - 2].rotate_right(19) ^ w[i - 2].rotate_right(61) ^ (w[i - 2] >> 6);
+                w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+            }
+            let mut v = h;
+            for i in 0..80 {
+                let [a, b, c, d, e, f, g, hh] = v;
+                let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
+                let ch = (e & f) ^ (!e & g);
+                let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+                let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
+                let maj = (a & b) ^ (a & c) ^ (b & c);
+                let t2 = s0.wrapping_add(maj);
+                v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+            }
+            for (x, y) in h.iter_mut().zip(v) {
+                *x = x.wrapping_add(y);
+            }
+        }
+        let out: Vec<u8> = h.iter().flat_map(|x| x.to_be_bytes()).collect();
+        if is_384 {
+            out[..48].to_vec()
+        } else {
+            out
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+struct CallParser<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl CallParser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.s.get(self.pos..).and_then(|r| r.chars().next())
+    }
+
+    fn ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if c.is_whitespace() {
+                self.pos += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn call(&mut self, depth: usize) -> Result<Intrinsic, String> {
+        if depth >= MAX_NESTING {
+            return Err(format!("calls nested more than {MAX_NESTING} deep"));
+        }
+        let start = self.pos;
+        let rest = self.s.get(self.pos..).unwrap_or("");
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        let function = Function::from_name(name).ok_or_else(|| format!("unknown function '{name}'"))?;
+        self.pos += name_len;
+        self.ws();
+        if self.peek() != Some('(') {
+            return Err(format!("expected '(' after {name}"));
+        }
+        self.pos += 1;
+        let mut args = Vec::new();
+        self.ws();
+        if self.peek() == Some(')') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                args.push(self.arg(depth)?);
+                self.ws();
+                match self.peek() {
+                    Some(',') => self.pos += 1,
+                    Some(')') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(format!("expected ',' or ')' in the arguments of {name}")),
+                }
+            }
+        }
+        let text = self.s.get(start..self.pos).unwrap_or("").into();
+        Ok(Intrinsic { text, function, args })
+    }
+
+    fn arg(&mut self, depth: usize) -> Result<Arg, String> {
+        let rest = self.s.get(self.pos..).unwrap_or("");
+        match self.peek() {
+            Some('\'') => self.string(),
+            Some('$') => {
+                let len = path_len(rest);
+                let text = rest[..len].trim_end();
+                let path = Path::parse(text)?;
+                self.pos += len;
+                Ok(Arg::Path(path))
+            }
+            Some(c) if c == '-' || c.is_ascii_digit() => {
+                let len = rest
+                    .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+                    .unwrap_or(rest.len());
+                let t = &rest[..len];
+                match crate::value::parse(t) {
+                    Ok(v @ Value::Number(_)) => {
+                        self.pos += len;
+                        Ok(Arg::Literal(v))
+                    }
+                    _ => Err(format!("'{t}' is not a number")),
+                }
+            }
+            _ if rest.starts_with("States.") => Ok(Arg::Call(self.call(depth + 1)?)),
+            _ => {
+                for (word, v) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
+                    if let Some(after) = rest.strip_prefix(word) {
+                        if !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                            self.pos += word.len();
+                            return Ok(Arg::Literal(v));
+                        }
+                    }
+                }
+                Err(format!("invalid argument '{}'", rest.chars().take(20).collect::<String>()))
+            }
+        }
+    }
+
+    /// A single-quoted string with `\'`, `\{`, `\}`, `\\` escapes.
+    fn string(&mut self) -> Result<Arg, String> {
+        self.pos += 1;
+        let mut value = String::new();
+        let mut template = String::new();
+        let mut braces_escaped = false;
+        loop {
+            let Some(c) = self.peek() else { return Err("unclosed string literal".into()) };
+            self.pos += c.len_utf8();
+            match c {
+                '\'' => break,
+                '\\' => {
+                    let Some(n) = self.peek() else { return Err("unclosed string literal".into()) };
+                    self.pos += n.len_utf8();
+                    match n {
+                        '\'' | '{' | '}' | '\\' => {
+                            value.push(n);
+                            template.push('\\');
+                            template.push(n);
+                            braces_escaped |= n != '\'';
+                        }
+                        other => return Err(format!("invalid escape sequence '\\{other}' in a string literal")),
+                    }
+                }
+                other => {
+                    value.push(other);
+                    template.push(other);
+                }
+            }
+        }
+        if braces_escaped {
+            Ok(Arg::Text { value: value.into(), template: template.into() })
+        } else {
+            Ok(Arg::Literal(Value::from(value)))
+        }
+    }
+}
+
+/// Length of a path argument: up to a ',' or ')' outside brackets, parentheses and quotes.
+fn path_len(rest: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' if depth > 0 => quote = Some(c),
+            '[' | '(' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ')' if depth > 0 => depth -= 1,
+            ',' | ')' if depth == 0 => return i,
+            _ => {}
+        }
+    }
+    rest.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse;
+
+    fn run_with(call: &str, input: &str) -> Result<Value, IntrinsicError> {
+        let input = parse(input).unwrap();
+        let ctx = parse(r#"{"StateMachine":{"Id":"arn:sm","Name":"my-state-machine"}}"#).unwrap();
+        let scope = Scope::new(&input, &ctx);
+        let mut rng = SplitMix64::new(7);
+        Intrinsic::parse(call).unwrap().evaluate(&scope, &mut || rng.next_u64())
+    }
+
+    fn run(call: &str, input: &str) -> String {
+        match run_with(call, input) {
+            Ok(v) => v.to_json(),
+            Err(e) => format!("ERR {e:?}"),
+        }
+    }
+
+    fn fails(call: &str, input: &str) -> bool {
+        matches!(run_with(call, input), Err(IntrinsicError::Failure(e)) if e.error == "States.IntrinsicFailure")
+    }
+
+    #[test]
+    fn hashes_match_standard_vectors() {
+        assert_eq!(hex(&hash::md5(b"")), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(hex(&hash::md5(b"input data")), "812f45842bc6d66ee14572ce20db8e86");
+        assert_eq!(hex(&hash::sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(hex(&hash::sha1(b"input data")), "aaff4a450a104cd177d28d18d74485e8cae074b7");
+        assert_eq!(hex(&hash::sha256(b"abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hex(&hash::sha256(&[b'a'; 1000])),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
+        );
+        assert_eq!(
+            hex(&hash::sha512_family(b"abc", true)),
+            "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"
+        );
+        assert_eq!(
+            hex(&hash::sha512_family(b"abc", false)),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        );
+        assert_eq!(
+            hex(&hash::sha256(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(base64_encode(b"Data to encode"), "RGF0YSB0byBlbmNvZGU=");
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(base64_encode(b"ab"), "YWI=");
+        assert_eq!(base64_decode("RGF0YSB0byBlbmNvZGU=").unwrap(), b"Data to encode");
+        assert_eq!(base64_decode("YWI").unwrap(), b"ab");
+        assert_eq!(base64_decode("YW\nI=").unwrap(), b"ab");
+        assert!(base64_decode("Y").is_none());
+    }
+
+    #[test]
+    fn java_random_matches_known_values() {
+        // new Random(42).nextInt(10) == 0; new Random(0).nextInt(100) == 60.
+        assert_eq!(java_random_next_int(42, 10), 0);
+        assert_eq!(java_random_next_int(0, 100), 60);
+        assert_eq!(java_random_next_int(3, 16), java_random_next_int(3, 16));
+    }
+
+    #[test]
+    fn functions() {
+        assert_eq!(run("States.Format('Hello {}, {}!', $.a, $.b)", r#"{"a":"x","b":1.5}"#), r#""Hello x, 1.5!""#);
+        assert_eq!(run("States.Format('a\\{\\}b {}', $.o)", r#"{"o":{"k":[1,"s"]}}"#), r#""a{}b {k=[1, s]}""#);
+        assert!(fails("States.Format('{} {}', 1)", "{}"));
+        assert_eq!(run("States.Format($.t, 1)", r#"{"t":"C:\\dir\\{}"}"#), r#""C:\\dir\\1""#);
+        assert_eq!(run("States.StringToJson($.s)", r#"{"s":"{\"a\": [1, -0]}"}"#), r#"{"a":[1,0]}"#);
+        assert_eq!(run("States.StringToJson($.s)", r#"{"s":" "}"#), "null");
+        assert!(fails("States.StringToJson($.s)", r#"{"s":"{"}"#));
+        assert_eq!(run("States.JsonToString($)", r#"{"a":[1,"x"]}"#), r#""{\"a\":[1,\"x\"]}""#);
+        assert_eq!(run("States.Array('a', 1, true, null, $.x)", r#"{"x":{}}"#), r#"["a",1,true,null,{}]"#);
+        assert_eq!(run("States.ArrayPartition($.a, 4)", r#"{"a":[1,2,3,4,5,6,7,8,9]}"#), "[[1,2,3,4],[5,6,7,8],[9]]");
+        assert!(fails("States.ArrayPartition($.a, 0)", r#"{"a":[1]}"#));
+        assert_eq!(run("States.ArrayContains($.a, $.v)", r#"{"a":[1,{"x":[2]}],"v":{"x":[2]}}"#), "true");
+        assert_eq!(run("States.ArrayRange(1, 9, 2)", "{}"), "[1,3,5,7,9]");
+        assert_eq!(run("States.ArrayRange(5, 1, -2)", "{}"), "[5,3,1]");
+        assert_eq!(run("States.ArrayRange(5, 1, 2)", "{}"), "[]");
+        assert!(fails("States.ArrayRange(0, 1000, 1)", "{}"));
+        assert_eq!(run("States.ArrayRange(0, 999, 1)", "{}").matches(',').count(), 999);
+        assert!(fails("States.ArrayRange(1, 2, 0)", "{}"));
+        assert_eq!(run("States.ArrayGetItem($.a, 1)", r#"{"a":[1,2]}"#), "2");
+        assert!(fails("States.ArrayGetItem($.a, 2)", r#"{"a":[1,2]}"#));
+        assert_eq!(run("States.ArrayLength($.a)", r#"{"a":[1,2]}"#), "2");
+        assert_eq!(run("States.ArrayUnique($.a)", r#"{"a":[1,2,1,{"a":1},{"a":1},null,null]}"#), r#"[1,2,{"a":1},null]"#);
+        assert_eq!(run("States.Base64Decode(States.Base64Encode('héllo'))", "{}"), r#""héllo""#);
+        assert!(fails("States.Base64Encode($.s)", &format!(r#"{{"s":"{}"}}"#, "a".repeat(10_001))));
+        assert_eq!(run("States.Hash('input data', 'SHA-1')", "{}"), r#""aaff4a450a104cd177d28d18d74485e8cae074b7""#);
+        assert!(fails("States.Hash('x', 'SHA-2')", "{}"));
+        assert_eq!(
+            run("States.JsonMerge($.a, $.b, false)", r#"{"a":{"a":{"a1":1},"b":2,"d":3},"b":{"a":{"a3":1},"c":3,"d":4}}"#),
+            r#"{"a":{"a3":1},"b":2,"c":3,"d":4}"#
+        );
+        assert!(fails("States.JsonMerge($.a, $.a, true)", r#"{"a":{}}"#));
+        assert_eq!(run("States.MathAdd(-1.5, 2.5)", "{}"), "2");
+        assert_eq!(run("States.MathAdd(1.49, -1.51)", "{}"), "-1");
+        assert!(fails("States.MathAdd('1', 2)", "{}"));
+        let r: i64 = run("States.MathRandom(1, 10)", "{}").parse().unwrap();
+        assert!((1..10).contains(&r));
+        assert_eq!(run("States.MathRandom(0, 999, 3)", "{}"), run("States.MathRandom(0, 999, 3)", "{}"));
+        assert_eq!(run("States.StringSplit('a,b;;c', ',;')", "{}"), r#"["a","b","c"]"#);
+        let u = run("States.UUID()", "{}");
+        assert_eq!(u.len(), 38);
+        assert_eq!(&u[15..16], "4");
+        assert_eq!(
+            run("States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength(States.StringSplit($$.StateMachine.Name, '-')), -1))", "{}"),
+            r#""machine""#
+        );
+        assert!(matches!(run_with("States.ArrayLength($.nope)", "{}"), Err(IntrinsicError::PathNotFound(p)) if &*p == "$.nope"));
+        assert!(fails("States.UUID(1)", "{}"));
+    }
+
+    #[test]
+    fn parse_errors() {
+        for bad in [
+            "States.Nope()",
+            "States.Format('unterminated)",
+            "States.Format('He said, \\\"Hi\\\"')",
+            "States.Array(1,)",
+            "States.Array(foo)",
+            "States.Array($.a b)",
+            "States.Array(1) trailing",
+            "States.StringToJson('{\"text\":\"An \\\"escaped\\\" here\"}')",
+        ] {
+            assert!(Intrinsic::parse(bad).is_err(), "{bad}");
+        }
+        let deep = format!("{}1{}", "States.Array(".repeat(100), ")".repeat(100));
+        assert!(Intrinsic::parse(&deep).is_err());
+        assert!(Intrinsic::parse("States.Array( 'a' , $.b[0] , $.c[?(@.d == 'x,y')] )").is_ok());
+    }
+}
