@@ -7,7 +7,7 @@ use super::model::*;
 use super::resource::Resource;
 use crate::query::path::Path;
 use crate::query::template::Template;
-use crate::value::{parse_with_positions, Positions, Value};
+use crate::value::{Positions, Value};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -21,33 +21,61 @@ pub struct Parsed {
 
 /// Parses definition text (JSON). Diagnostics carry line and column.
 pub fn parse_definition_text(text: &str) -> Parsed {
-    match parse_with_positions(text) {
-        Err(e) => {
-            let mut d = Diagnostic::error(codes::INVALID_JSON_DESCRIPTION, "", e.message.clone());
-            d.line = e.line;
-            d.column = e.column;
-            d.end_line = e.line;
-            d.end_column = e.column + 1;
-            d.span = Some(crate::value::Span { start: e.offset, end: e.offset + 1 });
-            Parsed { machine: None, diagnostics: vec![d], positions: None }
-        }
+    parsed_from(text, crate::definition::source::parse_json(text))
+}
+
+/// Parses definition text that may be JSON or YAML (see `source::parse_source`).
+pub fn parse_definition_source(text: &str) -> Parsed {
+    parsed_from(text, crate::definition::source::parse_source(text).map(|(v, p, _)| (v, p)))
+}
+
+fn parsed_from(text: &str, source: Result<(Value, Positions), crate::value::ParseError>) -> Parsed {
+    if text.trim().is_empty() {
+        let d = Diagnostic::error(codes::SCHEMA_VALIDATION_FAILED, "", "Definition must be a valid JSON object");
+        return Parsed { machine: None, diagnostics: vec![d], positions: None };
+    }
+    match source {
+        Err(e) => Parsed { machine: None, diagnostics: vec![syntax_diagnostic(text, &e)], positions: None },
         Ok((value, positions)) => {
-            let mut parsed = parse_definition(&value);
-            for d in &mut parsed.diagnostics {
-                d.resolve(&positions);
-            }
-            parsed.positions = Some(positions);
-            parsed
+            let (machine, mut diags) = parse_value(&value);
+            diags.resolve(&positions);
+            Parsed { machine, diagnostics: diags.items, positions: Some(positions) }
         }
     }
 }
 
+/// The diagnostic for text that is not JSON (or YAML): `INVALID_JSON_DESCRIPTION`, located as
+/// AWS locates it (Jackson's `[Source: ...; line, column]` text after " at ").
+pub fn syntax_diagnostic(text: &str, e: &crate::value::ParseError) -> Diagnostic {
+    let location = e.message.split_once("\n at ").map(|(_, l)| l.to_string()).unwrap_or_default();
+    let mut d = Diagnostic::error(codes::INVALID_JSON_DESCRIPTION, location, e.message.clone());
+    let end = text.get(e.offset..).and_then(|r| r.char_indices().nth(1)).map_or(text.len(), |(i, _)| e.offset + i);
+    let end = text
+        .get(e.offset..)
+        .map(|r| r.find(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|n| *n > 0).map_or(end, |n| e.offset + n))
+        .unwrap_or(end);
+    let ps = Positions::new(text);
+    let (el, ec) = ps.line_column(end.max(e.offset));
+    d.line = e.line;
+    d.column = e.column;
+    d.end_line = el;
+    d.end_column = ec;
+    d.span = Some(crate::value::Span { start: e.offset, end: end.max(e.offset) });
+    d
+}
+
 /// Parses an already-parsed definition value.
 pub fn parse_definition(value: &Value) -> Parsed {
+    let (machine, diags) = parse_value(value);
+    Parsed { machine, diagnostics: diags.items, positions: None }
+}
+
+/// The model (when there is no error) and the diagnostics, unresolved.
+pub(crate) fn parse_value(value: &Value) -> (Option<StateMachine>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let machine = parse_machine(value, &mut diags);
     let machine = if diags.has_errors() { None } else { machine };
-    Parsed { machine, diagnostics: diags.items, positions: None }
+    (machine, diags)
 }
 
 fn parse_machine(value: &Value, diags: &mut Diagnostics) -> Option<StateMachine> {
@@ -58,7 +86,7 @@ fn parse_machine(value: &Value, diags: &mut Diagnostics) -> Option<StateMachine>
     let mut r = Reader::new(value, "", diags);
     let comment = r.string("Comment");
     let version = r.string("Version");
-    let timeout_seconds = r.u64("TimeoutSeconds");
+    let timeout_seconds = r.u64_range("TimeoutSeconds", 1, MAX_SECONDS);
     let query_language = r.query_language(QueryLanguage::JsonPath).unwrap_or_default();
     let body = parse_states(value, "", query_language, &mut r, true);
     r.finish(&["Comment", "Version", "TimeoutSeconds", "QueryLanguage", "StartAt", "States"]);
@@ -120,6 +148,11 @@ fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader,
     Some(Rc::new(States { start_at, states, pointer: states_ptr }))
 }
 
+/// Largest number of seconds (and of retry attempts) AWS accepts in a definition.
+pub const MAX_SECONDS: u64 = 99_999_999;
+/// `MaxDelaySeconds` must be below this.
+pub const MAX_DELAY_LIMIT: u64 = 31_622_401;
+
 const TYPES: [&str; 8] = ["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
 
 fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguage, diags: &mut Diagnostics) -> Option<State> {
@@ -138,6 +171,8 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
         return None;
     }
     let comment = r.string("Comment");
+    // `parent_ql` is the machine's language: states inside a Map or Parallel inherit the
+    // top-level language, not the Map's or Parallel's own.
     let ql = r.query_language(parent_ql).unwrap_or(parent_ql);
     if parent_ql == QueryLanguage::Jsonata && ql == QueryLanguage::JsonPath {
         r.diags.schema(pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
@@ -199,9 +234,9 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
             StateKind::Task(Task {
                 target: Resource::parse(&resource),
                 resource: resource.into(),
-                timeout: r.seconds("TimeoutSeconds", "TimeoutSecondsPath", jsonata),
-                heartbeat: r.seconds("HeartbeatSeconds", "HeartbeatSecondsPath", jsonata),
-                credentials: r.raw("Credentials"),
+                timeout: r.seconds("TimeoutSeconds", "TimeoutSecondsPath", jsonata, 1),
+                heartbeat: r.seconds("HeartbeatSeconds", "HeartbeatSecondsPath", jsonata, 1),
+                credentials: r.credentials(),
             })
         }
         "Choice" => {
@@ -222,7 +257,7 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
             StateKind::Choice(Choice { choices, default: r.string("Default").map(Rc::from) })
         }
         "Wait" => {
-            let w = if let Some(s) = r.seconds("Seconds", "SecondsPath", jsonata) {
+            let w = if let Some(s) = r.seconds("Seconds", "SecondsPath", jsonata, 0) {
                 Some(Wait::Seconds(s))
             } else if let Some(t) = r.raw("Timestamp") {
                 if jsonata && t.as_str().is_some_and(is_jsonata) {
@@ -257,28 +292,32 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                 Some(Value::Array(a)) => {
                     for (i, b) in a.iter().enumerate() {
                         let bp = format!("{pointer}/Branches/{i}");
+                        if b.as_object().is_none() {
+                            r.diags.schema(&bp, "Branches must be JSON objects");
+                            continue;
+                        }
                         let mut br = Reader::new(b, &bp, r.diags);
-                        let ql_b = br.query_language(ql).unwrap_or(ql);
-                        if let Some(s) = parse_states(b, &bp, ql_b, &mut br, false) {
+                        if let Some(s) = parse_states(b, &bp, parent_ql, &mut br, false) {
                             branches.push(s);
                         }
-                        br.finish(&["StartAt", "States", "Comment", "QueryLanguage"]);
+                        br.finish(&["StartAt", "States", "Comment"]);
                     }
                 }
-                _ => r.diags.schema(pointer, "These fields are required: [Branches]"),
+                Some(_) => r.diags.schema(&format!("{pointer}/Branches"), "The field 'Branches' must be an array"),
+                None => r.diags.schema(pointer, "These fields are required: [Branches]"),
             }
             r.seen.insert("Branches");
             StateKind::Parallel(Parallel { branches })
         }
-        "Map" => StateKind::Map(parse_map(v, pointer, ql, &mut r)?),
+        "Map" => StateKind::Map(parse_map(v, pointer, ql, parent_ql, &mut r)?),
         _ => return None,
     };
 
-    r.finish(allowed_fields(&ty, jsonata));
+    r.finish_state(&ty, jsonata);
     Some(State { name: name.clone(), comment, query_language: ql, next, io, assign, retry, catch, kind, pointer: pointer.to_string() })
 }
 
-fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Option<Map> {
+fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage, r: &mut Reader) -> Option<Map> {
     let jsonata = ql == QueryLanguage::Jsonata;
     let (proc_key, proc_v) = match (v.get("ItemProcessor"), v.get("Iterator")) {
         (Some(p), _) => ("ItemProcessor", p),
@@ -302,9 +341,8 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Opt
         }
         execution_type = cfg.get("ExecutionType").and_then(Value::as_str).map(String::from);
     }
-    let pql = pr.query_language(ql).unwrap_or(ql);
-    let processor = parse_states(proc_v, &pp, pql, &mut pr, false);
-    pr.finish(&["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"]);
+    let processor = parse_states(proc_v, &pp, top_ql, &mut pr, false);
+    pr.finish(&["StartAt", "States", "Comment", "ProcessorConfig"]);
     let item_selector_raw = if v.get("ItemSelector").is_some() { "ItemSelector" } else { "Parameters" };
     let (item_selector, item_selector_jsonata) = if jsonata {
         (None, r.raw("ItemSelector"))
@@ -320,7 +358,7 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Opt
         items: if jsonata { r.raw("Items") } else { None },
         item_selector,
         item_selector_jsonata,
-        max_concurrency: r.seconds("MaxConcurrency", "MaxConcurrencyPath", jsonata),
+        max_concurrency: r.seconds("MaxConcurrency", "MaxConcurrencyPath", jsonata, 0),
         tolerated_failure_percentage: r.tolerance("ToleratedFailurePercentage", "ToleratedFailurePercentagePath", jsonata),
         tolerated_failure_count: r.tolerance("ToleratedFailureCount", "ToleratedFailureCountPath", jsonata),
         item_reader: r.raw("ItemReader"),
@@ -409,16 +447,11 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
     }
 
-    fn u64(&mut self, key: &'static str) -> Option<u64> {
+    /// An integer field within `[min, max]`, worded as AWS's schema words it.
+    fn u64_range(&mut self, key: &'static str, min: u64, max: u64) -> Option<u64> {
         let v = self.get(key)?;
-        match v.as_number().and_then(|n| n.as_i64()) {
-            Some(i) if i >= 0 => Some(i as u64),
-            _ => {
-                let at = self.at(key);
-                self.diags.schema(&at, format!("The field '{key}' must be a non-negative integer"));
-                None
-            }
-        }
+        let at = self.at(key);
+        check_range(v, key, &at, min as f64, max as f64, true, self.diags)
     }
 
     fn query_language(&mut self, default: QueryLanguage) -> Option<QueryLanguage> {
@@ -501,12 +534,12 @@ impl<'a, 'd> Reader<'a, 'd> {
         }
     }
 
-    fn seconds(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<Seconds> {
+    fn seconds(&mut self, key: &'static str, path_key: &'static str, jsonata: bool, min: u64) -> Option<Seconds> {
         if let Some(v) = self.get(key) {
             if jsonata && v.as_str().is_some_and(is_jsonata) {
                 return Some(Seconds::Jsonata(v.clone()));
             }
-            return self.u64(key).map(Seconds::Literal);
+            return self.u64_range(key, min, MAX_SECONDS).map(Seconds::Literal);
         }
         if !jsonata {
             if self.value.get(path_key).is_some() {
@@ -559,6 +592,18 @@ impl<'a, 'd> Reader<'a, 'd> {
         None
     }
 
+    /// Task `Credentials`: an object with `RoleArn` (or `RoleArn.$` in JSONPath).
+    fn credentials(&mut self) -> Option<Value> {
+        let v = self.get("Credentials")?;
+        let at = self.at("Credentials");
+        match v.as_object() {
+            Some(o) if o.contains_key("RoleArn") || o.contains_key("RoleArn.$") => {}
+            Some(_) => self.diags.schema(&at, "The field 'RoleArn' is required but was missing"),
+            None => self.diags.schema(&at, format!("The field 'Credentials' must be an OBJECT but was {}", v.type_name().to_uppercase())),
+        }
+        Some(v.clone())
+    }
+
     fn error_equals(&mut self, v: &Value, ptr: &str) -> Vec<Rc<str>> {
         match v.get("ErrorEquals") {
             Some(Value::Array(a)) if !a.is_empty() => a.iter().filter_map(|e| e.as_str().map(Rc::from)).collect(),
@@ -580,25 +625,43 @@ impl<'a, 'd> Reader<'a, 'd> {
         for (i, item) in items.iter().enumerate() {
             let ptr = format!("{}/Retry/{i}", self.pointer);
             let error_equals = self.error_equals(item, &ptr);
-            let num = |k: &str| item.get(k).and_then(Value::as_f64);
-            let interval = num("IntervalSeconds").unwrap_or(1.0);
-            let max_attempts = num("MaxAttempts").unwrap_or(3.0);
-            let backoff = num("BackoffRate").unwrap_or(2.0);
-            if interval < 1.0 && item.get("IntervalSeconds").is_some() && interval != 0.0 {
-                self.diags.schema(&format!("{ptr}/IntervalSeconds"), "The field 'IntervalSeconds' must be a positive integer");
+            fn check(item: &Value, ptr: &str, k: &str, min: f64, max: f64, diags: &mut Diagnostics) -> Option<u64> {
+                let v = item.get(k)?;
+                check_range(v, k, &format!("{ptr}/{k}"), min, max, true, diags)
             }
-            if max_attempts < 0.0 {
-                self.diags.schema(&format!("{ptr}/MaxAttempts"), "The field 'MaxAttempts' must be greater than or equal to 0");
+            let interval = check(item, &ptr, "IntervalSeconds", 1.0, MAX_SECONDS as f64, self.diags).map_or(1.0, |i| i as f64);
+            let max_attempts = check(item, &ptr, "MaxAttempts", 0.0, MAX_SECONDS as f64, self.diags).map_or(3.0, |i| i as f64);
+            let backoff = match item.get("BackoffRate") {
+                Some(v) => match v.as_f64() {
+                    Some(b) if b >= 1.0 => b,
+                    Some(_) => {
+                        self.diags.schema(&format!("{ptr}/BackoffRate"), "Minimum value is 1.0");
+                        2.0
+                    }
+                    None => {
+                        self.diags.schema(&format!("{ptr}/BackoffRate"), format!("The field 'BackoffRate' must be a NUMBER but was {}", v.type_name().to_uppercase()));
+                        2.0
+                    }
+                },
+                None => 2.0,
+            };
+            let max_delay = check(item, &ptr, "MaxDelaySeconds", 1.0, (MAX_DELAY_LIMIT - 1) as f64, self.diags);
+            if let Some(j) = item.get("JitterStrategy") {
+                if !matches!(j.as_str(), Some("FULL" | "NONE")) {
+                    self.diags.schema(&format!("{ptr}/JitterStrategy"), "The field 'JitterStrategy' should have one of these values: [FULL, NONE]");
+                }
             }
-            if backoff < 1.0 {
-                self.diags.schema(&format!("{ptr}/BackoffRate"), "The field 'BackoffRate' must be greater than or equal to 1.0");
+            let mut ir = Reader::new(item, &ptr, self.diags);
+            for k in ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"] {
+                ir.seen.insert(k);
             }
+            ir.finish(&["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"]);
             out.push(Retrier {
                 error_equals,
                 interval_seconds: interval.max(0.0) as u64,
                 max_attempts: max_attempts.max(0.0) as u64,
                 backoff_rate: backoff,
-                max_delay_seconds: num("MaxDelaySeconds").map(|f| f.max(0.0) as u64),
+                max_delay_seconds: max_delay,
                 jitter_full: item.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
             });
         }
@@ -627,22 +690,69 @@ impl<'a, 'd> Reader<'a, 'd> {
             let assign = cr.assign("Assign", jsonata);
             cr.seen.insert("ErrorEquals");
             cr.seen.insert("Comment");
+            let allowed: &[&str] = if jsonata { &["ErrorEquals", "Next", "Output", "Assign", "Comment"] } else { &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"] };
+            cr.finish(allowed);
             out.push(Catcher { error_equals, next: next.into(), result_path, output, assign });
         }
         check_states_all_last(out.iter().map(|c| &c.error_equals), "Catch", &self.pointer, self.diags);
         out
     }
 
-    /// Reports fields this state does not support.
+    /// Reports fields this object does not support, at the object (as AWS does), underlining
+    /// the field.
     fn finish(&mut self, allowed: &[&str]) {
         let Some(obj) = self.value.as_object() else { return };
         for k in obj.keys() {
             if !allowed.contains(&&**k) {
                 let at = format!("{}/{}", self.pointer, crate::value::escape_pointer_token(k));
-                self.diags.schema(&at, format!("Field '{k}' is not supported"));
+                let loc = if self.pointer.is_empty() { "/" } else { &self.pointer };
+                self.diags.schema_focus(loc, &at, format!("Field '{k}' is not supported"));
             }
         }
     }
+
+    /// `finish` for a state: a field of the other query language gets AWS's wording for that.
+    fn finish_state(&mut self, ty: &str, jsonata: bool) {
+        let Some(obj) = self.value.as_object() else { return };
+        let allowed = allowed_fields(ty, jsonata);
+        let other = allowed_fields(ty, !jsonata);
+        for k in obj.keys() {
+            if allowed.contains(&&**k) {
+                continue;
+            }
+            let at = format!("{}/{}", self.pointer, crate::value::escape_pointer_token(k));
+            let msg = if other.contains(&&**k) {
+                let (this, that) = if jsonata { ("JSONata", "JSONPath") } else { ("JSONPath", "JSONata") };
+                format!("The QueryLanguage is set to '{this}', but field '{k}' is only supported for the '{that}' QueryLanguage")
+            } else {
+                format!("Field '{k}' is not supported")
+            };
+            self.diags.schema_focus(&self.pointer.clone(), &at, msg);
+        }
+    }
+}
+
+/// A number within `[min, max]` (an integer when `integer`), with AWS's schema wording.
+fn check_range(v: &Value, key: &str, at: &str, min: f64, max: f64, integer: bool, diags: &mut Diagnostics) -> Option<u64> {
+    let Some(n) = v.as_number() else {
+        let ty = if integer { "INTEGER" } else { "NUMBER" };
+        diags.schema(at, format!("The field '{key}' must be an {ty} but was {}", v.type_name().to_uppercase()).replace("an NUMBER", "a NUMBER"));
+        return None;
+    };
+    let f = n.as_f64();
+    if integer && !n.is_integral() {
+        diags.schema(at, format!("The field '{key}' must be an INTEGER but was NUMBER"));
+        return None;
+    }
+    if f < min {
+        diags.schema(at, format!("Minimum value is {}", min as i64));
+        return None;
+    }
+    if f > max {
+        diags.schema(at, format!("Maximum value is {}", max as i64));
+        return None;
+    }
+    Some(f as u64)
 }
 
 fn check_states_all_last<'x>(lists: impl Iterator<Item = &'x Vec<Rc<str>>>, field: &str, pointer: &str, diags: &mut Diagnostics) {

@@ -80,6 +80,11 @@ impl Positions {
         }
     }
 
+    /// The text these positions are about.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         line_column(&self.text, &self.line_starts, offset)
