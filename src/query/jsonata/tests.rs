@@ -29,8 +29,17 @@ fn bindings_and_errors() {
     assert_eq!(Expression::compile("a ?? b").unwrap_err().code, "S0201");
 }
 
+/// Debug builds have much larger stack frames than the release wasm; give them room.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(64 << 20).spawn(f).unwrap().join().unwrap();
+}
+
 #[test]
 fn deep_recursion_is_an_error_not_a_crash() {
+    with_big_stack(deep_recursion);
+}
+
+fn deep_recursion() {
     let r = eval("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", "{}");
     assert_eq!(r.unwrap_err().code, "U1001");
     let deep = "(".repeat(5000) + &")".repeat(5000);
