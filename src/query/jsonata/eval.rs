@@ -73,6 +73,11 @@ impl<'a> Ctx<'a> {
         };
         self.frames[0].vars.push(("$".into(), wrapped.clone()));
         let r = self.eval(root, wrapped.as_ref(), 0)?;
+        if let Some(v) = &r {
+            if has_non_finite(v) {
+                return Err(Error::new("D1001", "Number out of range"));
+            }
+        }
         // A top-level tuple stream or sequence is reported as plain values.
         Ok(r.map(|v| match v {
             JV::Arr(a, f) if f & TUPLES != 0 => {
@@ -244,7 +249,16 @@ impl<'a> Ctx<'a> {
                 Ok(Some(JV::seq(self.sort_items(terms, items, false, env)?)))
             }
             Kind::Filtered(f) => {
-                let mut r = self.eval(&f.expr, input, env)?;
+                let r = self.eval(&f.expr, input, env)?;
+                self.finish_filtered(f, r, env)
+            }
+            Kind::TailCall(call) => Ok(Some(JV::Func(Rc::new(Func::Thunk { call: call.clone(), env, input: input.cloned() })))),
+        }
+    }
+
+    /// Predicates, `[]` and group-by applied to a non-path expression's value.
+    fn finish_filtered(&mut self, f: &Filtered, mut r: Option<JV>, env: usize) -> R {
+        {
                 for stage in &f.stages {
                     if let Stage::Filter(p) = stage {
                         r = self.filter(p, r, env)?;
@@ -261,8 +275,6 @@ impl<'a> Ctx<'a> {
                     r = self.eval_group(g, r, env)?;
                 }
                 Ok(r)
-            }
-            Kind::TailCall(call) => Ok(Some(JV::Func(Rc::new(Func::Thunk { call: call.clone(), env, input: input.cloned() })))),
         }
     }
 
@@ -306,6 +318,9 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(ts) = tuples {
+            if let Some(g) = &path.group {
+                return self.eval_group(g, Some(JV::Arr(Rc::new(ts), SEQ | TUPLES)), env);
+            }
             result = if path.tuple {
                 JV::Arr(Rc::new(ts), SEQ | TUPLES)
             } else {
@@ -664,6 +679,7 @@ impl<'a> Ctx<'a> {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
                 let ln = match &lv {
                     None => None,
+                    Some(JV::Num(n)) if !n.is_finite() => return Err(Error::at("D1001", pos, "Number out of range").with_token(sym)),
                     Some(JV::Num(n)) => Some(*n),
                     Some(_) => {
                         return Err(Error::at("T2001", pos, format!("The left side of the {sym} operator must evaluate to a number")).with_token(sym))
@@ -671,6 +687,7 @@ impl<'a> Ctx<'a> {
                 };
                 let rn = match &rv {
                     None => None,
+                    Some(JV::Num(n)) if !n.is_finite() => return Err(Error::at("D1001", pos, "Number out of range").with_token(sym)),
                     Some(JV::Num(n)) => Some(*n),
                     Some(_) => {
                         return Err(Error::at("T2002", pos, format!("The right side of the {sym} operator must evaluate to a number")).with_token(sym))
@@ -684,9 +701,6 @@ impl<'a> Ctx<'a> {
                     BinOp::Div => a / b,
                     _ => a % b,
                 };
-                if !v.is_finite() {
-                    return Err(Error::at("D1001", pos, format!("Number out of range: {}", crate::value::format_f64(v))).with_token(sym));
-                }
                 Ok(Some(JV::Num(v)))
             }
             BinOp::Eq | BinOp::Ne => {
@@ -757,7 +771,7 @@ impl<'a> Ctx<'a> {
         let name = proc_name(&c.proc);
         if c.partial {
             let Some(f @ JV::Func(_)) = proc else {
-                if proc.is_none() && matches!(&c.proc.kind, Kind::Path(_)) {
+                if proc.is_none() && matches!(&c.proc.kind, Kind::Path(_)) && functions::builtin_index(&name).is_some() {
                     return Err(Error::at("T1007", pos, format!("Attempted to partially apply a non-function. Did you mean ${name}?")).with_token(name));
                 }
                 return Err(Error::at("T1008", pos, "Attempted to partially apply a non-function").with_token(name));
@@ -799,6 +813,14 @@ impl<'a> Ctx<'a> {
         if let Kind::Call(c) = &r.kind {
             if !c.partial {
                 return self.eval_call(c, input, env, Some(lv), r.pos);
+            }
+        }
+        if let Kind::Filtered(f) = &r.kind {
+            if let Kind::Call(c) = &f.expr.kind {
+                if !c.partial {
+                    let v = self.eval_call(c, input, env, Some(lv), r.pos)?;
+                    return self.finish_filtered(f, v, env);
+                }
             }
         }
         let f = self.eval(r, input, env)?;
@@ -853,18 +875,15 @@ impl<'a> Ctx<'a> {
                     let v = it.next().flatten();
                     self.bind(frame, p.clone(), v);
                 }
-                self.depth += 1;
-                if self.depth > self.limits.max_depth {
-                    self.depth -= 1;
-                    return Err(stack_overflow());
-                }
-                let r = self.eval(&def.body, cin.as_ref(), frame);
-                self.depth -= 1;
-                r
+                self.eval(&def.body, cin.as_ref(), frame)
             }
             Func::Builtin(i) => {
                 let (name, _) = functions::BUILTINS[*i];
-                let args = functions::signature(*i).validate(args, input, &format!("${name}"))?;
+                let context = match input {
+                    Some(JV::Arr(a, f)) if f & OUTER != 0 => a.first(),
+                    other => other,
+                };
+                let args = functions::signature(*i).validate(args, context, &format!("${name}"))?;
                 self.call_builtin(*i, args, input, env)
             }
             Func::Partial { func, args: bound } => {
@@ -900,7 +919,7 @@ impl<'a> Ctx<'a> {
         let JV::Func(rc) = f else { return 0 };
         match &**rc {
             Func::Lambda { def, .. } => def.params.len(),
-            Func::Builtin(i) => functions::signature(*i).params.len(),
+            Func::Builtin(i) => functions::signature(*i).params.iter().filter(|p| !p.optional).count(),
             Func::Partial { args, .. } => args.iter().filter(|a| a.is_none()).count(),
             Func::Compose(a, _) => self.arity(a),
             _ => 1,
@@ -968,6 +987,15 @@ impl<'a> Ctx<'a> {
 
     pub fn call_builtin(&mut self, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, env: usize) -> R {
         functions::call(self, i, args, input, env)
+    }
+}
+
+fn has_non_finite(v: &JV) -> bool {
+    match v {
+        JV::Num(n) => !n.is_finite(),
+        JV::Arr(a, _) => a.iter().any(has_non_finite),
+        JV::Obj(m) => m.values().any(has_non_finite),
+        _ => false,
     }
 }
 

@@ -211,16 +211,34 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
         "pad" => {
             let Some(st) = str_arg(a, 0) else { return Ok(None) };
             let width = num_arg(a, 1).unwrap_or(0.0);
-            let ch = str_arg(a, 2).unwrap_or_else(|| " ".into());
+            let ch = str_arg(a, 2).filter(|c| !c.is_empty()).unwrap_or_else(|| " ".into());
             s(pad(&st, width, &ch))
         }
         "match" => {
             let Some(st) = str_arg(a, 0) else { return Ok(None) };
             let Some(JV::Func(f)) = arg(a, 1) else { return Ok(None) };
-            let Func::Regex(p) = &**f else {
-                return Err(Error::new("T0410", "Argument 2 of function $match does not match function signature"));
-            };
             let limit = limit_arg(a, 2, "D3040")?;
+            let Func::Regex(p) = &**f else {
+                // A custom matcher: `{match, start, end, groups, next}` objects chained by `next`.
+                let matcher = JV::Func(f.clone());
+                let mut res = ctx.apply(&matcher, vec![Some(JV::Str(st.clone()))], None, env)?;
+                let mut out = Vec::new();
+                while let Some(JV::Obj(m)) = res {
+                    if limit.is_some_and(|l| out.len() >= l) {
+                        break;
+                    }
+                    let mut o = Map::new();
+                    o.insert("match".into(), m.get("match").cloned().unwrap_or(JV::str("")));
+                    o.insert("index".into(), m.get("start").cloned().unwrap_or(JV::Num(0.0)));
+                    o.insert("groups".into(), m.get("groups").cloned().unwrap_or_else(|| JV::arr(Vec::new())));
+                    out.push(JV::obj(o));
+                    res = match m.get("next") {
+                        Some(next @ JV::Func(_)) => ctx.apply(next, Vec::new(), None, env)?,
+                        _ => None,
+                    };
+                }
+                return Ok(Some(JV::seq(out)));
+            };
             let mut out = Vec::new();
             for found in p.find_all(&st, limit) {
                 out.push(match_object(&st, &found));
@@ -494,7 +512,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
                         out.push(it.clone());
                     }
                 }
-                Ok(Some(JV::seq(out)))
+                Ok(Some(JV::arr(out)))
             }
             other => Ok(other.cloned()),
         },
@@ -808,8 +826,9 @@ fn pad(st: &str, width: f64, ch: &str) -> String {
 /// `$number` on a string: JSON number syntax, plus 0x/0o/0b integer prefixes.
 fn parse_number(t: &str) -> Option<f64> {
     let t = t.trim();
+    let lower = t.to_ascii_lowercase();
     let radix = |p: &str, r: u32| -> Option<f64> {
-        let digits = t.strip_prefix(p)?;
+        let digits = lower.strip_prefix(p)?;
         if digits.is_empty() {
             return None;
         }
@@ -863,22 +882,33 @@ fn parse_number(t: &str) -> Option<f64> {
 /// Rounds half to even at `precision` decimal places, shifting by decimal exponent text so
 /// that binary representation error does not decide the tie.
 pub fn round_half_even(n: f64, precision: f64) -> f64 {
-    let p = precision.trunc() as i32;
-    let shifted: f64 = format!("{}e{}", format_f64(n), p).parse().unwrap_or(n);
-    let shifted = if shifted.is_finite() { shifted } else { n * 10f64.powi(p) };
-    let mut r = shifted.round();
-    let diff = (shifted - shifted.trunc()).abs();
-    if (diff - 0.5).abs() < f64::EPSILON * shifted.abs().max(1.0) && diff == 0.5 {
-        // Exactly half: go to even.
-        let fl = shifted.floor();
-        r = if fl % 2.0 == 0.0 { fl } else { fl + 1.0 };
-    }
-    let back: f64 = format!("{}e{}", format_f64(r), -p).parse().unwrap_or(r);
+    let p = precision.trunc() as i64;
+    let shifted = shift_decimal(n, p);
+    let fl = shifted.floor();
+    let diff = shifted - fl;
+    let r = if diff > 0.5 {
+        fl + 1.0
+    } else if diff < 0.5 {
+        fl
+    } else if fl % 2.0 == 0.0 {
+        fl
+    } else {
+        fl + 1.0
+    };
+    let back = shift_decimal(r, -p);
     if back == 0.0 {
         0.0
     } else {
         back
     }
+}
+
+/// `n * 10^p` computed on the decimal text, so no binary rounding error creeps in.
+fn shift_decimal(n: f64, p: i64) -> f64 {
+    let text = format!("{n:e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    format!("{mantissa}e{}", exp + p).parse().unwrap_or(n)
 }
 
 const URI_UNRESERVED: &str = "-_.!~*'()";
@@ -940,6 +970,9 @@ pub fn stringify(v: &JV, pretty: bool) -> Result<String> {
 
 /// A number as `$string` writes it: 15 significant digits, JavaScript notation.
 pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        return format_f64(n);
+    }
     let r: f64 = format!("{n:.14e}").parse().unwrap_or(n);
     format_f64(r)
 }

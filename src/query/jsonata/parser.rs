@@ -431,13 +431,47 @@ fn binop(op: &str) -> BinOp {
 }
 
 fn new_step(node: Node) -> Step {
-    Step { node, stages: Vec::new(), focus: None, index: None, ancestor: None, tuple: false }
+    let tuple = node_is_tuple(&node);
+    Step { node, stages: Vec::new(), focus: None, index: None, ancestor: None, tuple }
+}
+
+/// A block or path that carries parent bindings outward makes its step a tuple step.
+fn node_is_tuple(node: &Node) -> bool {
+    match &node.kind {
+        Kind::Path(p) => p.tuple,
+        Kind::Block(items) => items.last().is_some_and(node_is_tuple),
+        Kind::Filtered(f) => node_is_tuple(&f.expr),
+        _ => false,
+    }
+}
+
+/// A node as a path step: predicates on a non-path expression become the step's stages and
+/// `[]` marks the whole path.
+fn as_step(node: Node) -> (Step, bool) {
+    let pos = node.pos;
+    match node.kind {
+        Kind::Filtered(f) if f.group.is_none() => {
+            let Filtered { expr, stages, keep_array, .. } = *f;
+            let mut step = new_step(expr);
+            step.tuple = step.tuple || node_is_tuple_stages(&stages);
+            step.stages = stages;
+            (step, keep_array)
+        }
+        kind => (new_step(Node { pos, kind }), false),
+    }
+}
+
+fn node_is_tuple_stages(_stages: &[Stage]) -> bool {
+    false
 }
 
 fn into_path(node: Node) -> Box<Path> {
     match node.kind {
         Kind::Path(p) => p,
-        _ => Box::new(Path { steps: vec![new_step(node)], keep_singleton: false, group: None, tuple: false }),
+        kind => {
+            let (step, keep) = as_step(Node { pos: node.pos, kind });
+            Box::new(Path { steps: vec![step], keep_singleton: keep, group: None, tuple: false })
+        }
     }
 }
 
@@ -631,8 +665,8 @@ impl Processor {
                 node(Kind::Cond(Box::new(c), Box::new(t), e))
             }
             Raw::Call(p, args) => {
-                let (p, s) = self.process(*p)?;
-                seeking.extend(s);
+                // A `%` as the procedure itself is just an undefined function (T1006).
+                let (p, _) = self.process(*p)?;
                 let mut out = Vec::new();
                 let mut partial = false;
                 for a in args {
@@ -718,13 +752,13 @@ impl Processor {
                     path.group = Some(g);
                 }
             }
-            Kind::Filtered(f) if f.group.is_none() && !f.keep_array => {
-                let Filtered { expr, stages, .. } = *f;
-                let mut step = new_step(expr);
-                step.stages = stages;
+            kind => {
+                let (step, keep) = as_step(Node { pos: rn.pos, kind });
+                if keep {
+                    path.keep_singleton = true;
+                }
                 path.steps.push(step);
             }
-            _ => path.steps.push(new_step(rn)),
         }
         for step in path.steps.iter_mut() {
             match &step.node.kind {

@@ -114,8 +114,6 @@ impl Signature {
                         }
                     }
                     out.push(self.coerce(p, context.cloned(), out.len(), fname)?);
-                } else {
-                    out.push(None);
                 }
                 continue;
             }
