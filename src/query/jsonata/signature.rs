@@ -269,7 +269,7 @@ mod tests {
     fn fills_context_and_wraps() {
         let s = Signature::parse("<s-nn?:s>", 0).unwrap();
         let out = s.validate(vec![Some(JV::Num(1.0))], Some(&JV::str("abc")), "substring").unwrap();
-        assert_eq!(out.len(), 3);
+        assert_eq!(out.len(), 2);
         assert!(matches!(out[0], Some(JV::Str(_))));
         let s = Signature::parse("<a<n>:n>", 0).unwrap();
         let out = s.validate(vec![Some(JV::Num(1.0))], None, "sum").unwrap();
