@@ -51,3 +51,6 @@ impl QueryError {
         QueryError::new("States.Runtime", message)
     }
 }
+
+/// The JSONata 2.0 evaluator used by JSONata-mode states.
+pub mod jsonata;
