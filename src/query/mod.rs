@@ -54,3 +54,4 @@ impl QueryError {
 
 /// The JSONata 2.0 evaluator used by JSONata-mode states.
 pub mod jsonata;
+pub mod jsonata_value;
