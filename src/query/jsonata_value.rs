@@ -68,6 +68,14 @@ impl JsonataValue {
         }
     }
 
+    /// The expression text, when the whole value is one expression.
+    pub fn expression(&self) -> Option<&str> {
+        match &self.root {
+            Node::Expr { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
     /// Evaluates; `field` names where the value stands (`Output`, `Arguments`) for errors.
     pub fn evaluate(&self, env: &JsonataEnv, field: &str) -> Result<Value, QueryError> {
         let mut path = String::from(field);
