@@ -395,8 +395,7 @@ fn allowed_fields(ty: &str, jsonata: bool) -> &'static [&'static str] {
 
 /// A string that is a JSONata expression (`{% ... %}`).
 pub fn is_jsonata(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with("{%") && t.ends_with("%}") && t.len() >= 4
+    crate::query::jsonata_value::expression_text(s).is_some()
 }
 
 /// Reads the fields of one JSON object, remembering which were read so that the rest can be

@@ -39,11 +39,11 @@ pub struct JsonataEnv<'a> {
     pub options: EvalOptions,
 }
 
-/// The text inside `{% ... %}`, if the string is an expression.
+/// The text inside `{% ... %}`, if the string is an expression. The delimiters must open
+/// and close the string: `" {% x %} "` is a literal string (as AWS treats it).
 pub fn expression_text(s: &str) -> Option<&str> {
-    let t = s.trim();
-    if t.len() >= 4 && t.starts_with("{%") && t.ends_with("%}") {
-        Some(&t[2..t.len() - 2])
+    if s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}") {
+        Some(&s[2..s.len() - 2])
     } else {
         None
     }

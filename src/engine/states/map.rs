@@ -15,7 +15,7 @@ impl Execution {
         let effective = self.fiber(fid).effective.clone();
         let items = match self.map_items(fid, m, &effective) {
             Ok(v) => v,
-            Err(e) => return self.query_failed(fid, e),
+            Err(e) => return self.map_failed_early(fid, e),
         };
         let max_concurrency = match self.map_concurrency(fid, m, &effective) {
             Ok(v) => v,
@@ -63,7 +63,7 @@ impl Execution {
             };
             return match source {
                 Value::Array(a) => Ok(a.as_ref().clone()),
-                other => Err(QueryError::new("States.QueryEvaluationError", format!("Map state input must be an array but was: {}", other.type_name()))),
+                other => Err(QueryError::new("States.QueryEvaluationError", format!("Map state input must be an array but was: {}", other.to_json()))),
             };
         }
         let source = match &m.items_path {
@@ -75,7 +75,7 @@ impl Execution {
         };
         match source {
             Value::Array(a) => Ok(a.as_ref().clone()),
-            other => Err(QueryError::runtime(format!("Map state input must be an array but was: {}", other.type_name()))),
+            other => Err(QueryError::runtime(format!("Map state input must be an array but was: {}", other.to_json()))),
         }
     }
 
@@ -156,6 +156,18 @@ impl Execution {
             None => None,
         };
         Ok(if count.is_none() && percentage.is_none() { None } else { Some((count, percentage)) })
+    }
+
+    /// The Map could not start (its items are not an array): AWS records the evaluation
+    /// failure, then the Map's own failure.
+    fn map_failed_early(&mut self, fid: FiberId, e: QueryError) {
+        let cause = self.prefixed(fid, &e.message);
+        if e.error == "States.QueryEvaluationError" {
+            let name = self.fiber(fid).state.name.clone();
+            self.fiber_event(fid, "EvaluationFailed", Some(("evaluationFailedEventDetails", vec![("cause", Field::Text(cause.as_str().into())), ("error", Field::Text(e.error.into())), ("state", Field::Text(name))])));
+        }
+        self.fiber_event(fid, "MapStateFailed", None);
+        self.fail_state(fid, crate::engine::errors::Failure::with_cause(e.error, cause));
     }
 
     /// Starts as many iterations as the concurrency limit allows.

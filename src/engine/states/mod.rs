@@ -275,7 +275,7 @@ impl Execution {
     /// Whether `fail_state` would retry this failure.
     pub(crate) fn will_retry(&self, fid: FiberId, failure: &Failure) -> bool {
         let f = self.fiber(fid);
-        if failure.is_terminal() || &*failure.error == names::DATA_LIMIT_EXCEEDED {
+        if failure.is_terminal() {
             return false;
         }
         match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
@@ -290,7 +290,9 @@ impl Execution {
             return;
         }
         let state = self.fiber(fid).state.clone();
-        if !failure.is_terminal() && &*failure.error != names::DATA_LIMIT_EXCEEDED {
+        // States.Runtime ends the execution whatever Retry and Catch say; DataLimitExceeded is
+        // caught only where named (error_matches keeps it out of the wildcards).
+        if !failure.is_terminal() {
             // Retry.
             if let Some(i) = state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
                 let r = &state.retry[i];
