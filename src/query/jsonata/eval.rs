@@ -878,7 +878,11 @@ impl<'a> Ctx<'a> {
                 self.eval(&def.body, cin.as_ref(), frame)
             }
             Func::Builtin(i) => {
-                let (name, _) = functions::BUILTINS[*i];
+                let name = functions::BUILTINS.get(*i).map_or("", |b| b.0);
+                // Infinity (from a division by zero) is not a JSON number.
+                if name != "string" && args.iter().flatten().any(|a| matches!(a, JV::Num(n) if !n.is_finite())) {
+                    return Err(Error::new("D1001", "Number out of range"));
+                }
                 let context = match input {
                     Some(JV::Arr(a, f)) if f & OUTER != 0 => a.first(),
                     other => other,

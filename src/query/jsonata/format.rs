@@ -193,7 +193,8 @@ pub fn format_with(n: f64, pic: &IntPicture) -> String {
         }
         Primary::Alpha(upper) => alpha(v as u64, *upper),
         Primary::Roman(upper) => {
-            let r = roman(v as u64);
+            // Beyond a few thousand, roman numerals are just a long run of M's.
+            let r = if v < 1e7 { roman(v as u64) } else { format!("{v:.0}") };
             if *upper {
                 r
             } else {

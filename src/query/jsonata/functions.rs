@@ -558,7 +558,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
         "toMillis" => {
             let Some(t) = str_arg(a, 0) else { return Ok(None) };
             let pic = str_arg(a, 1);
-            Ok(datetime::to_millis(&t, pic.as_deref())?.map(JV::Num))
+            Ok(datetime::to_millis(&t, pic.as_deref(), ctx.now_millis)?.map(JV::Num))
         }
         "partition" | "range" | "hash" | "uuid" | "parse" => aws::call(ctx, name, a),
         _ => {
@@ -811,7 +811,8 @@ fn trim(st: &str) -> String {
 
 fn pad(st: &str, width: f64, ch: &str) -> String {
     let len = st.chars().count();
-    let w = width.abs().trunc() as usize;
+    // Bounded so that a huge width cannot exhaust memory.
+    let w = width.abs().trunc().min(10_000_000.0) as usize;
     if w <= len || ch.is_empty() {
         return st.to_string();
     }
