@@ -146,7 +146,7 @@ pub fn group_digits(digits: &str, groups: &[(usize, char)], regular: Option<usiz
         let from_right = n - i;
         if i > 0 {
             let sep = match regular {
-                Some(r) => (from_right % r == 0).then_some(groups[0].1),
+                Some(r) => if from_right.is_multiple_of(r) { groups.first().map(|g| g.1) } else { None },
                 None => groups.iter().find(|(p, _)| *p == from_right).map(|(_, c)| *c),
             };
             if let Some(s) = sep {

@@ -887,15 +887,9 @@ pub fn round_half_even(n: f64, precision: f64) -> f64 {
     let shifted = shift_decimal(n, p);
     let fl = shifted.floor();
     let diff = shifted - fl;
-    let r = if diff > 0.5 {
-        fl + 1.0
-    } else if diff < 0.5 {
-        fl
-    } else if fl % 2.0 == 0.0 {
-        fl
-    } else {
-        fl + 1.0
-    };
+    // Above half rounds up, below half down, an exact half to the even neighbour.
+    let up = diff > 0.5 || (diff == 0.5 && fl % 2.0 != 0.0);
+    let r = if up { fl + 1.0 } else { fl };
     let back = shift_decimal(r, -p);
     if back == 0.0 {
         0.0
