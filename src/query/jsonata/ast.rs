@@ -141,7 +141,6 @@ pub enum Stage {
 #[derive(Debug)]
 pub struct Group {
     pub pairs: Vec<(Node, Node)>,
-    pub pos: usize,
 }
 
 #[derive(Debug)]
@@ -170,5 +169,4 @@ pub struct Transform {
     pub pattern: Node,
     pub update: Node,
     pub delete: Option<Node>,
-    pub pos: usize,
 }

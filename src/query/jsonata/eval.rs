@@ -242,7 +242,7 @@ impl<'a> Ctx<'a> {
             Kind::Placeholder => Ok(None),
             Kind::Apply(l, r) => self.eval_apply(l, r, input, env, node.pos),
             Kind::Lambda(def) => Ok(Some(JV::Func(Rc::new(Func::Lambda { def: def.clone(), env, input: input.cloned() })))),
-            Kind::Transform(def) => Ok(Some(JV::Func(Rc::new(Func::Transform { def: def.clone(), env, input: input.cloned() })))),
+            Kind::Transform(def) => Ok(Some(JV::Func(Rc::new(Func::Transform { def: def.clone(), env })))),
             Kind::Sort(terms) => {
                 // Only reachable as a path step; sort the input as a sequence.
                 let items = input.map(items_of).unwrap_or_default();
@@ -836,8 +836,7 @@ impl<'a> Ctx<'a> {
     /// Calls a function, running tail-call thunks in a loop.
     pub fn apply(&mut self, f: &JV, args: Vec<Option<JV>>, input: Option<&JV>, env: usize) -> R {
         let mut result = self.apply_inner(f, args, input, env)?;
-        loop {
-            let Some(JV::Func(rc)) = &result else { break };
+        while let Some(JV::Func(rc)) = &result {
             let Func::Thunk { call, env: tenv, input: tin } = &**rc else { break };
             let (call, tenv, tin) = (call.clone(), *tenv, tin.clone());
             let Kind::Call(c) = &call.kind else { break };
@@ -878,7 +877,11 @@ impl<'a> Ctx<'a> {
                 self.eval(&def.body, cin.as_ref(), frame)
             }
             Func::Builtin(i) => {
-                let (name, _) = functions::BUILTINS[*i];
+                let name = functions::BUILTINS.get(*i).map_or("", |b| b.0);
+                // Infinity (from a division by zero) is not a JSON number.
+                if name != "string" && args.iter().flatten().any(|a| matches!(a, JV::Num(n) if !n.is_finite())) {
+                    return Err(Error::new("D1001", "Number out of range"));
+                }
                 let context = match input {
                     Some(JV::Arr(a, f)) if f & OUTER != 0 => a.first(),
                     other => other,

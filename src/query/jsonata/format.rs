@@ -146,7 +146,7 @@ pub fn group_digits(digits: &str, groups: &[(usize, char)], regular: Option<usiz
         let from_right = n - i;
         if i > 0 {
             let sep = match regular {
-                Some(r) => (from_right % r == 0).then_some(groups[0].1),
+                Some(r) => if from_right.is_multiple_of(r) { groups.first().map(|g| g.1) } else { None },
                 None => groups.iter().find(|(p, _)| *p == from_right).map(|(_, c)| *c),
             };
             if let Some(s) = sep {
@@ -193,7 +193,8 @@ pub fn format_with(n: f64, pic: &IntPicture) -> String {
         }
         Primary::Alpha(upper) => alpha(v as u64, *upper),
         Primary::Roman(upper) => {
-            let r = roman(v as u64);
+            // Beyond a few thousand, roman numerals are just a long run of M's.
+            let r = if v < 1e7 { roman(v as u64) } else { format!("{v:.0}") };
             if *upper {
                 r
             } else {

@@ -558,7 +558,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
         "toMillis" => {
             let Some(t) = str_arg(a, 0) else { return Ok(None) };
             let pic = str_arg(a, 1);
-            Ok(datetime::to_millis(&t, pic.as_deref())?.map(JV::Num))
+            Ok(datetime::to_millis(&t, pic.as_deref(), ctx.now_millis)?.map(JV::Num))
         }
         "partition" | "range" | "hash" | "uuid" | "parse" => aws::call(ctx, name, a),
         _ => {
@@ -811,7 +811,8 @@ fn trim(st: &str) -> String {
 
 fn pad(st: &str, width: f64, ch: &str) -> String {
     let len = st.chars().count();
-    let w = width.abs().trunc() as usize;
+    // Bounded so that a huge width cannot exhaust memory.
+    let w = width.abs().trunc().min(10_000_000.0) as usize;
     if w <= len || ch.is_empty() {
         return st.to_string();
     }
@@ -886,15 +887,9 @@ pub fn round_half_even(n: f64, precision: f64) -> f64 {
     let shifted = shift_decimal(n, p);
     let fl = shifted.floor();
     let diff = shifted - fl;
-    let r = if diff > 0.5 {
-        fl + 1.0
-    } else if diff < 0.5 {
-        fl
-    } else if fl % 2.0 == 0.0 {
-        fl
-    } else {
-        fl + 1.0
-    };
+    // Above half rounds up, below half down, an exact half to the even neighbour.
+    let up = diff > 0.5 || (diff == 0.5 && fl % 2.0 != 0.0);
+    let r = if up { fl + 1.0 } else { fl };
     let back = shift_decimal(r, -p);
     if back == 0.0 {
         0.0

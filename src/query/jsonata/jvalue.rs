@@ -51,7 +51,7 @@ pub enum Func {
     /// `f ~> g` with two functions: apply `f`, then `g`.
     Compose(JV, JV),
     /// `| pattern | update, delete |`.
-    Transform { def: Rc<Transform>, env: usize, input: Option<JV> },
+    Transform { def: Rc<Transform>, env: usize },
 }
 
 impl JV {
@@ -78,17 +78,6 @@ impl JV {
         }
     }
 
-    pub fn is_seq(&self) -> bool {
-        self.flags() & SEQ != 0
-    }
-
-    pub fn as_arr(&self) -> Option<&Rc<Vec<JV>>> {
-        match self {
-            JV::Arr(a, _) => Some(a),
-            _ => None,
-        }
-    }
-
     pub fn as_num(&self) -> Option<f64> {
         match self {
             JV::Num(n) => Some(*n),
@@ -105,13 +94,6 @@ impl JV {
 
     pub fn is_func(&self) -> bool {
         matches!(self, JV::Func(_))
-    }
-
-    pub fn with_flags(self, flags: u8) -> JV {
-        match self {
-            JV::Arr(a, _) => JV::Arr(a, flags),
-            v => v,
-        }
     }
 
     /// Field of an object (tuple bindings use this too).

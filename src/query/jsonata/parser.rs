@@ -523,7 +523,7 @@ impl Processor {
             }
             Raw::Object(pairs) => {
                 let pairs = self.pairs(pairs, &mut seeking)?;
-                node(Kind::Object(Box::new(Group { pairs, pos })))
+                node(Kind::Object(Box::new(Group { pairs })))
             }
             Raw::Block(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -572,7 +572,7 @@ impl Processor {
                 seeking.extend(s);
                 let mut inner = Vec::new();
                 let pairs = self.pairs(pairs, &mut inner)?;
-                let group = Group { pairs, pos };
+                let group = Group { pairs };
                 match &mut l.kind {
                     Kind::Path(p) => {
                         if p.group.is_some() {
@@ -699,7 +699,7 @@ impl Processor {
                     }
                     None => None,
                 };
-                node(Kind::Transform(Rc::new(Transform { pattern: p, update: u, delete: d, pos })))
+                node(Kind::Transform(Rc::new(Transform { pattern: p, update: u, delete: d })))
             }
         };
         Ok((out, seeking))

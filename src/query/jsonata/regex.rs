@@ -6,8 +6,6 @@ use super::error::{Error, Result};
 
 #[derive(Debug)]
 pub struct Pattern {
-    pub source: String,
-    pub flags: String,
     re: regex_lite::Regex,
 }
 
@@ -33,7 +31,7 @@ impl Pattern {
         let translated = translate(source);
         let re = regex_lite::Regex::new(&format!("{prefix}{translated}"))
             .map_err(|e| Error::new("S0302", format!("Invalid regular expression /{source}/: {e}")))?;
-        Ok(Pattern { source: source.into(), flags: flags.into(), re })
+        Ok(Pattern { re })
     }
 
     /// First match starting at or after byte offset `from`.

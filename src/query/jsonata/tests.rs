@@ -47,3 +47,23 @@ fn deep_recursion() {
     let r = eval("($f := function(){ $f() }; $f())", "{}");
     assert_eq!(r.unwrap_err().code, "U1001");
 }
+
+/// The release wasm runs on a ~1 MB stack: the deepest evaluation allowed must fit in it.
+#[cfg(not(debug_assertions))]
+#[test]
+fn max_depth_fits_a_one_megabyte_stack() {
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            for expr in [
+                "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))",
+                "($f := function($n){ $n = 0 ? 0 : {'a': [$f($n - 1)]}.a[0] + 1 }; $f(100000))",
+                "($f := function($n){ $n = 0 ? 0 : $sum($map([$n], function($x){ $f($x - 1) })) + 1 }; $f(100000))",
+            ] {
+                assert_eq!(eval(expr, "{}").unwrap_err().code, "U1001", "{expr}");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
