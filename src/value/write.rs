@@ -133,6 +133,10 @@ pub fn json_len_exceeds(v: &Value, max: usize) -> bool {
         match v {
             Value::Null => *budget -= 4,
             Value::Bool(b) => *budget -= if *b { 4 } else { 5 },
+            Value::Number(crate::value::Number::Int(i)) => {
+                let digits = if *i == 0 { 1 } else { i.unsigned_abs().ilog10() as isize + 1 };
+                *budget -= digits + (*i < 0) as isize;
+            }
             Value::Number(n) => {
                 let mut s = String::new();
                 n.write(&mut s);
@@ -164,4 +168,21 @@ pub fn json_len_exceeds(v: &Value, max: usize) -> bool {
     let mut budget = max as isize;
     len(v, &mut budget);
     budget < 0
+}
+
+#[cfg(test)]
+mod len_tests {
+    use super::json_len_exceeds;
+    use crate::value::parse;
+
+    #[test]
+    fn counts_like_the_text() {
+        let texts = ["{\"a\":[1,-20,300,0,1.5,\"x\u{00e9}\",null,true,false,{}]}", "-9223372036854775808", "[]", "\"\""];
+        for text in texts {
+            let v = parse(text).unwrap();
+            let n = v.to_json().chars().count();
+            assert!(!json_len_exceeds(&v, n), "{text}");
+            assert!(json_len_exceeds(&v, n - 1), "{text}");
+        }
+    }
 }

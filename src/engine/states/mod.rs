@@ -71,9 +71,7 @@ impl Execution {
             Some(("stateEnteredEventDetails", vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("name", Field::Text(state.name.clone()))])),
         );
         self.fiber_mut(fid).entered_event = id;
-        if let Err(f) = self.check_size(&input, fid) {
-            return self.fail_state(fid, f);
-        }
+        // The input was checked as the previous state's output (or the execution's input).
         let effective = if state.query_language == QueryLanguage::Jsonata {
             input
         } else {
