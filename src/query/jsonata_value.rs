@@ -5,7 +5,7 @@
 //! Errors are AWS's `States.QueryEvaluationError` texts, naming the expression and the field
 //! it sits in (`Output/result`, `Arguments/list[0]`).
 
-use super::jsonata::{EvalOptions, Expression, JsonataError};
+use super::jsonata::{EvalOptions, Evaluated, Expression, JsonataError};
 use super::{QueryError, Variables};
 use crate::value::{Map, Value};
 use std::rc::Rc;
@@ -176,12 +176,17 @@ fn run(expr: &Expression, text: &str, env: &JsonataEnv, field: &str) -> Result<O
         }
         env.variables?.get(name)
     };
-    expr.evaluate_with(None, &bindings, &env.options).map_err(|e| {
+    let result = expr.evaluate_kind(None, &bindings, &env.options).map_err(|e| {
         QueryError::new(
             QUERY_EVALUATION_ERROR,
             format!("The JSONata expression '{text}' specified for the field '{field}' threw an error during evaluation. {}: {}", e.code, e.message),
         )
-    })
+    })?;
+    match result {
+        Evaluated::Value(v) => Ok(Some(v)),
+        Evaluated::Undefined => Ok(None),
+        Evaluated::Function => Err(QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{field}' returned an unsupported result type."))),
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,8 @@ pub fn call(ctx: &mut Ctx, name: &str, a: &[Option<JV>]) -> R {
                 out.push(JV::Num(start + i * step));
                 i += 1.0;
             }
-            Ok(Some(JV::arr(out)))
+            // A sequence, as AWS returns it: a single number stands alone.
+            Ok(Some(JV::seq(out)))
         }
         "hash" => {
             let Some(JV::Str(data)) = arg(0) else { return Ok(None) };

@@ -54,6 +54,14 @@ impl Default for EvalOptions {
     }
 }
 
+/// What an evaluation produced.
+#[derive(Debug)]
+pub enum Evaluated {
+    Value(Value),
+    Undefined,
+    Function,
+}
+
 /// A compiled JSONata expression.
 pub struct Expression {
     program: parser::Program,
@@ -88,11 +96,24 @@ impl Expression {
         bindings: &dyn Fn(&str) -> Option<Value>,
         options: &EvalOptions,
     ) -> Result<Option<Value>, JsonataError> {
+        Ok(match self.evaluate_kind(input, bindings, options)? {
+            Evaluated::Value(v) => Some(v),
+            Evaluated::Undefined | Evaluated::Function => None,
+        })
+    }
+
+    /// Like `evaluate_with`, telling an undefined result from a function (which has no JSON
+    /// form: AWS reports it as an unsupported result type).
+    pub fn evaluate_kind(&self, input: Option<&Value>, bindings: &dyn Fn(&str) -> Option<Value>, options: &EvalOptions) -> Result<Evaluated, JsonataError> {
         let limits = eval::Limits { max_depth: options.max_depth, max_steps: options.max_steps };
         let mut ctx = eval::Ctx::new(bindings, &self.program.parent_labels, limits, options.seed, options.now_millis);
         let input = input.map(jvalue::JV::from_value);
         let result = ctx.run(&self.program.root, input.as_ref())?;
-        Ok(result.and_then(|v| v.to_value()))
+        Ok(match result {
+            None => Evaluated::Undefined,
+            Some(jvalue::JV::Func(_)) => Evaluated::Function,
+            Some(v) => v.to_value().map_or(Evaluated::Undefined, Evaluated::Value),
+        })
     }
 }
 
