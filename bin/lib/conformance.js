@@ -33,20 +33,17 @@ Exit code 0 after reporting (with --baseline: 0 only if no group is below it), 2
     for (const group of readdirSync(casesDir).sort()) {
       const groupDir = join(casesDir, group);
       if (!statSync(groupDir).isDirectory()) continue;
-      const counts = (groups[group] = { passed: 0, total: 0 });
+      const counts = (groups[group] = { passed: 0, total: 0, history: { matched: 0, total: 0 } });
       for (const name of readdirSync(groupDir).filter((f) => f.endsWith('.json')).sort()) {
         const r = JSON.parse(bindings.cliConformanceCase(readText(join(groupDir, name), 'case file')));
         counts.total++;
         if (r.passed) counts.passed++;
         else failures.push({ id: r.id === '?' ? `${group}/${name}` : r.id, reason: r.reason ?? '' });
         if (r.historyLevel1 !== null) {
-          history.total++;
-          if (r.historyLevel1) history.matched++;
-        }
-        (counts.history ??= { matched: 0, total: 0 });
-        if (r.historyLevel1 !== null) {
-          counts.history.total++;
-          if (r.historyLevel1) counts.history.matched++;
+          for (const h of [history, counts.history]) {
+            h.total++;
+            if (r.historyLevel1) h.matched++;
+          }
         }
       }
     }
@@ -54,7 +51,7 @@ Exit code 0 after reporting (with --baseline: 0 only if no group is below it), 2
     const width = Math.max(5, ...Object.keys(groups).map((g) => g.length));
     const below = [];
     for (const [group, g] of Object.entries(groups)) {
-      const h = g.history ?? { matched: 0, total: 0 };
+      const h = g.history;
       const min = baseline?.get(group);
       const mark = min === undefined ? '' : g.passed < min ? `  BELOW baseline ${min}` : `  (baseline ${min})`;
       if (min !== undefined && g.passed < min) below.push(`${group} ${g.passed} < ${min}`);

@@ -3,7 +3,7 @@
 // exercised.
 import { dirname, relative, resolve } from 'node:path';
 import {
-  UsageError, checkDefinition, formatDiagnostic, inputText, loadEngine, machineType, readJson, readText, substitutions,
+  DefinitionProblem, UsageError, checkDefinition, formatDiagnostic, inputText, loadEngine, machineType, readJson, readText, substitutions,
 } from './common.js';
 import { differences, pathDifference } from './diff.js';
 import { describeEdge, edgeKey, exercised, graph, path as visited } from './graph.js';
@@ -38,8 +38,11 @@ Default, Catch[i]) the tests exercised, and those they never did.
 Options:
   --mock-config file        run every test case of a Step Functions Local MockConfigFile
   --definition file         the definition those test cases run (with --mock-config)
-  --name NAME               the state machine in the mock config (default: the definition's file name)
+  --name NAME               the state machine in the mock config (default: its only one, else
+                            the definition's file name)
+  --test-case NAME          run only this test case of the mock config
   --input JSON|@file        the execution input for mock-config test cases (default {})
+  --type STANDARD|EXPRESS   the machine type when a test does not give stateMachineType
   --sub Name=value          a value for a \${Name} placeholder; repeatable
   --subs file.json          values for \${Name} placeholders, from a JSON object
   --no-coverage             skip the coverage report
@@ -225,7 +228,6 @@ async function runMockConfig(options, subs) {
   const text = readText(defFile, 'definition file');
   const checked = await checkDefinition(text, { type: machineType(options), subs });
   if (!checked.valid || checked.definition === null) {
-    const { DefinitionProblem } = await import('./common.js');
     const errors = checked.diagnostics.filter((d) => d.severity === 'ERROR');
     throw new DefinitionProblem(`invalid definition '${defFile}'`, errors.map((d) => formatDiagnostic(defFile, d)));
   }
@@ -253,8 +255,9 @@ async function runMockConfig(options, subs) {
     const result = await execution.done;
     const history = execution.history;
     record(coverage, def, history);
-    // A test case fails when a Task ran without a mocked response for it.
-    const missing = result.error?.startsWith?.('asl-sim.') ? [`${result.error}: ${result.cause ?? ''}`] : [];
+    // A test case fails when a Task ran without a mocked response (or handler) for it.
+    const unmocked = String(result.error ?? '').startsWith('asl-sim.') || /has no mocked response/.test(String(result.cause ?? ''));
+    const missing = unmocked ? [`${result.error}: ${result.cause ?? ''}`] : [];
     results.push({ title: `${name} › ${testCase} (${result.status})`, passed: missing.length === 0, problems: missing, status: result.status, path: visited(history) });
   }
   if (only !== undefined && results.length === 0) throw new UsageError(`no test case '${only}' for state machine '${name}'`);
