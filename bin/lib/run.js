@@ -15,8 +15,9 @@ Options:
                             ARNs to (input, context) => result functions (async is fine; a throw
                             fails the task with error = err.name, cause = err.message)
   --mock-config file        a Step Functions Local MockConfigFile, with --test-case name
-  --test-case name          the test case of the mock config to run (state machine: --name)
-  --name NAME               the state machine's name (default: the file name without extension)
+  --test-case name          the test case of the mock config to run
+  --name NAME               the state machine's name (default: the mock config's only one, else
+                            the file name without extension)
   --type STANDARD|EXPRESS   the machine type (default STANDARD)
   --real-time               Wait states and timeouts take real time (default: virtual time)
   --history                 also print the execution history (GetExecutionHistory events)
@@ -39,19 +40,22 @@ Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input error
     const definition = await loadDefinition(file, options);
     const handlers = options['--handlers'] === undefined ? {} : await loadHandlers(options['--handlers']);
     const { api } = await loadEngine();
-    const name = options['--name'] ?? machineName(file);
+    let name = options['--name'] ?? machineName(file);
     const startOptions = { handlers };
     if (options['--mock-config'] !== undefined) {
       const mockConfig = readJson(options['--mock-config'], 'mock config file');
       requireApi(api, 'mockConfig', '--mock-config');
+      // The mock config names the machine; with only one in it, that is the one.
+      const machines = Object.keys(mockConfig?.StateMachines ?? {});
+      if (options['--name'] === undefined && machines.length === 1) name = machines[0];
       Object.assign(startOptions, { mockConfig, testCase: options['--test-case'] });
     }
     if (options['--real-time']) {
-      requireApi(api, 'realTime', '--real-time');
+      requireApi(api, 'real clock', '--real-time');
       startOptions.clock = 'real';
     }
     const machine = api.StateMachine.create(definition.text, { name, type: machineType(options) });
-    const execution = machine.start(JSON.parse(input), startOptions);
+    const execution = start(machine, JSON.parse(input), startOptions);
     const result = await execution.done;
     if (options['--json']) {
       const out = { ...result };
@@ -86,8 +90,20 @@ async function loadHandlers(file) {
   return handlers;
 }
 
-// Options the JS API gains over time: say plainly when this build's API lacks one.
-function requireApi(api, feature, flag) {
-  const supported = api.features?.includes?.(feature);
-  if (!supported) throw new UsageError(`${flag} needs the JS API's ${feature} support, which this build does not have yet`);
+// mockConfig/testCase and clock: 'real' came to the JS API together with its validate()
+// export; an older build (whose start() ignores options it does not know) has neither.
+export function requireApi(api, feature, flag) {
+  if (typeof api.validate !== 'function') {
+    throw new UsageError(`${flag} needs the JS API's ${feature} support, which this build does not have yet`);
+  }
+}
+
+/** The API's start(), with its TypeErrors (a bad mock config, an unknown test case) as usage errors. */
+export function start(machine, input, options) {
+  try {
+    return machine.start(input, options);
+  } catch (e) {
+    if (e instanceof TypeError) throw new UsageError(String(e.message).replace(/^asl-sim: /, ''));
+    throw e;
+  }
 }

@@ -7,7 +7,7 @@ import {
 } from './common.js';
 import { differences, pathDifference } from './diff.js';
 import { describeEdge, edgeKey, exercised, graph, path as visited } from './graph.js';
-import { machineName } from './run.js';
+import { machineName, requireApi, start } from './run.js';
 
 export const testCommand = {
   summary: 'test <file>... [--json] [--no-coverage] | test --mock-config file --definition file',
@@ -240,9 +240,7 @@ async function runMockConfig(options, subs) {
     throw new UsageError(`mock config has no test cases for state machine '${name}' (it has: ${names.join(', ') || 'none'}; choose with --name)`);
   }
   const { api } = await loadEngine();
-  if (!api.features?.includes?.('mockConfig')) {
-    throw new UsageError("--mock-config needs the JS API's mockConfig support, which this build does not have yet");
-  }
+  requireApi(api, 'mockConfig', '--mock-config');
   const input = JSON.parse(inputText(options['--input']));
   const machine = api.StateMachine.create(checked.definition, { name, type: machineType(options) });
   const def = { text: checked.definition, value: JSON.parse(checked.definition), label: defFile };
@@ -251,7 +249,7 @@ async function runMockConfig(options, subs) {
   const only = options['--test-case'];
   for (const testCase of Object.keys(testCases)) {
     if (only !== undefined && testCase !== only) continue;
-    const execution = machine.start(input, { mockConfig: config, testCase });
+    const execution = start(machine, input, { mockConfig: config, testCase });
     const result = await execution.done;
     const history = execution.history;
     record(coverage, def, history);
