@@ -158,12 +158,11 @@ function compare(expect, actual, topPath) {
     for (const d of differences(expect.cause, got, 'cause')) problems.push(`${d.path}: ${d.message}`);
   }
   const wantPath = expect.path ?? topPath;
-  if (wantPath !== undefined) {
-    const d = Array.isArray(wantPath) ? pathDifference(wantPath, visited(actual.history)) : { at: 'expect.path must be an array of state names', expected: '', actual: '' };
-    if (d) {
-      problems.push(`path differs at ${d.at}`);
-      if (d.expected || d.actual) problems.push(`  expected: ${d.expected}`, `  actual:   ${d.actual}`);
-    }
+  if (wantPath !== undefined && !Array.isArray(wantPath)) {
+    problems.push('expect.path must be an array of state names');
+  } else if (wantPath !== undefined) {
+    const d = pathDifference(wantPath, visited(actual.history));
+    if (d) problems.push(`path differs at ${d.at}`, `  expected: ${d.expected}`, `  actual:   ${d.actual}`);
   }
   return problems;
 }
