@@ -31,6 +31,22 @@ pub struct ChoiceRule {
     pub comment: Option<Rc<str>>,
 }
 
+impl ChoiceRule {
+    /// Whether evaluating the rule may read the context object (`$$`); JSONata conditions
+    /// always may (`$states.context`).
+    pub fn uses_context(&self) -> bool {
+        use crate::query::path::Root;
+        match &self.expr {
+            ChoiceExpr::Test { variable, test } => {
+                variable.root() == &Root::Context || matches!(test, Test::Compare { operand: Operand::Path(p), .. } if p.root() == &Root::Context)
+            }
+            ChoiceExpr::And(rules) | ChoiceExpr::Or(rules) => rules.iter().any(ChoiceRule::uses_context),
+            ChoiceExpr::Not(rule) => rule.uses_context(),
+            ChoiceExpr::Condition(_) => true,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ChoiceExpr {
     /// `Variable` and one data-test operator.

@@ -642,7 +642,14 @@ impl<'a, 'd> Reader<'a, 'd> {
                 let v = item.get(k)?;
                 check_range(v, k, &format!("{ptr}/{k}"), min, max, true, diags)
             }
-            let interval = check(item, &ptr, "IntervalSeconds", 1.0, MAX_SECONDS as f64, self.diags).map_or(1.0, |i| i as f64);
+            // AWS documents IntervalSeconds as a positive integer; 0 (retry at once) is common in
+            // local tests and harmless to run, so it is a warning here rather than an error.
+            let interval = if item.get("IntervalSeconds").and_then(Value::as_f64) == Some(0.0) {
+                self.diags.warning(codes::SCHEMA_VALIDATION_FAILED, &format!("{ptr}/IntervalSeconds"), "Minimum value is 1 (AWS rejects 0; here the retry happens at once)");
+                0.0
+            } else {
+                check(item, &ptr, "IntervalSeconds", 1.0, MAX_SECONDS as f64, self.diags).map_or(1.0, |i| i as f64)
+            };
             let max_attempts = check(item, &ptr, "MaxAttempts", 0.0, MAX_SECONDS as f64, self.diags).map_or(3.0, |i| i as f64);
             let backoff = match item.get("BackoffRate") {
                 Some(v) => match v.as_f64() {

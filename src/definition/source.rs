@@ -287,7 +287,7 @@ pub fn parse_yaml(text: &str) -> Result<(Value, Positions), ParseError> {
                 if matches!(event, Event::SequenceStart(..)) {
                     stack.push(Frame::Seq { items: Vec::new(), start, pointer, anchor });
                 } else {
-                    stack.push(Frame::Map { map: Map::new(), key: None, start, pointer, anchor });
+                    stack.push(Frame::Map { map: Map::default(), key: None, start, pointer, anchor });
                 }
                 None
             }

@@ -561,7 +561,9 @@ mod tests {
         one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/0/ErrorEquals");
         assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/MaxAttempts").message, "Minimum value is 0");
         assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/BackoffRate").message, "Minimum value is 1.0");
-        assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/IntervalSeconds").message, "Minimum value is 1");
+        let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/IntervalSeconds");
+        assert!(d.message.starts_with("Minimum value is 1"));
+        assert_eq!(d.severity, crate::definition::Severity::Warning, "0 runs (retry at once) but AWS would reject it");
         assert_eq!(one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/Retry/1/MaxDelaySeconds").message, "Minimum value is 1");
         let d = one(&ds, codes::SCHEMA_VALIDATION_FAILED, "/States/T/HeartbeatSeconds");
         assert_eq!((d.line, d.column), (2, 39));

@@ -46,13 +46,13 @@ impl Execution {
     /// The context object as the current state of a fiber sees it.
     pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>, with_retry_count: bool) -> Value {
         let f = self.fiber(fid);
-        let mut state = Map::with_capacity(3);
+        let mut state = Map::with_capacity_and_hasher(3, Default::default());
         state.insert("Name".into(), Value::String(f.state.name.clone()));
         state.insert("EnteredTime".into(), Value::from(format_timestamp(f.entered_time)));
         if with_retry_count {
             state.insert("RetryCount".into(), Value::int(f.retry_count as i64));
         }
-        let mut ctx = Map::with_capacity(5);
+        let mut ctx = Map::with_capacity_and_hasher(5, Default::default());
         ctx.insert("Execution".into(), self.ctx.execution.clone());
         ctx.insert("StateMachine".into(), self.ctx.state_machine.clone());
         ctx.insert("State".into(), Value::object(state));

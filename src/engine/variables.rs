@@ -19,7 +19,7 @@ impl VarFrame {
     }
 
     pub fn child(parent: &Rc<VarFrame>) -> Rc<VarFrame> {
-        Rc::new(VarFrame { vars: RefCell::new(Map::new()), parent: Some(parent.clone()) })
+        Rc::new(VarFrame { vars: RefCell::new(Map::default()), parent: Some(parent.clone()) })
     }
 
     pub fn set(&self, name: Rc<str>, value: Value) {
@@ -30,7 +30,7 @@ impl VarFrame {
     pub fn visible(&self) -> Map {
         let mut out = match &self.parent {
             Some(p) => p.visible(),
-            None => Map::new(),
+            None => Map::default(),
         };
         for (k, v) in self.vars.borrow().iter() {
             out.insert(k.clone(), v.clone());

@@ -181,6 +181,15 @@ impl Intrinsic {
         text.trim_start().starts_with("States.")
     }
 
+    /// Whether any argument (at any depth) reads the context object (`$$`).
+    pub fn uses_context(&self) -> bool {
+        self.args.iter().any(|a| match a {
+            Arg::Path(p) => p.root() == &super::path::Root::Context,
+            Arg::Call(c) => c.uses_context(),
+            _ => false,
+        })
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -194,7 +194,7 @@ impl Path {
                 },
                 Segment::Fields(names) => match &cur {
                     Value::Object(o) => {
-                        let mut m = Map::new();
+                        let mut m = Map::default();
                         for n in names {
                             if let Some(v) = o.get(&**n) {
                                 m.insert(n.clone(), v.clone());
@@ -512,7 +512,7 @@ fn walk(segs: &[Segment], cur: &Value, ctx: &Ctx, out: &mut Vec<Value>) {
         Segment::Fields(names) => {
             if let Value::Object(o) = cur {
                 if rest.is_empty() {
-                    let mut m = Map::new();
+                    let mut m = Map::default();
                     for n in names {
                         if let Some(v) = o.get(&**n) {
                             m.insert(n.clone(), v.clone());
@@ -1251,7 +1251,7 @@ impl<'a> Parser<'a> {
             }
             Some(b'{') => {
                 self.pos += 1;
-                let mut map = Map::new();
+                let mut map = Map::default();
                 self.skip_ws();
                 if !self.eat(b'}') {
                     loop {

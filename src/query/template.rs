@@ -49,6 +49,14 @@ impl Template {
         Ok(Template { root })
     }
 
+    /// Whether evaluating reads the context object (`$$`), which is then worth building.
+    pub fn uses_context(&self) -> bool {
+        self.dynamic_fields().iter().any(|(_, f)| match f {
+            DynamicField::Path(p) => p.root() == &super::path::Root::Context,
+            DynamicField::Call(c) => c.uses_context(),
+        })
+    }
+
     /// True when the template has no `.$` field (its value is a constant).
     pub fn is_constant(&self) -> bool {
         matches!(self.root, Node::Const(_))
@@ -133,7 +141,7 @@ fn eval(node: &Node, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<V
     match node {
         Node::Const(v) => Ok(v.clone()),
         Node::Object(items) => {
-            let mut map = Map::with_capacity(items.len());
+            let mut map = Map::with_capacity_and_hasher(items.len(), Default::default());
             for (k, n) in items {
                 map.insert(k.clone(), eval(n, scope, random)?);
             }

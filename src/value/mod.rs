@@ -5,6 +5,7 @@
 //! Objects keep insertion order (AWS writes keys in the order they were produced) and numbers
 //! keep the text they arrived with when it differs from the canonical form (`0.0` stays `0.0`).
 
+pub mod hash;
 mod number;
 mod parse;
 pub mod write;
@@ -16,7 +17,7 @@ pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, P
 pub use write::{json_len_exceeds, to_json, to_json_pretty, write_json};
 
 /// Insertion-ordered JSON object.
-pub type Map = indexmap::IndexMap<Rc<str>, Value>;
+pub type Map = indexmap::IndexMap<Rc<str>, Value, hash::FastBuildHasher>;
 
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -58,7 +59,7 @@ impl Value {
     }
 
     pub fn empty_object() -> Value {
-        Value::object(Map::new())
+        Value::object(Map::default())
     }
 
     pub fn is_null(&self) -> bool {

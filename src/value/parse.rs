@@ -206,7 +206,7 @@ impl<'a> Parser<'a> {
     fn object(&mut self) -> Result<Value, ParseError> {
         self.enter()?;
         self.pos += 1;
-        let mut map = Map::new();
+        let mut map = Map::default();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;

@@ -15,7 +15,7 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         let StateKind::Choice(choice) = &state.kind else { return };
         let effective = self.fiber(fid).effective.clone();
-        let ctx = self.context(fid, None, false);
+        let ctx = self.context_if(fid, choice.choices.iter().any(|r| r.uses_context()));
         let chosen = if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_var(fid, &effective, ctx.clone(), None, None);
             let options = EvalOptions { seed: self.rng.next_u64(), now_millis: self.now as i64, ..EvalOptions::default() };

@@ -153,8 +153,12 @@ impl Execution {
 
     /// The context object if a query needs it (building it costs allocations).
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
+        self.context_if_with_retry(fid, needed, false)
+    }
+
+    pub(crate) fn context_if_with_retry(&self, fid: FiberId, needed: bool, with_retry_count: bool) -> Value {
         if needed {
-            self.context(fid, None, false)
+            self.context(fid, None, with_retry_count)
         } else {
             Value::Null
         }
@@ -173,7 +177,7 @@ impl Execution {
             let states = self.states_var(fid, &input, ctx, Some(&result), None);
             return self.leave_jsonata(fid, &states, result, state.io.output.as_ref(), "Output", state.assign.as_ref(), "Assign", None);
         }
-        let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
+        let ctx = self.context_if_with_retry(fid, with_selector && state.io.result_selector.as_ref().is_some_and(|t| t.uses_context()), matches!(state.kind, StateKind::Task(_)));
         let selected = match (&state.io.result_selector, with_selector) {
             (Some(t), true) => match self.eval_template(fid, t, &result, &ctx) {
                 Ok(v) => v,
@@ -255,7 +259,7 @@ impl Execution {
         let Some(assign) = assign else { return Ok(None) };
         match assign {
             Assign::Template(t) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context_if(fid, t.uses_context());
                 let v = self.eval_template(fid, t, input, &ctx)?;
                 let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
                 let vars = self.fiber(fid).vars.clone();

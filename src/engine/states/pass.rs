@@ -14,7 +14,7 @@ impl Execution {
         let result = if let Some(r) = &pass.result {
             r.clone()
         } else if let Some(t) = &state.io.parameters {
-            let ctx = self.context(fid, None, false);
+            let ctx = self.context_if(fid, t.uses_context());
             match self.eval_template(fid, t, &effective, &ctx) {
                 Ok(v) => v,
                 Err(e) => return self.query_failed(fid, e),

@@ -294,7 +294,7 @@ impl<'a> Ctx<'a> {
         for (i, step) in path.steps.iter().enumerate() {
             if step.tuple && tuples.is_none() {
                 let ts = if undefined_input {
-                    vec![JV::obj(Map::new())]
+                    vec![JV::obj(Map::default())]
                 } else {
                     items.iter().map(|it| JV::obj(std::iter::once((Rc::from("@"), it.clone())).collect())).collect()
                 };
@@ -401,7 +401,7 @@ impl<'a> Ctx<'a> {
                 let is_tuples = res.flags() & TUPLES != 0;
                 let base = match tuple {
                     JV::Obj(m) => (**m).clone(),
-                    _ => Map::new(),
+                    _ => Map::default(),
                 };
                 for (bb, item) in items_of(&res).into_iter().enumerate() {
                     let mut m = base.clone();
@@ -596,7 +596,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut out = Map::new();
+        let mut out = Map::default();
         for (key, (data, pi)) in groups {
             let (ctx, fenv) = if tuples {
                 let merged = reduce_tuples(data);
@@ -1031,7 +1031,7 @@ fn set_field(t: &mut JV, key: &Rc<str>, v: JV) {
 fn reduce_tuples(data: Option<JV>) -> JV {
     match data {
         Some(JV::Arr(a, _)) => {
-            let mut out: Map = Map::new();
+            let mut out: Map = Map::default();
             for (i, t) in a.iter().enumerate() {
                 if let JV::Obj(m) = t {
                     for (k, v) in m.iter() {
@@ -1049,7 +1049,7 @@ fn reduce_tuples(data: Option<JV>) -> JV {
             JV::obj(out)
         }
         Some(t) => t,
-        None => JV::obj(Map::new()),
+        None => JV::obj(Map::default()),
     }
 }
 
@@ -1163,7 +1163,7 @@ fn rebuild(v: &JV, updated: &HashMap<*const Map, Rc<Map>>, visiting: &mut HashSe
             }
             let base = updated.get(&ptr).cloned().unwrap_or_else(|| m.clone());
             let mut changed = !Rc::ptr_eq(&base, m);
-            let mut out = Map::with_capacity(base.len());
+            let mut out = Map::with_capacity_and_hasher(base.len(), Default::default());
             for (k, x) in base.iter() {
                 let nx = rebuild(x, updated, visiting, depth + 1);
                 if !same(&nx, x) {

@@ -227,7 +227,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
                     if limit.is_some_and(|l| out.len() >= l) {
                         break;
                     }
-                    let mut o = Map::new();
+                    let mut o = Map::default();
                     o.insert("match".into(), m.get("match").cloned().unwrap_or(JV::str("")));
                     o.insert("index".into(), m.get("start").cloned().unwrap_or(JV::Num(0.0)));
                     o.insert("groups".into(), m.get("groups").cloned().unwrap_or_else(|| JV::arr(Vec::new())));
@@ -420,7 +420,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
             let Some(JV::Obj(m)) = arg(a, 0) else { return Ok(None) };
             let Some(f) = arg(a, 1).cloned() else { return Ok(None) };
             let whole = JV::Obj(m.clone());
-            let mut kept = Map::new();
+            let mut kept = Map::default();
             let mut out = Vec::new();
             for (k, v) in m.iter() {
                 let call_args = hof_args(ctx, &f, vec![Some(v.clone()), Some(JV::Str(k.clone())), Some(whole.clone())]);
@@ -481,7 +481,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
         },
         "merge" => {
             let Some(items) = arr_items(a, 0) else { return Ok(None) };
-            let mut out = Map::new();
+            let mut out = Map::default();
             for it in items.iter() {
                 if let JV::Obj(m) = it {
                     for (k, v) in m.iter() {
@@ -585,7 +585,7 @@ fn spread_into(v: &JV, out: &mut Vec<JV>) {
         }
         JV::Obj(m) => {
             for (k, x) in m.iter() {
-                let mut one = Map::new();
+                let mut one = Map::default();
                 one.insert(k.clone(), x.clone());
                 out.push(JV::obj(one));
             }
@@ -740,7 +740,7 @@ fn expand_replacement(r: &str, whole: &str, groups: &[String]) -> String {
 }
 
 fn match_object_plain(text: &str, start: usize, m: &str) -> JV {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert("match".into(), JV::str(m));
     map.insert("index".into(), JV::Num(char_index(text, start) as f64));
     map.insert("groups".into(), JV::arr(Vec::new()));
@@ -749,7 +749,7 @@ fn match_object_plain(text: &str, start: usize, m: &str) -> JV {
 
 /// `{match, index, groups}` as `$match` returns and replacement functions receive.
 pub fn match_object(text: &str, f: &super::regex::Found) -> JV {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert("match".into(), JV::str(&text[f.start..f.end]));
     map.insert("index".into(), JV::Num(char_index(text, f.start) as f64));
     map.insert(
@@ -764,7 +764,7 @@ pub fn regex_match_object(p: &Pattern, text: &str, from: usize) -> Option<JV> {
     let f = p.find_at(text, from)?;
     let mut m = match match_object(text, &f) {
         JV::Obj(m) => (*m).clone(),
-        _ => Map::new(),
+        _ => Map::default(),
     };
     m.insert("start".into(), JV::Num(char_index(text, f.start) as f64));
     m.insert("end".into(), JV::Num(char_index(text, f.end) as f64));

@@ -10,7 +10,7 @@ use crate::value::{Number, Value};
 use indexmap::IndexMap;
 use std::rc::Rc;
 
-pub type Map = IndexMap<Rc<str>, JV>;
+pub type Map = IndexMap<Rc<str>, JV, crate::value::hash::FastBuildHasher>;
 
 /// The array is a sequence (a path/flattening result), not a user array.
 pub const SEQ: u8 = 1;
