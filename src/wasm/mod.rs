@@ -12,6 +12,7 @@ use crate::definition::{parse_definition_text, Diagnostic, StateMachine};
 use crate::engine::{Execution, ExecutionOptions};
 use crate::value::Value;
 
+mod cli;
 mod execution;
 
 pub use execution::RawExecution;

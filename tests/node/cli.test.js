@@ -1,96 +1,121 @@
-// The CLI's contract: exit codes and one-line messages, never a stack trace.
+// The CLI's contract: exit codes and one-line messages, never a stack trace; `run`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { asl, assertOneLineError, fixtures } from './cli-helpers.js';
 
-const cli = fileURLToPath(new URL('../../bin/asl-sim.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'asl-sim-cli-'));
+const { dir, write } = fixtures('cli');
+const lambda = 'arn:aws:lambda:us-east-1:123456789012:function:w';
 
-function asl(...args) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r, pattern) {
-  assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, pattern);
-  assert.equal(r.stderr.trim().split('\n').length, 1, `expected one line, got: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
-
-test('--help prints usage and exits 0', () => {
-  const r = asl('--help');
+test('--help prints usage and exits 0; each command has its own --help', () => {
+  const r = asl(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage:/);
-  assert.match(r.stdout, /asl-sim run <definition\.json>/);
+  for (const command of ['run', 'validate', 'test', 'mocks', 'conformance']) {
+    assert.match(r.stdout, new RegExp(`asl-sim ${command} `));
+    const own = asl([command, '--help']);
+    assert.equal(own.code, 0, own.stderr);
+    assert.match(own.stdout, new RegExp(`^Usage: asl-sim ${command} `));
+    assert.equal(asl(['help', command]).stdout, own.stdout);
+  }
 });
 
 test('no arguments prints usage to stderr and exits 2', () => {
-  const r = asl();
+  const r = asl([]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Usage:/);
 });
 
 test('--version prints the package version', () => {
-  assert.equal(asl('--version').stdout.trim(), '0.1.0');
+  assert.equal(asl(['--version']).stdout.trim(), '0.1.0');
 });
 
 test('usage errors are one line with exit code 2', () => {
-  assertOneLineError(asl('frobnicate'), /^asl-sim: unknown command 'frobnicate'/);
-  assertOneLineError(asl('run'), /needs a file argument/);
-  assertOneLineError(asl('run', 'a.json', 'b.json'), /takes one file argument, got 2/);
-  assertOneLineError(asl('run', 'x.json', '--bogus'), /unknown option '--bogus'/);
-  assertOneLineError(asl('run', 'x.json', '--input'), /option '--input' needs a value/);
-  assertOneLineError(asl('run', 'x.json', '--json=yes'), /option '--json' takes no value/);
+  assertOneLineError(asl(['frobnicate']), /^asl-sim: unknown command 'frobnicate'/);
+  assertOneLineError(asl(['run']), /needs a file argument/);
+  assertOneLineError(asl(['run', 'a.json', 'b.json']), /takes one file argument, got 2/);
+  assertOneLineError(asl(['run', 'x.json', '--bogus']), /unknown option '--bogus' for 'run'/);
+  assertOneLineError(asl(['run', 'x.json', '-x']), /unknown option '-x'/);
+  assertOneLineError(asl(['run', 'x.json', '--input']), /option '--input' needs a value/);
+  assertOneLineError(asl(['run', 'x.json', '--json=yes']), /option '--json' takes no value/);
+  assertOneLineError(asl(['validate']), /needs at least one file argument/);
+  assertOneLineError(asl(['validate', 'x.json', '--type', 'FAST']), /--type is STANDARD or EXPRESS/);
+  assertOneLineError(asl(['validate', 'x.json', '--sub', 'novalue']), /--sub takes Name=value/);
+  assertOneLineError(asl(['test']), /needs at least one test file/);
+  assertOneLineError(asl(['mocks', 'x.json', '--frob']), /unknown option '--frob' for 'mocks'/);
+  assertOneLineError(asl(['conformance', dir, '--baseline']), /needs a value/);
 });
 
-test('a missing definition file is one line with exit code 2', () => {
-  assertOneLineError(asl('run', join(dir, 'missing.json')), /cannot read definition file .*missing\.json': no such file/);
+test('missing files are one line with exit code 2', () => {
+  assertOneLineError(asl(['run', `${dir}/missing.json`]), /cannot read definition file .*missing\.json': no such file/);
+  assertOneLineError(asl(['validate', `${dir}/missing.yaml`]), /cannot read definition file/);
+  assertOneLineError(asl(['test', `${dir}/missing.test.json`]), /cannot read test file/);
+  assertOneLineError(asl(['mocks', `${dir}/missing.json`]), /cannot read definition file/);
+  assertOneLineError(asl(['validate', write('ok.json', '{}'), '--subs', `${dir}/none.json`]), /cannot read substitutions file/);
+  assertOneLineError(asl(['conformance', `${dir}/nowhere`]), /no corpus at .*nowhere': expected a cases\/<group>\/\*\.json layout/);
 });
 
-test('bad --input JSON is one line with exit code 2', () => {
-  const def = join(dir, 'def.json');
-  writeFileSync(def, '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}');
-  assertOneLineError(asl('run', def, '--input', '{nope'), /--input is not valid JSON/);
-  assertOneLineError(asl('run', def, '--input', `@${join(dir, 'none.json')}`), /cannot read input file/);
-  const badInput = join(dir, 'bad-input.json');
-  writeFileSync(badInput, '[1,');
-  assertOneLineError(asl('run', def, '--input', `@${badInput}`), /input file '.*bad-input\.json' is not valid JSON/);
-});
-
-test('validate and conformance say they are not implemented, exit 2', () => {
-  assertOneLineError(asl('validate', 'x.json'), /'validate' is not implemented yet/);
-  assertOneLineError(asl('conformance', 'corpus', '--json'), /'conformance' is not implemented yet/);
+test('bad JSON input is one line with exit code 2', () => {
+  const def = write('def.json', '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}');
+  assertOneLineError(asl(['run', def, '--input', '{nope']), /--input is not valid JSON/);
+  assertOneLineError(asl(['run', def, '--input', `@${dir}/none.json`]), /cannot read input file/);
+  const badInput = write('bad-input.json', '[1,');
+  assertOneLineError(asl(['run', def, '--input', `@${badInput}`]), /input file '.*bad-input\.json' is not valid JSON/);
+  assertOneLineError(asl(['test', write('bad.test.json', '{"name": ')]), /test file '.*bad\.test\.json' is not valid JSON/);
+  assertOneLineError(asl(['validate', def, '--subs', write('subs.json', '["a"]')]), /must hold a JSON object/);
 });
 
 test('run prints SUCCEEDED and the output, exit 0', () => {
-  const def = join(dir, 'pass.json');
-  writeFileSync(def, JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { hello: 'world' }, End: true } } }));
-  const r = asl('run', def);
+  const def = write('pass.json', { StartAt: 'P', States: { P: { Type: 'Pass', Result: { hello: 'world' }, End: true } } });
+  const r = asl(['run', def]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'status: SUCCEEDED\n{\n  "hello": "world"\n}\n');
-  const json = asl('run', def, '--json');
+  const json = asl(['run', def, '--json']);
   assert.deepEqual(JSON.parse(json.stdout), { status: 'SUCCEEDED', output: { hello: 'world' } });
 });
 
 test('run uses --input and a --handlers module; a failed execution exits 1', () => {
-  const def = join(dir, 'task.json');
-  writeFileSync(def, JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:w', End: true } } }));
-  const handlers = join(dir, 'handlers.mjs');
-  writeFileSync(handlers, `export default {
+  const def = write('task.json', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambda, End: true } } });
+  const handlers = write('handlers.mjs', `export default {
     Work: (input) => { if (input.n < 0) throw new RangeError('negative'); return { n: input.n + 1 }; },
   };\n`);
-  const ok = asl('run', def, '--input', '{"n": 1}', '--handlers', handlers, '--json');
+  const ok = asl(['run', def, '--input', '{"n": 1}', '--handlers', handlers, '--json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(JSON.parse(ok.stdout), { status: 'SUCCEEDED', output: { n: 2 } });
-  const input = join(dir, 'negative.json');
-  writeFileSync(input, '{"n": -1}');
-  const failed = asl('run', def, '--input', `@${input}`, '--handlers', handlers);
+  const input = write('negative.json', '{"n": -1}');
+  const failed = asl(['run', def, '--input', `@${input}`, '--handlers', handlers]);
   assert.equal(failed.code, 1);
   assert.equal(failed.stdout, 'status: FAILED\nerror: RangeError\ncause: negative\n');
+  assertOneLineError(asl(['run', def, '--handlers', write('broken.mjs', 'export default {')]), /cannot load handlers module/);
+});
+
+test('run --history prints the AWS-shaped execution history', () => {
+  const def = write('hist.json', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+  const r = asl(['run', def, '--history', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const { history } = JSON.parse(r.stdout);
+  assert.deepEqual(history.map((e) => e.type), ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+  assert.equal(history[1].stateEnteredEventDetails.name, 'P');
+  assert.deepEqual(history.map((e) => e.id), [1, 2, 3, 4]);
+  const text = asl(['run', def, '--history']);
+  assert.match(text.stdout, /^status: SUCCEEDED\n\{\}\n\{\n {2}"events": \[/);
+});
+
+test('run takes YAML and ${Name} substitutions; an unresolved one is a diagnostic naming it', () => {
+  const def = write('sub.yaml', `StartAt: Work
+States:
+  Work:
+    Type: Task
+    Resource: \${WorkFn}
+    End: true
+`);
+  const handlers = write('echo.mjs', 'export default { Work: (input) => ({ got: input }) };\n');
+  const ok = asl(['run', def, '--sub', `WorkFn=${lambda}`, '--handlers', handlers, '--input', '{"a":1}', '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout).output, { got: { a: 1 } });
+  const subs = write('subs.json', { DefinitionSubstitutions: { WorkFn: lambda } });
+  assert.equal(asl(['run', def, '--subs', subs, '--handlers', handlers]).code, 0);
+  const missing = asl(['run', def]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^asl-sim: invalid definition '.*sub\.yaml' \(2 errors\)\n/);
+  assert.match(missing.stderr, /sub\.yaml:5:15: ERROR SCHEMA_VALIDATION_FAILED The definition substitution '\$\{WorkFn\}' has no value/);
 });

@@ -55,7 +55,9 @@ test('the CLI reports an invalid definition as file:line:column, exit 2', () => 
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');
   const lines = r.stderr.split('\n');
-  assert.equal(lines[0], 'asl-sim: invalid definition');
-  assert.match(lines[1], /^.*bad\.json:2:\d+: MISSING_TRANSITION_TARGET: .*\bB\b/);
-  assert.equal(lines.length, 3); // two lines and the final newline
+  assert.equal(lines[0], `asl-sim: invalid definition '${file}' (2 errors)`);
+  // The CLI validates first (as ValidateStateMachineDefinition does): every error, with its position.
+  assert.match(lines[1], /^.*bad\.json:2:\d+: ERROR MISSING_TRANSITION_TARGET Missing 'Next' target: B$/);
+  assert.match(lines[2], /^.*bad\.json:\d+:\d+: ERROR MISSING_END_STATE /);
+  assert.equal(lines.length, 4); // three lines and the final newline
 });
