@@ -598,8 +598,13 @@ function selectVisit(visit, { fromTable = false, quiet = false } = {}) {
   repaint();
   applyFilter();
   if (!fromTable && !quiet) {
+    // Scroll the table only (not the page) to the visit's first event.
     const row = tbody.querySelector(`tr.event[data-id="${visit.id}"]`);
-    row?.scrollIntoView({ block: 'nearest' });
+    const wrap = tbody.closest('.table-wrap');
+    if (row && !row.hidden) {
+      const top = row.offsetTop - wrap.querySelector('thead').offsetHeight;
+      if (top < wrap.scrollTop || top > wrap.scrollTop + wrap.clientHeight - row.offsetHeight) wrap.scrollTop = top;
+    }
   }
   if (fromTable) graph.reveal(visit.name);
 }

@@ -94,8 +94,7 @@ function toCm(doc, d) {
   return {
     ...range,
     severity,
-    source: d.code,
-    message: d.message,
+    message: `${d.code}: ${d.message}`,
     renderMessage: () => {
       const box = document.createElement('div');
       box.className = 'diag';

@@ -58,7 +58,7 @@ function leafSize(name, sub) {
 }
 
 function labelOf(text, kind) {
-  const shown = truncate(text, 34);
+  const shown = truncate(text, 30);
   return { text: shown, full: text, kind, width: Math.ceil(textWidth(shown, `11px ${FONT}`)) + 10, height: 16 };
 }
 
@@ -122,7 +122,7 @@ function scopeGraph(scope, prefix, info) {
       edge(nodeId, c?.Next, `catch ${(Array.isArray(c?.ErrorEquals) ? c.ErrorEquals : []).join(', ')}`, 'catch');
     }
   }
-  if (ends > 0 || top) children.push({ id: endId, width: top ? 56 : 14, height: top ? 26 : 14, kind: top ? 'end' : 'dot-end' });
+  if (ends > 0) children.push({ id: endId, width: top ? 56 : 14, height: top ? 26 : 14, kind: top ? 'end' : 'dot-end' });
   return { children, edges };
 }
 
@@ -300,8 +300,14 @@ export function createGraph(container, { onSelect = () => {} } = {}) {
     }
   }
 
+  // Scrolls the graph's own box (never the page) so that a state is in view.
   function reveal(name) {
-    index.get(name)?.scrollIntoView?.({ block: 'nearest', inline: 'nearest', behavior: 'smooth' });
+    const g = index.get(name);
+    if (!g || !svg) return;
+    const box = g.getBoundingClientRect();
+    const view = container.getBoundingClientRect();
+    if (box.top < view.top || box.bottom > view.bottom) container.scrollTop += box.top - view.top - view.height / 3;
+    if (box.left < view.left || box.right > view.right) container.scrollLeft += box.left - view.left - view.width / 3;
   }
 
   return { setDefinition, paint, reveal, get hasDrawing() { return svg !== null; } };
