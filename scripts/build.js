@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Builds the package and the page's copy of it:
 //   cargo (release, wasm32) -> wasm-bindgen --target web into pkg/ -> wasm-opt -Oz (when the
-//   optional npm package binaryen is installed) -> copies into www/pkg/ -> prints the sizes.
+//   optional npm package binaryen is installed) -> copies into www/pkg/ -> prints the sizes,
+//   then bundles the page (scripts/build-www.js: www/src/ -> www/dist/ with esbuild).
 // Steps whose outputs are newer than their inputs are skipped (cargo decides for itself).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { UserError, root, run, runMain, which } from './common.js';
+import { buildPage } from './build-www.js';
 
 const targetWasm = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'asl_sim.wasm');
 const pkgDir = join(root, 'pkg');
@@ -75,9 +77,10 @@ function reportSize() {
   log(`pkg/asl_sim_bg.wasm: ${kib(bytes.length)}, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);
 }
 
-await runMain('build', () => {
+await runMain('build', async () => {
   cargoBuild();
   bindgen();
   copyToPage();
   reportSize();
+  await buildPage();
 });

@@ -1,5 +1,7 @@
-// The playground page in headless Chromium: it loads the engine in a worker, from localhost only.
+// The playground in headless Chromium, used as a person would: examples, diagnostics, Stop,
+// callbacks, share links, step-by-step, selection between the table and the graph.
 import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { open } from './browser.js';
 
@@ -12,34 +14,200 @@ before(async () => {
   page = browser.context.pages()[0] ?? await browser.context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   page.on('pageerror', (err) => errors.push(err.message));
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(browser.url);
+  await ready();
 });
 
 after(async () => browser?.close());
 
-test('the page loads the engine in its worker and becomes ready', async () => {
-  await page.locator('#status', { hasText: 'Ready' }).waitFor({ timeout: 15000 });
+async function ready() {
+  await page.locator('#status[data-kind="ready"]').waitFor({ timeout: 20000 });
+}
+
+/** Replaces an editor's text the way a paste would. */
+async function setEditor(id, text) {
+  const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];
+  await page.click(tab);
+  await page.click(`#${id} .cm-content`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+async function loadExample(id) {
+  await page.click('#open-examples');
+  await page.click(`.example[data-example="${id}"]`);
+  await page.locator('#gallery').waitFor({ state: 'hidden' });
+}
+
+async function finalStatus() {
+  await page.waitForFunction(() => ['succeeded', 'failed', 'timed_out', 'aborted'].includes(document.querySelector('#status').dataset.kind), null, { timeout: 20000 });
+  return page.textContent('#status');
+}
+
+test('the page loads the engine in its worker, from localhost only', async () => {
   assert.equal(await page.locator('#run').isEnabled(), true);
-  assert.match(await page.inputValue('#definition'), /"StartAt": "P"/);
-  assert.deepEqual(errors, []);
-});
-
-test('everything the page loaded came from the local server', () => {
   assert.ok(browser.requests.some((u) => u.endsWith('/pkg/asl_sim_bg.wasm')), browser.requests.join('\n'));
-  const foreign = browser.requests.filter((u) => !u.startsWith(browser.url));
-  assert.deepEqual(foreign, []);
-});
-
-test('Run shows SUCCEEDED and the output of the example', async () => {
-  await page.click('#run');
-  await page.locator('#status', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15000 });
-  assert.deepEqual(JSON.parse(await page.textContent('#output')), { hello: 'world' });
+  assert.deepEqual(browser.requests.filter((u) => !u.startsWith(browser.url)), []);
+  assert.ok(await page.locator('#graph .node').count() > 0, 'the first example is drawn');
   assert.deepEqual(errors, []);
 });
 
-test('an invalid definition shows its diagnostics', async () => {
-  await page.fill('#definition', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}');
+test('every example in the gallery runs to its expected status', async () => {
+  await page.click('#open-examples');
+  const cards = await page.$$eval('.example', (els) => els.map((e) => ({ id: e.dataset.example, expect: e.querySelector('.expect').textContent })));
+  await page.click('#close-examples');
+  assert.ok(cards.length >= 10, `${cards.length} examples`);
+  const seen = [];
+  for (const { id, expect } of cards) {
+    await loadExample(id);
+    await page.click('#run');
+    if (expect === 'needs your answer') {
+      await page.locator('.callback button', { hasText: 'Send success' }).click({ timeout: 15000 });
+    }
+    const status = await finalStatus();
+    const wanted = expect === 'needs your answer' ? 'SUCCEEDED' : expect.replace('ends ', '');
+    assert.equal(status, wanted, `example ${id}: ${await page.textContent('#result')}`);
+    assert.ok(await page.locator('#events tbody tr.event').count() > 2, `example ${id} shows its history`);
+    assert.ok(await page.locator('#graph .node.visited').count() > 0, `example ${id} lights up states`);
+    seen.push(id);
+  }
+  // Together they cover every state type.
+  const types = await page.evaluate(() => [...document.querySelectorAll('.example .tag')].map((t) => t.textContent));
+  for (const type of ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map', 'Retry', 'Catch', 'JSONata', 'Assign', 'waitForTaskToken']) {
+    assert.ok(types.some((t) => t.startsWith(type)), `an example teaches ${type}`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a broken definition is underlined on the right line, with the AWS code on hover', async () => {
+  await loadExample('hello');
+  const broken = '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Next": "Nowhere" }\n  }\n}';
+  await setEditor('definition-editor', broken);
+  const mark = page.locator('#definition-editor .cm-lintRange-error').first();
+  await mark.waitFor({ timeout: 10000 });
+  assert.match(await mark.textContent(), /Nowhere/);
+  const line = await mark.evaluate((el) => {
+    const lineEl = el.closest('.cm-line');
+    return [...lineEl.parentElement.children].indexOf(lineEl) + 1;
+  });
+  assert.equal(line, 4);
+  await mark.hover();
+  const tooltip = page.locator('.cm-tooltip-lint');
+  await tooltip.waitFor({ timeout: 5000 });
+  assert.match(await tooltip.textContent(), /MISSING_TRANSITION_TARGET/);
+  assert.match(await tooltip.textContent(), /Nowhere/);
+  assert.equal(await page.textContent('#diag-count'), '1');
+  // The graph keeps the last drawing while the text cannot be read.
+  await setEditor('definition-editor', '{ "StartAt": "A", "States": { ');
+  await page.locator('#graph-note').waitFor({ state: 'visible' });
+  assert.ok(await page.locator('#graph .node').count() > 0);
+});
+
+test('an endless handler leaves the page responsive, and Stop ends it keeping the history', async () => {
+  await loadExample('handlers');
+  await setEditor('handlers-editor', "export default { 'Look up user': () => { for (;;) {} } };\n");
   await page.click('#run');
-  await page.locator('#status', { hasText: 'Error' }).waitFor({ timeout: 15000 });
-  assert.match(await page.textContent('#output'), /MISSING_TRANSITION_TARGET at line 1/);
+  await page.locator('#status[data-kind="running"]').waitFor();
+  await page.locator('#events tbody tr.event').nth(1).waitFor({ timeout: 10000 });
+  // The page still answers: a dialog opens and closes, the clock menu changes.
+  const t0 = Date.now();
+  await page.click('#open-examples');
+  await page.click('#close-examples');
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#clock', 'virtual');
+  assert.ok(Date.now() - t0 < 5000, 'the page answered quickly');
+  assert.equal(await page.textContent('#status'), 'Running…');
+  await page.click('#stop');
+  await page.locator('#status[data-kind="aborted"]').waitFor();
+  assert.match(await page.textContent('#result'), /terminated/);
+  const types = await page.$$eval('#events tbody tr.event .etype', (els) => els.map((e) => e.textContent));
+  assert.ok(types.includes('TaskStateEntered'), types.join());
+  assert.ok(await page.locator('#graph .node.aborted, #graph .node.active').count() > 0, 'the stopped state stays marked');
+  // A fresh worker runs the next execution.
+  await loadExample('hello');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+});
+
+test('a callback task is answered with the buttons', async () => {
+  await loadExample('callback');
+  await page.click('#run');
+  const card = page.locator('.callback');
+  await card.waitFor({ timeout: 10000 });
+  assert.match(await card.textContent(), /Ask a human to approve/);
+  assert.equal(await page.getAttribute('#status', 'data-kind'), 'running');
+  await card.locator('button', { hasText: 'Send failure' }).click();
+  assert.equal(await finalStatus(), 'FAILED');
+  assert.match(await page.textContent('#result'), /Rejected/);
+  assert.equal(await page.locator('.callback').count(), 0);
+
+  await page.click('#run');
+  await card.waitFor({ timeout: 10000 });
+  await card.locator('textarea').fill('{ "approved": true, "by": "the test" }');
+  await card.locator('button', { hasText: 'Send success' }).click();
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.match(await page.textContent('#output'), /the test/);
+});
+
+test('a shared link with code shows the consent banner and runs nothing before consent', async () => {
+  const state = {
+    v: 1,
+    d: JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', End: true } } }),
+    i: '{"n": 1}',
+    h: 'export default { Work: () => ({ ranSharedCode: true }) };\n',
+  };
+  const hash = deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url');
+  await page.goto('about:blank');
+  await page.goto(`${browser.url}#s=${hash}`);
+  await ready();
+  await page.locator('#consent').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#consent'), /have not run/);
+  assert.equal(await page.locator('#events tbody tr.event').count(), 0, 'nothing ran on load');
+  // Before consent a run uses the simulated response (the input echoed), not the link's code.
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { n: 1 });
+  assert.match(await page.textContent('#result'), /were not used/);
+  await page.click('#consent-allow');
+  assert.equal(await page.locator('#consent').isVisible(), false);
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { ranSharedCode: true });
+});
+
+test('Share puts the definition in the link, and the link opens it again', async () => {
+  await page.goto(`${browser.url}?example=choice`);
+  await ready();
+  await page.click('#share');
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await ready();
+  assert.equal(await page.locator('#consent').isVisible(), false, 'an example has no code to consent to');
+  assert.ok(await page.locator('#graph .node[data-state="Route order"]').count() === 1);
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+});
+
+test('Step shows one event at a time; rows and graph nodes select each other', async () => {
+  await loadExample('choice');
+  await page.click('#step');
+  await page.locator('#status[data-kind="paused"]').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 1);
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 2);
+  assert.ok(await page.locator('#graph .node.active[data-state="Route order"]').count() === 1, 'the entered state lights up');
+  await page.click('#pause'); // Resume
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+
+  await page.locator('#events tbody tr.event', { hasText: 'PassStateEntered' }).click();
+  assert.equal(await page.getAttribute('#graph .node[data-state="Free shipping"]', 'class').then((c) => c.includes('selected')), true);
+  assert.match(await page.textContent('#inspector-body'), /Free shipping/);
+  await page.click('#graph .node[data-state="Route order"]');
+  assert.match(await page.textContent('#inspector-body'), /Rule 1 matched/);
+  const selectedRows = await page.$$eval('#events tbody tr.event.selected', (rows) => rows.map((r) => r.dataset.state));
+  assert.ok(selectedRows.length >= 2 && selectedRows.every((s) => s === 'Route order'), selectedRows.join());
+  assert.deepEqual(errors, []);
 });

@@ -15,8 +15,8 @@ test('serves the page with the right types', async () => {
   const page = await get('/');
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
-  assert.match(await page.text(), /<title>asl-sim playground<\/title>/);
-  assert.equal((await get('/main.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.match(await page.text(), /<title>asl-sim playground[^<]*<\/title>/);
+  assert.equal((await get('/dist/app.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.equal((await get('/style.css')).headers.get('content-type'), 'text/css; charset=utf-8');
 });
 

@@ -1,0 +1,756 @@
+// The playground page. Editors, graph, controls, event table, inspector, simulated task
+// responses, callbacks, examples, share links. The engine runs in a Web Worker (worker.js);
+// this file only shows what it reports.
+import { load as loadYaml } from 'js-yaml';
+import { createEditor, isYaml } from './editor.js';
+import { createGraph } from './graph.js';
+import { analyze, detailsOf, explain } from './history.js';
+import { h, renderVisit } from './inspector.js';
+import { EngineWorker } from './runner.js';
+import { examples } from './examples.js';
+import { decodeShare, encodeShare } from './share.js';
+import { defaultDescription, describeResource } from './mocks.js';
+
+const $ = (id) => document.getElementById(id);
+const workerUrl = new URL('./worker.js', import.meta.url).href;
+
+// ---- Theme -------------------------------------------------------------------------------------
+const themeButton = $('theme');
+function applyTheme(theme) {
+  if (theme) document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  const dark = theme ? theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+  themeButton.textContent = dark ? '☀' : '☾';
+  themeButton.setAttribute('aria-label', dark ? 'Switch to the light theme' : 'Switch to the dark theme');
+}
+applyTheme(localStorage.getItem('asl-sim-theme'));
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyTheme(document.documentElement.dataset.theme));
+themeButton.addEventListener('click', () => {
+  const dark = document.documentElement.dataset.theme ? document.documentElement.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+  const theme = dark ? 'light' : 'dark';
+  localStorage.setItem('asl-sim-theme', theme);
+  applyTheme(theme);
+});
+
+// ---- Tabs --------------------------------------------------------------------------------------
+const tabs = [...document.querySelectorAll('[role=tab]')];
+function selectTab(tab, focus = false) {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    $(t.getAttribute('aria-controls')).hidden = !on;
+  }
+  if (focus) tab.focus();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(tab);
+    if (e.key === 'ArrowRight') selectTab(tabs[(i + 1) % tabs.length], true);
+    else if (e.key === 'ArrowLeft') selectTab(tabs[(i + tabs.length - 1) % tabs.length], true);
+  });
+}
+
+// ---- State of the page -------------------------------------------------------------------------
+let definitionObject = null; // the last definition that could be read (for the graph and the inspector)
+let stateDefs = new Map(); // name -> { def, jsonata }
+let mocks = {}; // state name -> { mode, output, error, cause, times }
+let handlersTrusted = true;
+let features = {};
+
+const validator = new EngineWorker(workerUrl);
+const engine = new EngineWorker(workerUrl, onEngineMessage);
+
+// ---- Editors -----------------------------------------------------------------------------------
+const definitionEditor = createEditor($('definition-editor'), {
+  language: 'definition', label: 'State machine definition', onRun: () => run(),
+  onChange: () => scheduleDefinitionRead(),
+  validate: async (text) => {
+    const diagnostics = await validator.validate(text);
+    showDiagnosticCount(diagnostics);
+    return diagnostics;
+  },
+});
+const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run() });
+const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run() });
+
+function showDiagnosticCount(diagnostics) {
+  const count = $('diag-count');
+  const errors = (diagnostics ?? []).filter((d) => d.severity !== 'WARNING').length;
+  count.hidden = errors === 0;
+  count.textContent = String(errors);
+  count.title = `${errors} problem${errors === 1 ? '' : 's'} in the definition`;
+  $('definition-hint').textContent = errors
+    ? `${errors} problem${errors === 1 ? '' : 's'}: ${diagnostics[0].code} at line ${diagnostics[0].line}. Hover the underlined text for details.`
+    : 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
+  $('definition-hint').classList.toggle('bad', errors > 0);
+}
+
+// ---- Reading the definition (for drawing only) ----------------------------------------------
+let readTimer = 0;
+function scheduleDefinitionRead() {
+  clearTimeout(readTimer);
+  readTimer = setTimeout(readDefinition, 200);
+}
+
+function readDefinition() {
+  const text = definitionEditor.text;
+  let value = null;
+  try {
+    value = isYaml(text) ? loadYaml(text) : JSON.parse(text);
+  } catch {
+    value = null;
+  }
+  const note = $('graph-note');
+  if (!value || typeof value !== 'object' || typeof value.States !== 'object') {
+    note.hidden = !graph.hasDrawing;
+    note.textContent = 'The definition cannot be read right now: the graph shows the last version that could.';
+    return;
+  }
+  note.hidden = true;
+  definitionObject = value;
+  stateDefs = new Map();
+  const walk = (scope, inherited) => {
+    const ql = scope?.QueryLanguage ?? inherited;
+    for (const [name, def] of Object.entries(scope?.States ?? {})) {
+      if (!def || typeof def !== 'object') continue;
+      const lang = def.QueryLanguage ?? ql;
+      stateDefs.set(name, { def, jsonata: lang === 'JSONata' });
+      for (const branch of Array.isArray(def.Branches) ? def.Branches : []) walk(branch, lang);
+      if (def.ItemProcessor || def.Iterator) walk(def.ItemProcessor ?? def.Iterator, lang);
+    }
+  };
+  walk(value, value.QueryLanguage ?? 'JSONPath');
+  graph.setDefinition(value).then(() => repaint());
+  renderTaskList();
+}
+
+// ---- Graph -------------------------------------------------------------------------------------
+const graph = createGraph($('graph'), { onSelect: (name) => selectState(name, { fromGraph: true }) });
+
+// ---- Simulated task responses ----------------------------------------------------------------
+function taskStates() {
+  return [...stateDefs].filter(([, { def }]) => def.Type === 'Task').map(([name, { def }]) => ({ name, resource: def.Resource ?? '' }));
+}
+
+function renderTaskList() {
+  const list = $('task-list');
+  const tasks = taskStates();
+  const count = $('task-count');
+  count.hidden = tasks.length === 0;
+  count.textContent = String(tasks.length);
+  if (!tasks.length) {
+    list.replaceChildren(h('p', { class: 'empty' }, 'This definition has no Task states.'));
+    return;
+  }
+  const focused = document.activeElement?.closest?.('.task-card')?.dataset.state;
+  list.replaceChildren(...tasks.map(({ name, resource }) => taskCard(name, resource)));
+  if (focused) list.querySelector(`.task-card[data-state="${CSS.escape(focused)}"] select`)?.focus();
+}
+
+function taskCard(name, resource) {
+  const info = describeResource(resource);
+  const mock = mocks[name] ?? { mode: 'auto' };
+  const set = (patch) => {
+    mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
+  };
+  const id = (s) => `mock-${s}-${name.replace(/[^\w-]/g, '_')}`;
+  const fields = h('div', { class: 'mock-fields' });
+  const drawFields = () => {
+    const m = mocks[name] ?? { mode: 'auto' };
+    fields.replaceChildren();
+    if (m.mode === 'auto') {
+      fields.append(h('p', { class: 'hint' }, info.pattern === 'callback' ? 'Waits for you: answer it with the buttons above the graph when it runs.' : `Succeeds: ${defaultDescription(resource)}.`));
+    } else if (m.mode === 'custom') {
+      const area = h('textarea', { id: id('output'), class: 'mono', rows: 4, spellcheck: 'false', 'aria-label': `Response of ${name}` });
+      area.value = m.output ?? '{}';
+      area.addEventListener('input', () => set({ output: area.value }));
+      fields.append(h('label', { for: id('output') }, 'Response (JSON)'), area);
+    } else {
+      const error = h('input', { id: id('error'), class: 'mono', value: m.error ?? 'States.TaskFailed', 'aria-label': `Error name for ${name}` });
+      const cause = h('input', { id: id('cause'), value: m.cause ?? 'Simulated failure', 'aria-label': `Cause for ${name}` });
+      error.addEventListener('input', () => set({ error: error.value }));
+      cause.addEventListener('input', () => set({ cause: cause.value }));
+      fields.append(h('div', { class: 'row' }, h('label', {}, 'Error', error), h('label', {}, 'Cause', cause)));
+      if (m.mode === 'failFirst') {
+        const times = h('input', { type: 'number', min: 1, max: 99, value: m.times ?? 1, 'aria-label': `Failing attempts of ${name}` });
+        times.addEventListener('input', () => set({ times: Number(times.value) || 1 }));
+        fields.append(h('label', { class: 'inline' }, 'Fail the first ', times, ' attempt(s), then succeed'));
+      }
+    }
+  };
+  const select = h('select', { id: id('mode'), 'aria-label': `Response of ${name}` },
+    h('option', { value: 'auto' }, info.pattern === 'callback' ? 'Wait for my callback' : 'Succeed (typical response)'),
+    h('option', { value: 'custom' }, 'Succeed with my response'),
+    h('option', { value: 'fail' }, 'Fail'),
+    h('option', { value: 'failFirst' }, 'Fail, then succeed'));
+  select.value = mock.mode;
+  select.addEventListener('change', () => {
+    const patch = { mode: select.value };
+    if (select.value === 'custom' && mocks[name]?.output === undefined) patch.output = '{\n  "ok": true\n}';
+    set(patch);
+    drawFields();
+  });
+  drawFields();
+  return h('div', { class: 'task-card', 'data-state': name },
+    h('div', { class: 'task-head' }, h('strong', {}, name), h('span', { class: 'muted mono', title: resource }, info.label)),
+    select, fields);
+}
+
+// ---- Running -----------------------------------------------------------------------------------
+const runButton = $('run');
+const stopButton = $('stop');
+const pauseButton = $('pause');
+const stepButton = $('step');
+const statusEl = $('status');
+
+const run_ = {
+  active: false, // a run is in the worker
+  received: [], // events from the worker
+  shown: 0, // how many of them are on screen
+  paused: false,
+  clock: 'virtual',
+  speed: 10,
+  result: null,
+  failure: null,
+  stopped: false,
+  waiting: new Map(), // token -> { stateName, input, at }
+  invocations: [],
+  timer: 0,
+  playhead: 0, // real-time mode: ms of execution time shown so far
+  lastTick: 0,
+  steps: 0, // Step presses not yet shown (events may still be on their way)
+};
+let analysis = analyze([]);
+let selected = { state: null, visit: null };
+
+function setStatus(text, kind) {
+  statusEl.textContent = text;
+  statusEl.dataset.kind = kind;
+}
+
+function updateButtons() {
+  const running = run_.active || run_.shown < run_.received.length;
+  runButton.disabled = !features.ready;
+  stopButton.disabled = !running;
+  pauseButton.disabled = !running;
+  pauseButton.textContent = run_.paused ? 'Resume' : 'Pause';
+  pauseButton.setAttribute('aria-pressed', String(run_.paused));
+  stepButton.disabled = !features.ready || (!running && false);
+}
+
+async function run({ paused = false } = {}) {
+  if (!features.ready) return;
+  if (run_.active) stopRun({ quiet: true });
+  const definition = definitionEditor.text;
+  const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource, mock: mocks[name] ?? { mode: 'auto' } }]));
+  Object.assign(run_, {
+    active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, waiting: new Map(), invocations: [],
+    clock: $('clock').value, speed: Number($('speed').value), playhead: 0, lastTick: performance.now(), steps: paused ? 1 : 0,
+  });
+  selected = { state: null, visit: null };
+  $('result').hidden = true;
+  renderCallbacks();
+  renderEvents(true);
+  repaint();
+  setStatus(paused ? 'Paused before the first event: press Step' : 'Running…', 'running');
+  updateButtons();
+  scheduleTick();
+  const useHandlers = handlersTrusted ? handlersEditor.text : '';
+  await engine.post({ type: 'run', definition, input: inputEditor.text, handlers: useHandlers, tasks });
+}
+
+function onEngineMessage(data) {
+  if (!run_.active) return;
+  if (data.type === 'events') {
+    run_.received.splice(data.from, run_.received.length - data.from, ...data.events);
+    scheduleTick();
+  } else if (data.type === 'invoke') {
+    run_.invocations.push({ ...data, visitStart: undefined });
+  } else if (data.type === 'waiting') {
+    run_.waiting.set(data.token, { stateName: data.stateName, input: data.input, at: run_.received.length });
+    scheduleTick();
+  } else if (data.type === 'answered') {
+    run_.waiting.delete(data.token);
+    renderCallbacks();
+  } else if (data.type === 'done') {
+    run_.active = false;
+    run_.result = data.result;
+    scheduleTick();
+  } else if (data.type === 'error') {
+    run_.active = false;
+    run_.failure = data.message;
+    scheduleTick();
+  }
+  updateButtons();
+}
+
+function scheduleTick() {
+  if (!run_.timer) run_.timer = requestAnimationFrame(tick);
+}
+
+/** Moves the playhead: shows received events as the clock mode and pause/step allow. */
+function tick(now = performance.now()) {
+  run_.timer = 0;
+  const dt = now - run_.lastTick;
+  run_.lastTick = now;
+  const before = run_.shown;
+  if (run_.paused) {
+    if (run_.steps > 0 && run_.shown < run_.received.length) {
+      run_.shown++;
+      run_.steps--;
+    }
+  } else {
+    if (run_.clock === 'virtual') {
+      run_.shown = run_.received.length;
+    } else {
+      // Real time: execution time passes at `speed`× (a Wait of 10 s takes 1 s at 10×), and each
+      // event takes at least a moment so that the graph can be followed.
+      run_.playhead += dt * run_.speed;
+      const start = Date.parse(run_.received[0]?.timestamp ?? 0);
+      while (run_.shown < run_.received.length) {
+        const due = Date.parse(run_.received[run_.shown].timestamp) - start;
+        if (due > run_.playhead) break;
+        run_.shown++;
+        run_.playhead = Math.max(run_.playhead, due);
+        break; // one event per frame at most
+      }
+      if (run_.shown < run_.received.length && run_.shown > before) run_.playhead -= 0; // keep going next frame
+    }
+  }
+  if (run_.shown !== before) {
+    analysis = analyze(run_.received.slice(0, run_.shown));
+    renderEvents(false);
+    repaint();
+    if (run_.paused) {
+      // Stepping: the inspector follows the state of the event just shown.
+      const visit = analysis.owner.get(run_.received[run_.shown - 1].id);
+      if (visit) selectVisit(visit, { quiet: true });
+    }
+  }
+  renderCallbacks();
+  const caughtUp = run_.shown >= run_.received.length;
+  if (!caughtUp && !run_.paused) {
+    if (run_.clock === 'real') setTimeout(() => scheduleTick(), Math.max(16, 220 / Math.sqrt(run_.speed)));
+    else scheduleTick();
+  } else if (!caughtUp && run_.paused) {
+    setStatus(`Paused at event ${run_.shown} of ${run_.received.length}${run_.active ? '+' : ''}: press Step or Resume`, 'paused');
+  }
+  if (caughtUp && !run_.active && !run_.finished) finishRun();
+  else if (caughtUp && run_.active && !run_.paused) {
+    setStatus(run_.waiting.size ? 'Waiting for a callback: answer it above the graph' : 'Running…', 'running');
+  } else if (caughtUp && run_.paused) {
+    setStatus(run_.shown ? `Paused at event ${run_.shown}` : 'Paused before the first event', 'paused');
+  }
+  updateButtons();
+}
+
+function finishRun() {
+  run_.finished = true;
+  const box = $('result');
+  box.hidden = false;
+  if (run_.stopped) {
+    setStatus('Stopped', 'aborted');
+    box.className = 'result aborted';
+    box.replaceChildren(h('strong', {}, 'Stopped.'), ' The worker running the engine was terminated, so anything still running (even a handler that never returns) ended at once. The history up to that point is kept below.');
+  } else if (run_.failure) {
+    setStatus('Could not run', 'failed');
+    box.className = 'result failed';
+    box.replaceChildren(h('strong', {}, 'The execution could not start. '), run_.failure);
+  } else if (run_.result) {
+    const r = run_.result;
+    setStatus(r.status, r.status.toLowerCase());
+    box.className = `result ${r.status.toLowerCase()}`;
+    const summary = {
+      SUCCEEDED: 'The execution succeeded. Its output:',
+      FAILED: 'The execution failed.',
+      TIMED_OUT: 'The execution timed out.',
+      ABORTED: 'The execution was stopped.',
+    }[r.status] ?? r.status;
+    const parts = [h('div', { class: 'result-head' }, h('span', { class: `pill ${r.status.toLowerCase()}` }, r.status), ' ', summary)];
+    if (r.status === 'SUCCEEDED') parts.push(h('pre', { class: 'value', id: 'output' }, JSON.stringify(r.output, null, 2)));
+    else {
+      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, h('code', {}, r.error ?? '—')), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
+      const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');
+      if (failedVisit) {
+        parts.push(h('button', { type: 'button', class: 'link', onclick: () => selectVisit(failedVisit) }, `Inspect “${failedVisit.name}”, where it failed`));
+      }
+    }
+    if (!handlersTrusted && handlersEditor.text.trim()) parts.push(h('p', { class: 'hint' }, 'The handlers from the link were not used: tasks got simulated responses.'));
+    box.replaceChildren(...parts);
+    if (r.status !== 'SUCCEEDED' && !selected.visit) {
+      const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');
+      if (failedVisit) selectVisit(failedVisit);
+    }
+  }
+  run_.waiting.clear();
+  renderCallbacks();
+  updateButtons();
+}
+
+function stopRun({ quiet = false } = {}) {
+  engine.terminate();
+  const wasActive = run_.active;
+  run_.active = false;
+  run_.paused = false;
+  run_.shown = run_.received.length;
+  run_.stopped = wasActive && !quiet;
+  analysis = analyze(run_.received);
+  if (!quiet) {
+    renderEvents(false);
+    repaint();
+    finishRun();
+  }
+  engine.start().catch(() => {});
+}
+
+runButton.addEventListener('click', () => run());
+stopButton.addEventListener('click', () => stopRun());
+pauseButton.addEventListener('click', () => {
+  run_.paused = !run_.paused;
+  run_.steps = 0;
+  run_.lastTick = performance.now();
+  scheduleTick();
+});
+stepButton.addEventListener('click', () => {
+  const running = run_.active || run_.shown < run_.received.length;
+  if (!running) {
+    run({ paused: true });
+    return;
+  }
+  run_.paused = true;
+  run_.steps++;
+  scheduleTick();
+});
+$('clock').addEventListener('change', () => {
+  $('speed-label').hidden = $('clock').value !== 'real';
+  run_.clock = $('clock').value;
+});
+$('speed').addEventListener('change', () => { run_.speed = Number($('speed').value); });
+document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+    e.preventDefault();
+    run();
+  }
+});
+
+// ---- Callbacks ---------------------------------------------------------------------------------
+function renderCallbacks() {
+  const box = $('callbacks');
+  const visible = [...run_.waiting].filter(([, w]) => run_.shown >= w.at);
+  box.hidden = visible.length === 0;
+  const existing = new Set([...box.querySelectorAll('.callback')].map((c) => c.dataset.token));
+  if (visible.length === existing.size && visible.every(([t]) => existing.has(t))) return;
+  box.replaceChildren(h('h3', {}, 'Waiting for a callback'), ...visible.map(([token, w]) => callbackCard(token, w)));
+}
+
+function callbackCard(token, w) {
+  const example = currentExample?.callbackOutput ?? '{\n  "approved": true\n}';
+  const output = h('textarea', { class: 'mono', rows: 4, spellcheck: 'false', 'aria-label': `Output to send to ${w.stateName}` });
+  output.value = example;
+  const error = h('input', { class: 'mono', value: 'Rejected', 'aria-label': 'Error name' });
+  const cause = h('input', { value: 'Declined by a person', 'aria-label': 'Cause' });
+  const problem = h('p', { class: 'bad small', role: 'alert' });
+  const send = (action) => {
+    let value;
+    if (action === 'success') {
+      try {
+        value = JSON.parse(output.value);
+      } catch (e) {
+        problem.textContent = `The output is not valid JSON: ${e.message}`;
+        return;
+      }
+    }
+    engine.post({ type: 'callback', token, action, output: value, error: error.value, cause: cause.value });
+    if (action === 'heartbeat') problem.textContent = 'Heartbeat sent.';
+  };
+  const heartbeat = h('button', { type: 'button', onclick: () => send('heartbeat'), disabled: !features.heartbeat,
+    title: features.heartbeat ? 'SendTaskHeartbeat' : 'Heartbeats need the engine API\'s sendTaskHeartbeat (not available yet)' }, 'Send heartbeat');
+  return h('div', { class: 'callback', 'data-token': token },
+    h('p', {}, h('strong', {}, w.stateName), ' is waiting for its task token ', h('code', { class: 'token', title: token }, `${token.slice(0, 12)}…`), ' to be answered.'),
+    h('details', {}, h('summary', {}, 'What the task sent'), h('pre', { class: 'value' }, JSON.stringify(w.input, null, 2))),
+    h('label', {}, 'Output for SendTaskSuccess', output),
+    h('div', { class: 'row' }, h('label', {}, 'Error', error), h('label', {}, 'Cause', cause)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onclick: () => send('success') }, 'Send success'),
+      h('button', { type: 'button', class: 'danger', onclick: () => send('failure') }, 'Send failure'),
+      heartbeat),
+    problem);
+}
+
+// ---- Event table -------------------------------------------------------------------------------
+const tbody = $('events').querySelector('tbody');
+const filter = $('filter');
+let rendered = 0;
+
+function renderEvents(reset) {
+  const events = run_.received.slice(0, run_.shown);
+  if (reset || rendered > events.length) {
+    tbody.replaceChildren();
+    rendered = 0;
+  }
+  const start = Date.parse(events[0]?.timestamp ?? 0);
+  const frag = document.createDocumentFragment();
+  for (; rendered < events.length; rendered++) {
+    const e = events[rendered];
+    const visit = analysis.owner.get(e.id);
+    const ms = Date.parse(e.timestamp) - start;
+    const tone = /Failed|TimedOut|Aborted/.test(e.type) ? 'bad' : /Succeeded/.test(e.type) ? 'ok' : '';
+    const row = h('tr', { class: `event ${tone}`, tabindex: 0, 'data-id': e.id, 'data-state': visit?.name ?? '', 'aria-expanded': 'false' },
+      h('td', { class: 'num muted' }, String(e.id)),
+      h('td', {}, h('div', { class: 'etype' }, e.type), h('div', { class: 'explain' }, explain(e))),
+      h('td', {}, visit?.name ?? ''),
+      h('td', { class: 'num' }, formatMs(ms)));
+    frag.append(row);
+  }
+  tbody.append(frag);
+  $('events-empty').hidden = events.length > 0;
+  const names = [...new Set(analysis.visits.map((v) => v.name))];
+  const have = [...filter.options].slice(1).map((o) => o.value);
+  if (names.join('\n') !== have.join('\n')) {
+    const value = filter.value;
+    filter.replaceChildren(h('option', { value: '' }, 'All states'), ...names.map((n) => h('option', { value: n }, n)));
+    filter.value = names.includes(value) ? value : '';
+  }
+  applyFilter();
+  const wrap = tbody.closest('.table-wrap');
+  if (!selected.state && run_.active) wrap.scrollTop = wrap.scrollHeight;
+}
+
+function formatMs(ms) {
+  if (!Number.isFinite(ms)) return '';
+  if (ms < 1000) return `+${ms} ms`;
+  if (ms < 60000) return `+${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
+  return `+${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+}
+
+function applyFilter() {
+  const f = filter.value;
+  for (const row of tbody.querySelectorAll('tr.event')) {
+    row.hidden = f !== '' && row.dataset.state !== f;
+    row.classList.toggle('selected', !!selected.state && row.dataset.state === selected.state);
+    const detail = row.nextElementSibling?.classList.contains('detail') ? row.nextElementSibling : null;
+    if (detail) detail.hidden = row.hidden;
+  }
+}
+filter.addEventListener('change', () => {
+  applyFilter();
+  if (filter.value) selectState(filter.value);
+});
+
+function toggleDetails(row) {
+  const next = row.nextElementSibling;
+  if (next?.classList.contains('detail')) {
+    next.remove();
+    row.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const event = run_.received.find((e) => e.id === Number(row.dataset.id));
+  const details = detailsOf(event);
+  const pretty = details ? Object.fromEntries(Object.entries(details).map(([k, v]) => {
+    if (typeof v === 'string' && /^[[{"]/.test(v)) {
+      try { return [k, JSON.parse(v)]; } catch { /* shown as text */ }
+    }
+    return [k, v];
+  })) : null;
+  const cell = h('td', { colspan: 4 }, h('pre', { class: 'value' }, JSON.stringify({ timestamp: event.timestamp, previousEventId: event.previousEventId, ...(pretty ? { details: pretty } : {}) }, null, 2)));
+  row.after(h('tr', { class: 'detail' }, cell));
+  row.setAttribute('aria-expanded', 'true');
+}
+
+tbody.addEventListener('click', (e) => {
+  const row = e.target.closest('tr.event');
+  if (!row) return;
+  toggleDetails(row);
+  const visit = analysis.owner.get(Number(row.dataset.id));
+  if (visit) selectVisit(visit, { fromTable: true });
+});
+tbody.addEventListener('keydown', (e) => {
+  const row = e.target.closest('tr.event');
+  if (!row) return;
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    row.click();
+  } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    let next = e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+    while (next && (next.hidden || !next.classList.contains('event'))) next = e.key === 'ArrowDown' ? next.nextElementSibling : next.previousElementSibling;
+    next?.focus();
+  }
+});
+
+// ---- Selection and inspector ---------------------------------------------------------------
+function selectState(name, { fromGraph = false } = {}) {
+  const visits = analysis.states.get(name)?.visits ?? [];
+  if (visits.length) selectVisit(visits[visits.length - 1], { fromGraph });
+  else {
+    selected = { state: name, visit: null };
+    renderInspector();
+    repaint();
+    applyFilter();
+  }
+}
+
+function selectVisit(visit, { fromTable = false, quiet = false } = {}) {
+  selected = { state: visit.name, visit };
+  renderInspector();
+  repaint();
+  applyFilter();
+  if (!fromTable && !quiet) {
+    // Scroll the table only (not the page) to the visit's first event.
+    const row = tbody.querySelector(`tr.event[data-id="${visit.id}"]`);
+    const wrap = tbody.closest('.table-wrap');
+    if (row && !row.hidden) {
+      const top = row.offsetTop - wrap.querySelector('thead').offsetHeight;
+      if (top < wrap.scrollTop || top > wrap.scrollTop + wrap.clientHeight - row.offsetHeight) wrap.scrollTop = top;
+    }
+  }
+  if (fromTable) graph.reveal(visit.name);
+}
+
+function renderInspector() {
+  const body = $('inspector-body');
+  const nav = $('visit-nav');
+  if (!selected.state) {
+    nav.hidden = true;
+    body.replaceChildren(h('p', { class: 'empty' }, 'Select a state in the graph or an event in the table to see how data flowed through it.'));
+    return;
+  }
+  const info = stateDefs.get(selected.state) ?? { def: {}, jsonata: false };
+  const visits = analysis.states.get(selected.state)?.visits ?? [];
+  const visit = visits.includes(selected.visit) ? selected.visit : visits[visits.length - 1];
+  if (!visit) {
+    nav.hidden = true;
+    body.replaceChildren(h('div', { class: 'visit-head' }, h('div', {}, h('strong', {}, selected.state), ' ', h('span', { class: 'muted' }, `${info.def.Type ?? ''} state`))),
+      info.def.Comment ? h('p', { class: 'comment' }, info.def.Comment) : '',
+      h('p', { class: 'empty' }, run_.received.length ? 'This state was not visited in this run.' : 'Run the machine to see what this state does with its data.'),
+      h('pre', { class: 'field' }, JSON.stringify(info.def, null, 2)));
+    return;
+  }
+  const i = visits.indexOf(visit);
+  nav.hidden = visits.length < 2;
+  $('visit-pos').textContent = `visit ${i + 1} of ${visits.length}`;
+  $('visit-prev').disabled = i === 0;
+  $('visit-next').disabled = i === visits.length - 1;
+  $('visit-prev').onclick = () => selectVisit(visits[i - 1]);
+  $('visit-next').onclick = () => selectVisit(visits[i + 1]);
+  renderVisit(body, { analysis, visit, def: info.def, jsonata: info.jsonata, invocations: run_.invocations });
+}
+
+function repaint() {
+  graph.paint(analysis.states, selected.state);
+  if (selected.state) renderInspector();
+}
+
+// ---- Examples ------------------------------------------------------------------------------------
+let currentExample = null;
+const gallery = $('gallery');
+
+function loadExample(example) {
+  currentExample = example;
+  if (run_.active) stopRun({ quiet: true });
+  definitionEditor.text = example.definition;
+  inputEditor.text = example.input ?? '{}';
+  handlersEditor.text = example.handlers ?? '// No handlers: every Task uses its simulated response (see "Task responses").\nexport default {\n};\n';
+  mocks = structuredClone(example.mocks ?? {});
+  handlersTrusted = true;
+  $('consent').hidden = true;
+  resetRun();
+  readDefinition();
+  selectTab($('tab-definition'));
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+}
+
+function resetRun() {
+  Object.assign(run_, { active: false, finished: true, received: [], shown: 0, result: null, failure: null, stopped: false, waiting: new Map(), invocations: [] });
+  analysis = analyze([]);
+  selected = { state: null, visit: null };
+  $('result').hidden = true;
+  renderEvents(true);
+  renderCallbacks();
+  renderInspector();
+  repaint();
+  if (features.ready) setStatus('Ready', 'ready');
+  updateButtons();
+}
+
+$('example-list').append(...examples.map((ex) => h('button', {
+  type: 'button', class: 'example', 'data-example': ex.id,
+  onclick: () => { loadExample(ex); gallery.close(); runButton.focus(); },
+}, h('strong', {}, ex.title), h('span', { class: 'summary' }, ex.summary),
+h('span', { class: 'tags' }, ex.teaches.map((t) => h('span', { class: 'tag' }, t))),
+h('span', { class: `expect ${ex.expect.toLowerCase()}` }, ex.callback ? 'needs your answer' : `ends ${ex.expect}`))));
+$('open-examples').addEventListener('click', () => gallery.showModal());
+$('close-examples').addEventListener('click', () => gallery.close());
+gallery.addEventListener('click', (e) => { if (e.target === gallery) gallery.close(); });
+
+// ---- Share -------------------------------------------------------------------------------------
+function notice(text, kind = '') {
+  const n = $('notice');
+  n.className = `banner ${kind}`;
+  n.textContent = text;
+  n.hidden = false;
+  clearTimeout(notice.timer);
+  notice.timer = setTimeout(() => { n.hidden = true; }, 6000);
+}
+
+$('share').addEventListener('click', async () => {
+  const state = { v: 1, d: definitionEditor.text, i: inputEditor.text };
+  const code = handlersEditor.text;
+  if (code.trim() && !/^\/\/ No handlers[^\n]*\nexport default \{\n\};\n?$/.test(code)) state.h = code;
+  if (Object.keys(mocks).length) state.m = mocks;
+  const hash = await encodeShare(state);
+  const url = `${location.origin}${location.pathname}${hash}`;
+  history.replaceState(null, '', hash);
+  try {
+    await navigator.clipboard.writeText(url);
+    notice(`Link copied (${url.length} characters). It carries the definition, input${state.h ? ', handlers' : ''} and responses; nothing is uploaded.`, 'ok');
+  } catch {
+    notice('The link is in the address bar: copy it from there.', 'ok');
+  }
+});
+
+async function openShared() {
+  let state;
+  try {
+    state = await decodeShare(location.hash);
+  } catch {
+    notice('This link is damaged: its content could not be read.', 'bad');
+    return false;
+  }
+  if (!state) return false;
+  currentExample = null;
+  definitionEditor.text = String(state.d ?? '');
+  inputEditor.text = String(state.i ?? '{}');
+  mocks = state.m && typeof state.m === 'object' ? state.m : {};
+  const code = typeof state.h === 'string' ? state.h : '';
+  handlersEditor.text = code;
+  handlersTrusted = code.trim() === '';
+  $('consent').hidden = handlersTrusted;
+  readDefinition();
+  return true;
+}
+$('consent-allow').addEventListener('click', () => {
+  handlersTrusted = true;
+  $('consent').hidden = true;
+  notice('The handlers will run with the next Run.', 'ok');
+});
+$('consent-deny').addEventListener('click', () => {
+  handlersEditor.text = '// The handlers from the link were removed.\nexport default {\n};\n';
+  handlersTrusted = true;
+  $('consent').hidden = true;
+});
+$('consent-review').addEventListener('click', () => selectTab($('tab-handlers'), true));
+addEventListener('hashchange', () => { if (location.hash.startsWith('#s=')) openShared(); });
+
+// ---- Start -------------------------------------------------------------------------------------
+const params = new URLSearchParams(location.search);
+if (!(await openShared())) loadExample(examples.find((e) => e.id === params.get('example')) ?? examples[0]);
+
+engine.start().then((ready) => {
+  features = { ...ready.features, ready: true };
+  setStatus('Ready', 'ready');
+  updateButtons();
+}, (e) => setStatus(e.message, 'failed'));
+validator.start().catch(() => {});

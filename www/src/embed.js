@@ -1,0 +1,154 @@
+// <asl-sim-example>: a runnable state machine for documentation pages. One script tag loads it:
+//
+//   <script type="module" src="https://example.org/asl-sim/dist/embed.js"></script>
+//   <asl-sim-example src="machine.json" input='{"n": 1}'></asl-sim-example>
+//   <asl-sim-example>
+//     <script type="application/json">{ "StartAt": "A", "States": { ... } }</script>
+//     <script type="application/json" data-input>{ "n": 1 }</script>
+//     <script type="text/plain" data-handlers>export default { Work: (input) => input }</script>
+//   </asl-sim-example>
+//
+// Attributes: src (definition URL), definition (inline text), input, handlers-src, title.
+// Each element has its own Web Worker, started on the first Run; handlers are the embedding
+// page's own code and run in that worker.
+import { load as loadYaml } from 'js-yaml';
+import { createGraph } from './graph.js';
+import { analyze } from './history.js';
+import { EngineWorker } from './runner.js';
+
+const workerUrl = new URL('./worker.js', import.meta.url).href;
+
+const css = `
+:host { display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--asl-text, #1d1f23);
+  --bg: var(--asl-bg, #ffffff); --panel: var(--asl-panel, #f6f7f9); --border: var(--asl-border, #d8dbe0); --muted: var(--asl-muted, #5f6672);
+  --accent: var(--asl-accent, #3559d6); --ok: #1a7f37; --bad: #c62828; --warn: #9a6700; --text: var(--asl-text, #1d1f23);
+  --node: #ffffff; --node-border: #aab2bf; --active: #3559d6; --active-bg: #e6ecff; --ok-bg: #e3f4e8; --bad-bg: #fde7e7; --warn-bg: #fff3d6;
+  --edge: #8a93a3; --label-bg: #ffffff; --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+@media (prefers-color-scheme: dark) { :host { --bg: var(--asl-bg, #1b1d22); --panel: var(--asl-panel, #23262d); --border: var(--asl-border, #3a3f48);
+  --muted: var(--asl-muted, #9aa2ad); --text: var(--asl-text, #e6e8eb); color: var(--text); --accent: var(--asl-accent, #7b96ff); --ok: #4ac26b; --bad: #ff7b72; --warn: #d29922;
+  --node: #262a31; --node-border: #59616e; --active: #7b96ff; --active-bg: #27305a; --ok-bg: #1c3526; --bad-bg: #45201f; --warn-bg: #3e3216; --edge: #7d8696; --label-bg: #1b1d22; } }
+.box { border: 1px solid var(--border); border-radius: 12px; background: var(--bg); overflow: hidden; }
+.head { display: flex; align-items: center; gap: .6rem; padding: .5rem .75rem; border-bottom: 1px solid var(--border); background: var(--panel); }
+.head strong { flex: 1; font-size: .95rem; }
+button { font: inherit; font-weight: 600; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; padding: .3rem 1rem; cursor: pointer; }
+button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+button:disabled { opacity: .55; cursor: default; }
+.status { font-weight: 600; font-size: .85rem; color: var(--muted); }
+.status.succeeded { color: var(--ok); } .status.failed, .status.timed_out, .status.error { color: var(--bad); }
+.graph { padding: .5rem; overflow: auto; max-height: var(--asl-graph-height, 360px); display: flex; justify-content: center; }
+.graph svg { width: 100%; height: auto; }
+.out { margin: 0; padding: .6rem .75rem; border-top: 1px solid var(--border); font: 12.5px/1.45 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; background: var(--panel); }
+.out:empty { display: none; }
+${'' /* graph styles shared with the page, kept small */}
+.node .box { fill: var(--node); stroke: var(--node-border); stroke-width: 1.2; }
+.node.compound > .box { fill: transparent; stroke-dasharray: 0; }
+.node .name { font: 600 13px system-ui, sans-serif; fill: var(--text); }
+.node .sub, .node .badge { font: 11px system-ui, sans-serif; fill: var(--muted); }
+.node.active > .box { stroke: var(--active); stroke-width: 2.5; fill: var(--active-bg); }
+.node.succeeded > .box { stroke: var(--ok); fill: var(--ok-bg); }
+.node.caught > .box { stroke: var(--warn); fill: var(--warn-bg); }
+.node.failed > .box, .node.aborted > .box { stroke: var(--bad); fill: var(--bad-bg); stroke-width: 2; }
+.node.compound.succeeded > .box, .node.compound.caught > .box, .node.compound.failed > .box { fill: transparent; }
+.terminal rect { fill: var(--panel); stroke: var(--node-border); } .terminal text { font: 600 11px system-ui, sans-serif; fill: var(--muted); }
+.dot { fill: var(--node-border); } .branch rect { fill: none; stroke: var(--border); stroke-dasharray: 4 3; } .branch text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+.edge { fill: none; stroke: var(--edge); stroke-width: 1.3; } .edge.catch { stroke-dasharray: 5 4; stroke: var(--warn); } .arrow { fill: var(--edge); }
+.edge-label rect { fill: var(--label-bg); } .edge-label text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+`;
+
+class AslSimExample extends HTMLElement {
+  #root;
+  #graph;
+  #engine = null;
+  #definition = null;
+  #input = '{}';
+  #handlers = '';
+  #events = [];
+
+  connectedCallback() {
+    if (this.#root) return;
+    this.#root = this.attachShadow({ mode: 'open' });
+    const title = this.getAttribute('title') ?? 'State machine';
+    this.removeAttribute('title');
+    this.#root.innerHTML = `<style>${css}</style><div class="box" part="box"><div class="head"><strong></strong>
+      <span class="status" role="status" aria-live="polite">Loading…</span><button type="button" disabled>Run</button></div>
+      <div class="graph"></div><pre class="out" aria-label="Result"></pre></div>`;
+    this.#root.querySelector('strong').textContent = title;
+    this.#graph = createGraph(this.#root.querySelector('.graph'));
+    this.#root.querySelector('button').addEventListener('click', () => this.run());
+    this.#load().catch((e) => this.#status(`Cannot load: ${e.message}`, 'error'));
+  }
+
+  disconnectedCallback() {
+    this.#engine?.terminate();
+  }
+
+  #status(text, kind = '') {
+    const s = this.#root.querySelector('.status');
+    s.textContent = text;
+    s.className = `status ${kind}`;
+  }
+
+  async #load() {
+    const inline = (selector) => this.querySelector(selector)?.textContent.trim() ?? null;
+    const src = this.getAttribute('src');
+    const text = this.getAttribute('definition') ?? inline('script[type="application/json"]:not([data-input])') ?? inline('script[type="application/yaml"]')
+      ?? (src ? await (await fetch(new URL(src, document.baseURI))).text() : null);
+    if (!text) throw new Error('no definition (give src, definition, or an inline <script type="application/json">)');
+    this.#definition = text;
+    this.#input = this.getAttribute('input') ?? inline('script[data-input]') ?? '{}';
+    const handlersSrc = this.getAttribute('handlers-src');
+    this.#handlers = inline('script[data-handlers]') ?? (handlersSrc ? await (await fetch(new URL(handlersSrc, document.baseURI))).text() : '');
+    let value = null;
+    try {
+      value = /^\s*\{/.test(text) ? JSON.parse(text) : loadYaml(text);
+    } catch { /* drawn empty; the engine reports the problem on Run */ }
+    if (value?.States) await this.#graph.setDefinition(value);
+    this.#root.querySelector('button').disabled = false;
+    this.#status('');
+  }
+
+  /** Runs the example; resolves to { status, output, error, cause }. */
+  async run() {
+    const button = this.#root.querySelector('button');
+    button.disabled = true;
+    this.#events = [];
+    this.#graph.paint(new Map());
+    this.#root.querySelector('.out').textContent = '';
+    this.#status('Running…', 'running');
+    this.#engine?.terminate();
+    const tasks = {};
+    try {
+      const def = /^\s*\{/.test(this.#definition) ? JSON.parse(this.#definition) : loadYaml(this.#definition);
+      const walk = (scope) => {
+        for (const [name, s] of Object.entries(scope?.States ?? {})) {
+          if (s?.Type === 'Task') tasks[name] = { resource: s.Resource ?? '', mock: { mode: 'auto' } };
+          (s?.Branches ?? []).forEach(walk);
+          walk(s?.ItemProcessor ?? s?.Iterator);
+        }
+      };
+      walk(def);
+    } catch { /* the engine reports it */ }
+    const result = await new Promise((resolve) => {
+      this.#engine = new EngineWorker(workerUrl, (data) => {
+        if (data.type === 'events') {
+          this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
+          this.#graph.paint(analyze(this.#events).states);
+        } else if (data.type === 'done') resolve(data.result);
+        else if (data.type === 'error') resolve({ status: 'ERROR', error: 'Error', cause: data.message });
+      });
+      this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks })
+        .catch((e) => resolve({ status: 'ERROR', error: 'Error', cause: e.message }));
+    });
+    this.#status(result.status, result.status.toLowerCase());
+    this.#root.querySelector('.out').textContent = result.status === 'SUCCEEDED'
+      ? JSON.stringify(result.output, null, 2)
+      : `${result.error ?? ''}${result.cause ? `: ${result.cause}` : ''}`;
+    this.dataset.status = result.status;
+    button.disabled = false;
+    button.textContent = 'Run again';
+    this.dispatchEvent(new CustomEvent('asl-sim-done', { detail: result, bubbles: true }));
+    return result;
+  }
+}
+
+if (!customElements.get('asl-sim-example')) customElements.define('asl-sim-example', AslSimExample);

@@ -1,0 +1,175 @@
+// The inspector: for one visit of a state, every data-flow stage AWS applies, with the value the
+// history shows for it and a plain-language line. Values come from the history events (and the
+// context object the task handler received); stages the history does not record are named with
+// the definition's field so the path of the data stays readable.
+import { detailsOf } from './history.js';
+
+const h = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+};
+export { h };
+
+const code = (text) => h('code', {}, text);
+const show = (value) => (value === undefined ? '' : JSON.stringify(value, null, 2));
+const fieldText = (v) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+
+function stage(label, { field, line, value, hasValue = value !== undefined, tone, open = true }) {
+  const body = [];
+  if (line) body.push(h('p', { class: 'stage-line' }, ...line));
+  if (field !== undefined) body.push(h('pre', { class: 'field' }, fieldText(field)));
+  if (hasValue) body.push(h('pre', { class: 'value' }, show(value)));
+  return h('details', { class: `stage${tone ? ` ${tone}` : ''}`, open }, h('summary', {}, label), ...body);
+}
+
+/** The next state entered after this visit ended (for Choice and Catch). */
+function nextVisit(analysis, visit) {
+  const exit = visit.events.find((e) => e.type.endsWith('StateExited'));
+  if (!exit) return null;
+  return analysis.visits.find((v) => v.events[0]?.previousEventId === exit.id) ?? null;
+}
+
+/** Renders the visit into `root`. def: the state's definition object (may be missing). */
+export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, invocations = [] }) {
+  root.replaceChildren();
+  const type = visit.type;
+  const head = h('div', { class: `visit-head ${visit.status}` },
+    h('div', {}, h('strong', {}, visit.name), ' ', h('span', { class: 'muted' }, `${type} state`)),
+    h('span', { class: `pill ${visit.status}` }, {
+      active: 'running', retrying: 'waiting to retry', succeeded: 'succeeded', caught: 'failed, then caught', failed: 'failed', aborted: 'stopped',
+    }[visit.status] ?? visit.status));
+  root.append(head);
+  if (def.Comment) root.append(h('p', { class: 'comment' }, def.Comment));
+
+  const stages = [];
+  stages.push(stage('Input', { line: jsonata ? ['What the state received (', code('$states.input'), ').'] : ['What the state received.'], value: visit.input }));
+  const ran = visit.params.length > 0;
+  const lastParams = visit.params[visit.params.length - 1];
+  const lastResult = visit.results[visit.results.length - 1];
+
+  if (jsonata) {
+    if (def.Arguments !== undefined || ran) {
+      stages.push(stage('Arguments', {
+        field: def.Arguments, line: def.Arguments !== undefined ? ['The task was called with these arguments, computed from the input.'] : ['No Arguments: the task was called with the input as it is.'],
+        value: ran ? lastParams : undefined,
+      }));
+    }
+  } else {
+    if (def.InputPath !== undefined) {
+      stages.push(stage('InputPath', {
+        field: def.InputPath, line: [def.InputPath === null ? 'null: the state starts from an empty object {}.' : 'Selects the part of the input the state works on.'],
+        value: ran && def.Parameters === undefined ? lastParams : undefined,
+      }));
+    }
+    if (def.Parameters !== undefined || def.ItemSelector !== undefined) {
+      const key = def.Parameters !== undefined ? 'Parameters' : 'ItemSelector';
+      stages.push(stage(key, {
+        field: def[key], line: [key === 'ItemSelector' ? 'Builds the input of each Map iteration (fields ending in .$ are looked up).' : 'Builds a new object: fields ending in .$ are looked up in the input or the context.'],
+        value: ran ? lastParams : undefined,
+      }));
+    } else if (ran && def.InputPath === undefined) {
+      stages.push(stage('Task input', { line: ['The task received the state input unchanged.'], value: lastParams }));
+    }
+  }
+
+  if (type === 'Task') {
+    const attempts = visit.attempts;
+    if (attempts > 1 || visit.failures.length) {
+      const items = [];
+      visit.failures.forEach((f, i) => items.push(h('li', {}, `Attempt ${i + 1} failed: `, code(f.error ?? 'error'), f.cause ? ` · ${f.cause}` : '')));
+      if (attempts > visit.failures.length) items.push(h('li', {}, `Attempt ${attempts} succeeded.`));
+      const retryLine = attempts > 1 ? `Retried ${attempts - 1} time${attempts > 2 ? 's' : ''}: a Retry rule matched the error.` : 'Not retried: no Retry rule matched, or none is left.';
+      const recovered = attempts > visit.failures.length || visit.caught;
+      stages.push(h('details', { class: `stage ${recovered ? 'warn' : 'bad'}`, open: true }, h('summary', {}, 'Errors and retries'), h('p', { class: 'stage-line' }, retryLine), h('ul', { class: 'attempts' }, items),
+        def.Retry ? h('pre', { class: 'field' }, JSON.stringify(def.Retry, null, 2)) : null));
+    }
+    if (visit.results.length) {
+      stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', { line: ['What the task returned.'], value: lastResult }));
+    }
+  }
+  if (type === 'Map' && visit.iterations) {
+    const it = visit.iterations;
+    stages.push(stage('Iterations', { line: [`${it.total ?? it.started} items: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.`] }));
+  }
+  if (type === 'Wait') {
+    const how = def.Seconds !== undefined ? `${def.Seconds} seconds` : def.SecondsPath ? `the seconds at ${def.SecondsPath}` : def.Timestamp ? `until ${def.Timestamp}` : def.TimestampPath ? `until the time at ${def.TimestampPath}` : 'as configured';
+    const exit = visit.events.find((e) => e.type.endsWith('StateExited'));
+    const waited = exit ? (Date.parse(exit.timestamp) - visit.startMs) / 1000 : null;
+    stages.push(stage('Wait', { line: [`Waits ${how}.`, waited !== null ? ` It waited ${waited} s (virtual time unless you chose Real time).` : ''] }));
+  }
+  if (type === 'Choice') {
+    const next = nextVisit(analysis, visit);
+    if (next) {
+      const idx = (def.Choices ?? []).findIndex((c) => c?.Next === next.name);
+      const why = idx >= 0 ? [`Rule ${idx + 1} matched, so it went to “${next.name}”.`] : def.Default === next.name ? [`No rule matched: Default went to “${next.name}”.`] : [`It went to “${next.name}”.`];
+      stages.push(stage('Decision', { line: why, field: idx >= 0 ? def.Choices[idx] : undefined }));
+    }
+  }
+
+  if (!jsonata) {
+    if (def.ResultSelector !== undefined) stages.push(stage('ResultSelector', { field: def.ResultSelector, line: ['Picks and reshapes fields of the task result.'] }));
+    if (def.Result !== undefined) stages.push(stage('Result', { field: def.Result, line: ['A Pass state uses this fixed value as its result.'] }));
+    if (def.ResultPath !== undefined) {
+      stages.push(stage('ResultPath', {
+        field: def.ResultPath,
+        line: [def.ResultPath === null ? 'null: the result is dropped and the input passes through unchanged.' : def.ResultPath === '$' ? 'The result replaces the input.' : 'The result is put into the input at this path (the rest of the input is kept).'],
+      }));
+    }
+    if (def.OutputPath !== undefined) stages.push(stage('OutputPath', { field: def.OutputPath, line: ['Selects the part that becomes the output.'] }));
+  } else if (def.Output !== undefined) {
+    stages.push(stage('Output', { field: def.Output, line: ['An expression computes the output.'] }));
+  }
+
+  if (visit.caught) {
+    const next = nextVisit(analysis, visit);
+    const lastFailure = visit.failures[visit.failures.length - 1];
+    const idx = (def.Catch ?? []).findIndex((c) => c?.Next === next?.name);
+    stages.push(stage('Caught', {
+      tone: 'warn',
+      line: [`The error `, code(lastFailure?.error ?? '?'), ` was caught by Catch ${idx >= 0 ? `#${idx + 1}` : ''}`, next ? ` and the execution went on at “${next.name}”.` : '.'],
+      field: idx >= 0 ? def.Catch[idx] : undefined,
+    }));
+  }
+  if (visit.status === 'failed') {
+    const f = visit.failures[visit.failures.length - 1];
+    stages.push(stage('Failed here', {
+      tone: 'bad',
+      line: type === 'Fail'
+        ? ['A Fail state ends the execution with an error: ', code(def.Error ?? def.ErrorPath ?? 'error'), '.']
+        : ['Nothing caught the error ', code(f?.error ?? analysis.execution.error ?? '?'), ', so the execution failed here. Add a Retry or a Catch for it to handle it.'],
+      value: f ? { error: f.error, cause: f.cause } : analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : undefined,
+    }));
+  }
+  if (visit.exited) {
+    stages.push(stage('Output', { line: ['What the state passed on', type === 'Choice' ? ' (a Choice passes its input through)' : '', '.'], value: visit.output }));
+  } else if (visit.status === 'active' || visit.status === 'retrying') {
+    stages.push(stage('Output', { line: ['Not yet: the state is still running.'] }));
+  }
+  const assignField = def.Assign;
+  if (visit.assigned || assignField !== undefined) {
+    stages.push(stage('Variables assigned', { field: visit.assigned ? undefined : assignField, line: ['Assign stored these variables; later states read them as ', code('$name'), '.'], value: visit.assigned ?? undefined }));
+  }
+
+  const invocation = invocations.filter((i) => i.stateName === visit.name && i.visitStart === visit.events[0]?.timestamp).pop()
+    ?? invocations.filter((i) => i.stateName === visit.name).pop();
+  const context = invocation?.context ?? {
+    Execution: { Input: analysis.execution.input, StartTime: new Date(analysis.execution.startMs ?? 0).toISOString() },
+    State: { Name: visit.name, EnteredTime: visit.events[0]?.timestamp },
+  };
+  stages.push(stage('Context object ($$)', {
+    open: false,
+    line: [invocation ? 'The context as the task saw it' : 'Part of the context, rebuilt from the history', invocation?.via ? ` (answered by ${invocation.via === 'handler' ? 'your handler' : invocation.via === 'callback' ? 'a callback' : 'a simulated response'})` : '', '.'],
+    value: context,
+  }));
+
+  const events = h('details', { class: 'stage', open: false }, h('summary', {}, `Events (${visit.events.length})`),
+    h('ul', { class: 'visit-events' }, visit.events.map((e) => h('li', {}, h('span', { class: 'muted' }, `#${e.id} `), e.type, detailsOf(e)?.error ? ` · ${detailsOf(e).error}` : ''))));
+  root.append(h('div', { class: 'stages' }, stages, events));
+}
