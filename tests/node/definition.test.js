@@ -57,5 +57,7 @@ test('the CLI reports an invalid definition as file:line:column, exit 2', () => 
   const lines = r.stderr.split('\n');
   assert.equal(lines[0], 'asl-sim: invalid definition');
   assert.match(lines[1], /^.*bad\.json:2:\d+: MISSING_TRANSITION_TARGET: .*\bB\b/);
-  assert.equal(lines.length, 3); // two lines and the final newline
+  // As AWS, the machine also has no terminal state: one line per problem, then the final newline.
+  assert.match(lines[2], /^.*bad\.json:2:\d+: MISSING_END_STATE: /);
+  assert.equal(lines.length, 4);
 });
