@@ -146,8 +146,8 @@ impl RawMachine {
         if let Some(limits) = settings.get("limits").filter(|l| !l.is_null()) {
             options.limits = read_limits(limits).map_err(err)?;
         }
-        let mocks = match (settings.get("mockConfig"), settings.get("testCase").and_then(Value::as_str)) {
-            (None | Some(Value::Null), None) => None,
+        let mocks = match (settings.get("mockConfig").filter(|c| !c.is_null()), settings.get("testCase").and_then(Value::as_str)) {
+            (None, None) => None,
             (Some(config), Some(case)) => {
                 let config = match config {
                     Value::String(text) => MockConfig::parse(text),
@@ -157,7 +157,7 @@ impl RawMachine {
                 Some(config.test_case(&self.name, case, Some(&self.machine)).map_err(err)?)
             }
             (Some(_), None) => return Err(err("mockConfig needs a testCase: the name of one of its TestCases".into())),
-            (None | Some(Value::Null), Some(_)) => return Err(err("testCase needs a mockConfig".into())),
+            (None, Some(_)) => return Err(err("testCase needs a mockConfig".into())),
         };
         let events = settings.get("events").and_then(Value::as_bool).unwrap_or(false);
         let execution = Execution::start(self.machine.clone(), input, options).map_err(err)?;
