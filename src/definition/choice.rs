@@ -12,6 +12,7 @@ use super::Diagnostics;
 use crate::query::path::Path;
 use crate::query::timestamp::Timestamp;
 use crate::value::{Number, Value};
+use crate::query::jsonata_value::JsonataValue;
 use std::rc::Rc;
 
 /// Deepest nesting of `And`/`Or`/`Not` accepted; deeper rules are a diagnostic, so evaluation
@@ -23,10 +24,10 @@ pub struct ChoiceRule {
     pub expr: ChoiceExpr,
     /// The state to go to when this (top-level) rule matches.
     pub next: Option<Rc<str>>,
-    /// `Assign` as written (top-level rules only); evaluated by whoever runs the state.
-    pub assign: Option<Value>,
-    /// `Output` as written (JSONata, top-level rules only).
-    pub output: Option<Value>,
+    /// `Assign` (top-level rules only), evaluated when the rule matches.
+    pub assign: Option<super::model::Assign>,
+    /// `Output` (JSONata, top-level rules only), evaluated when the rule matches.
+    pub output: Option<JsonataValue>,
     pub comment: Option<Rc<str>>,
 }
 
@@ -37,8 +38,8 @@ pub enum ChoiceExpr {
     And(Vec<ChoiceRule>),
     Or(Vec<ChoiceRule>),
     Not(Box<ChoiceRule>),
-    /// JSONata `Condition` as written: a `{% ... %}` string or a literal boolean.
-    Condition(Value),
+    /// JSONata `Condition`: a `{% ... %}` expression or a literal boolean.
+    Condition(JsonataValue),
 }
 
 #[derive(Clone, Debug)]
@@ -335,7 +336,13 @@ fn parse_rule(
             if !ok {
                 diags.schema(&field_pointer(pointer, "Condition"), msg::CONDITION);
             }
-            ChoiceExpr::Condition(cond.clone())
+            match JsonataValue::compile(cond) {
+                Ok(j) => ChoiceExpr::Condition(j),
+                Err(e) => {
+                    diags.error(super::diagnostic::codes::INVALID_JSONATA_EXPRESSION, &field_pointer(pointer, "Condition"), e);
+                    return None;
+                }
+            }
         }
         RuleLanguage::JsonPath => {
             if operators.len() != 1 {
@@ -394,6 +401,33 @@ fn parse_rule(
         }
     };
 
+    let assign = match assign {
+        None => None,
+        Some(v) if lang == RuleLanguage::Jsonata => match JsonataValue::compile(&v) {
+            Ok(j) => Some(super::model::Assign::Jsonata(j)),
+            Err(e) => {
+                diags.error(super::diagnostic::codes::INVALID_JSONATA_EXPRESSION, &field_pointer(pointer, "Assign"), e);
+                None
+            }
+        },
+        Some(v) => match crate::query::template::Template::compile(&v) {
+            Ok(t) => Some(super::model::Assign::Template(t)),
+            Err(e) => {
+                diags.schema(&field_pointer(pointer, "Assign"), e);
+                None
+            }
+        },
+    };
+    let output = match output {
+        None => None,
+        Some(v) => match JsonataValue::compile(&v) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                diags.error(super::diagnostic::codes::INVALID_JSONATA_EXPRESSION, &field_pointer(pointer, "Output"), e);
+                None
+            }
+        },
+    };
     if diags.items[errors_before..].iter().any(|d| d.severity == super::Severity::Error) {
         return None;
     }

@@ -6,6 +6,7 @@
 
 use crate::definition::choice::ChoiceRule;
 use crate::query::path::Path;
+use crate::query::jsonata_value::JsonataValue;
 use crate::query::template::Template;
 use crate::value::Value;
 use indexmap::IndexMap;
@@ -101,18 +102,18 @@ pub struct DataFlow {
     pub result_selector: Option<Template>,
     pub result_path: ResultPath,
     pub output_path: IoPath,
-    /// JSONata `Arguments` (raw, may contain `{% %}`).
-    pub arguments: Option<Value>,
-    /// JSONata `Output` (raw).
-    pub output: Option<Value>,
+    /// JSONata `Arguments`.
+    pub arguments: Option<JsonataValue>,
+    /// JSONata `Output`.
+    pub output: Option<JsonataValue>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Assign {
     /// JSONPath mode: a payload template (`"x.$": "$.a"`).
     Template(Template),
     /// JSONata mode: a value whose strings may be `{% %}` expressions.
-    Jsonata(Value),
+    Jsonata(JsonataValue),
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +131,7 @@ pub struct Catcher {
     pub error_equals: Vec<Rc<str>>,
     pub next: Rc<str>,
     pub result_path: ResultPath,
-    pub output: Option<Value>,
+    pub output: Option<JsonataValue>,
     pub assign: Option<Assign>,
 }
 
@@ -139,7 +140,7 @@ pub struct Catcher {
 pub enum Seconds {
     Literal(u64),
     Path(Path),
-    Jsonata(Value),
+    Jsonata(JsonataValue),
 }
 
 #[derive(Debug)]
@@ -196,7 +197,7 @@ pub enum Wait {
     /// A literal timestamp, as epoch milliseconds.
     Timestamp(f64),
     TimestampPath(Path),
-    TimestampJsonata(Value),
+    TimestampJsonata(JsonataValue),
 }
 
 #[derive(Debug)]
@@ -210,7 +211,7 @@ pub struct Fail {
 pub enum FailField {
     Literal(String),
     Path(Template),
-    Jsonata(Value),
+    Jsonata(JsonataValue),
 }
 
 #[derive(Debug)]
@@ -230,12 +231,12 @@ pub struct Map {
     pub mode: MapMode,
     pub execution_type: Option<String>,
     pub items_path: Option<Path>,
-    /// JSONata `Items` (raw).
-    pub items: Option<Value>,
+    /// JSONata `Items`.
+    pub items: Option<JsonataValue>,
     /// `ItemSelector` (or legacy `Parameters`) in JSONPath mode.
     pub item_selector: Option<Template>,
-    /// `ItemSelector` in JSONata mode (raw).
-    pub item_selector_jsonata: Option<Value>,
+    /// `ItemSelector` in JSONata mode.
+    pub item_selector_jsonata: Option<JsonataValue>,
     pub max_concurrency: Option<Seconds>,
     pub tolerated_failure_percentage: Option<Tolerance>,
     pub tolerated_failure_count: Option<Tolerance>,
@@ -249,5 +250,5 @@ pub struct Map {
 pub enum Tolerance {
     Literal(f64),
     Path(Path),
-    Jsonata(Value),
+    Jsonata(JsonataValue),
 }

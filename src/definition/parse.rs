@@ -6,6 +6,7 @@ use super::diagnostic::{codes, Diagnostic, Diagnostics};
 use super::model::*;
 use super::resource::Resource;
 use crate::query::path::Path;
+use crate::query::jsonata_value::JsonataValue;
 use crate::query::template::Template;
 use crate::value::{Positions, Value};
 use indexmap::IndexMap;
@@ -212,8 +213,8 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
         io.result_selector = r.template("ResultSelector");
         io.result_path = r.result_path("ResultPath");
     } else {
-        io.arguments = r.raw("Arguments");
-        io.output = r.raw("Output");
+        io.arguments = r.jsonata("Arguments");
+        io.output = r.jsonata("Output");
     }
     let assign = r.assign("Assign", jsonata);
     let (retry, catch) = if matches!(ty.as_str(), "Task" | "Parallel" | "Map") {
@@ -261,7 +262,7 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                 Some(Wait::Seconds(s))
             } else if let Some(t) = r.raw("Timestamp") {
                 if jsonata && t.as_str().is_some_and(is_jsonata) {
-                    Some(Wait::TimestampJsonata(t))
+                    r.jsonata("Timestamp").map(Wait::TimestampJsonata)
                 } else {
                     match t.as_str().and_then(crate::query::timestamp::parse_timestamp) {
                         Some(ms) => Some(Wait::Timestamp(ms)),
@@ -345,7 +346,7 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
     pr.finish(&["StartAt", "States", "Comment", "ProcessorConfig"]);
     let item_selector_raw = if v.get("ItemSelector").is_some() { "ItemSelector" } else { "Parameters" };
     let (item_selector, item_selector_jsonata) = if jsonata {
-        (None, r.raw("ItemSelector"))
+        (None, r.jsonata("ItemSelector"))
     } else {
         let t = r.template(item_selector_raw);
         (t, None)
@@ -355,7 +356,7 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         mode,
         execution_type,
         items_path: if jsonata { None } else { r.path("ItemsPath") },
-        items: if jsonata { r.raw("Items") } else { None },
+        items: if jsonata { r.jsonata("Items") } else { None },
         item_selector,
         item_selector_jsonata,
         max_concurrency: r.seconds("MaxConcurrency", "MaxConcurrencyPath", jsonata, 0),
@@ -394,8 +395,7 @@ fn allowed_fields(ty: &str, jsonata: bool) -> &'static [&'static str] {
 
 /// A string that is a JSONata expression (`{% ... %}`).
 pub fn is_jsonata(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with("{%") && t.ends_with("%}") && t.len() >= 4
+    crate::query::jsonata_value::expression_text(s).is_some()
 }
 
 /// Reads the fields of one JSON object, remembering which were read so that the rest can be
@@ -419,6 +419,19 @@ impl<'a, 'd> Reader<'a, 'd> {
     fn get(&mut self, key: &'static str) -> Option<&'a Value> {
         self.seen.insert(key);
         self.value.get(key)
+    }
+
+    /// A JSONata-state value whose strings may be `{% %}` expressions, compiled now.
+    fn jsonata(&mut self, key: &'static str) -> Option<JsonataValue> {
+        let v = self.get(key)?;
+        match JsonataValue::compile(v) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                let at = self.at(key);
+                self.diags.error(codes::INVALID_JSONATA_EXPRESSION, &at, e);
+                None
+            }
+        }
     }
 
     fn raw(&mut self, key: &'static str) -> Option<Value> {
@@ -516,7 +529,7 @@ impl<'a, 'd> Reader<'a, 'd> {
 
     fn assign(&mut self, key: &'static str, jsonata: bool) -> Option<Assign> {
         if jsonata {
-            return self.raw(key).map(Assign::Jsonata);
+            return self.jsonata(key).map(Assign::Jsonata);
         }
         let v = self.get(key)?;
         if v.as_object().is_none() {
@@ -537,7 +550,7 @@ impl<'a, 'd> Reader<'a, 'd> {
     fn seconds(&mut self, key: &'static str, path_key: &'static str, jsonata: bool, min: u64) -> Option<Seconds> {
         if let Some(v) = self.get(key) {
             if jsonata && v.as_str().is_some_and(is_jsonata) {
-                return Some(Seconds::Jsonata(v.clone()));
+                return self.jsonata(key).map(Seconds::Jsonata);
             }
             return self.u64_range(key, min, MAX_SECONDS).map(Seconds::Literal);
         }
@@ -553,7 +566,7 @@ impl<'a, 'd> Reader<'a, 'd> {
     fn tolerance(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<Tolerance> {
         if let Some(v) = self.get(key) {
             if jsonata && v.as_str().is_some_and(is_jsonata) {
-                return Some(Tolerance::Jsonata(v.clone()));
+                return self.jsonata(key).map(Tolerance::Jsonata);
             }
             return match v.as_f64() {
                 Some(f) if f >= 0.0 => Some(Tolerance::Literal(f)),
@@ -574,7 +587,7 @@ impl<'a, 'd> Reader<'a, 'd> {
     fn fail_field(&mut self, key: &'static str, path_key: &'static str, jsonata: bool) -> Option<FailField> {
         if let Some(v) = self.get(key) {
             if jsonata && v.as_str().is_some_and(is_jsonata) {
-                return Some(FailField::Jsonata(v.clone()));
+                return self.jsonata(key).map(FailField::Jsonata);
             }
             return self.string(key).map(FailField::Literal);
         }
@@ -686,7 +699,7 @@ impl<'a, 'd> Reader<'a, 'd> {
                 String::new()
             });
             let result_path = if jsonata { ResultPath::Replace } else { cr.result_path("ResultPath") };
-            let output = if jsonata { cr.raw("Output") } else { None };
+            let output = if jsonata { cr.jsonata("Output") } else { None };
             let assign = cr.assign("Assign", jsonata);
             cr.seen.insert("ErrorEquals");
             cr.seen.insert("Comment");

@@ -12,14 +12,15 @@
 //!   first protects the rules after it.
 
 use crate::definition::choice::{ChoiceExpr, ChoiceRule, Kind, Op, Operand, Test, TypeTest, MAX_RULE_DEPTH};
+use crate::query::jsonata_value::JsonataValue;
 use crate::query::path::Path;
 use crate::query::timestamp::{value_timestamp, Timestamp};
 use crate::query::{QueryError, Scope};
 use crate::value::Value;
 use std::cmp::Ordering;
 
-/// Evaluates a JSONata `Condition` expression (the text between `{%` and `%}`).
-pub type JsonataEval<'h> = &'h dyn Fn(&str, &Scope) -> Result<Value, QueryError>;
+/// Evaluates a JSONata `Condition`.
+pub type JsonataEval<'h> = &'h dyn Fn(&JsonataValue, &Scope) -> Result<Value, QueryError>;
 
 /// Evaluates one rule. JSONata `Condition` expressions other than literal booleans need
 /// `evaluate_with`.
@@ -55,7 +56,7 @@ pub fn invalid_path(path: &Path) -> QueryError {
     ))
 }
 
-fn no_jsonata(_expr: &str, _scope: &Scope) -> Result<Value, QueryError> {
+fn no_jsonata(_expr: &JsonataValue, _scope: &Scope) -> Result<Value, QueryError> {
     Err(QueryError::new("States.QueryEvaluationError", "JSONata expressions are not supported by this build"))
 }
 
@@ -86,16 +87,10 @@ fn eval(rule: &ChoiceRule, scope: &Scope, jsonata: JsonataEval, depth: usize) ->
     }
 }
 
-fn condition(cond: &Value, scope: &Scope, jsonata: JsonataEval) -> Result<bool, QueryError> {
-    let result = match cond {
-        Value::String(s) => {
-            let t = s.trim();
-            match t.strip_prefix("{%").and_then(|r| r.strip_suffix("%}")) {
-                Some(expr) => jsonata(expr, scope)?,
-                None => cond.clone(),
-            }
-        }
-        other => other.clone(),
+fn condition(cond: &JsonataValue, scope: &Scope, jsonata: JsonataEval) -> Result<bool, QueryError> {
+    let result = match cond.constant() {
+        Some(v) => v.clone(),
+        None => jsonata(cond, scope)?,
     };
     match result {
         Value::Bool(b) => Ok(b),
@@ -287,12 +282,12 @@ mod tests {
         assert_eq!(evaluate(&lit, &scope), Ok(true));
         let expr = rule(r#"{"Condition":"{% $states.input.v > 1 %}"}"#);
         assert!(evaluate(&expr, &scope).is_err());
-        let yes = |e: &str, _: &Scope| -> Result<Value, QueryError> {
-            assert_eq!(e.trim(), "$states.input.v > 1");
+        let yes = |e: &JsonataValue, _: &Scope| -> Result<Value, QueryError> {
+            assert!(!e.is_constant());
             Ok(Value::Bool(true))
         };
         assert_eq!(evaluate_with(&expr, &scope, &yes), Ok(true));
-        let num = |_: &str, _: &Scope| -> Result<Value, QueryError> { Ok(Value::int(1)) };
+        let num = |_: &JsonataValue, _: &Scope| -> Result<Value, QueryError> { Ok(Value::int(1)) };
         assert_eq!(evaluate_with(&expr, &scope, &num).unwrap_err().error, "States.QueryEvaluationError");
     }
 }

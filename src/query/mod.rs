@@ -51,3 +51,7 @@ impl QueryError {
         QueryError::new("States.Runtime", message)
     }
 }
+
+/// The JSONata 2.0 evaluator used by JSONata-mode states.
+pub mod jsonata;
+pub mod jsonata_value;

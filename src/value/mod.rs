@@ -11,7 +11,7 @@ pub mod write;
 
 use std::rc::Rc;
 
-pub use number::Number;
+pub use number::{format_f64, Number};
 pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{json_len_exceeds, to_json, to_json_pretty, write_json};
 

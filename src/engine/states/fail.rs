@@ -50,7 +50,20 @@ impl Execution {
                     }
                 }
             }
-            Some(FailField::Jsonata(_)) => Ok(None),
+            Some(FailField::Jsonata(jv)) => {
+                let input = self.fiber(fid).input.clone();
+                let ctx = self.context(fid, None, false);
+                let states = self.states_var(fid, &input, ctx, None, None);
+                let field = if path_key == "ErrorPath" { "Error" } else { "Cause" };
+                match self.eval_jsonata(fid, jv, field, &states) {
+                    Ok(Value::String(s)) => Ok(Some(s)),
+                    Ok(other) => Ok(Some(other.to_json().into())),
+                    Err(e) => {
+                        self.query_failed(fid, e);
+                        Err(())
+                    }
+                }
+            }
         }
     }
 }

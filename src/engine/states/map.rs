@@ -15,7 +15,7 @@ impl Execution {
         let effective = self.fiber(fid).effective.clone();
         let items = match self.map_items(fid, m, &effective) {
             Ok(v) => v,
-            Err(e) => return self.query_failed(fid, e),
+            Err(e) => return self.map_failed_early(fid, e),
         };
         let max_concurrency = match self.map_concurrency(fid, m, &effective) {
             Ok(v) => v,
@@ -42,7 +42,30 @@ impl Execution {
         self.start_map_iterations(fid);
     }
 
-    fn map_items(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<Vec<Value>, QueryError> {
+    fn map_items(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<Vec<Value>, QueryError> {
+        let jsonata = self.fiber(fid).state.query_language == crate::definition::QueryLanguage::Jsonata;
+        if jsonata {
+            let source = match &m.items {
+                Some(jv) => {
+                    let ctx = self.context(fid, None, false);
+                    let states = self.states_var(fid, effective, ctx, None, None);
+                    let v = self.eval_jsonata(fid, jv, "Items", &states)?;
+                    if v.as_array().is_none() {
+                        let text = jv.expression().unwrap_or_default();
+                        return Err(QueryError::new(
+                            "States.QueryEvaluationError",
+                            format!("The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", v.type_name(), v.to_json()),
+                        ));
+                    }
+                    v
+                }
+                None => effective.clone(),
+            };
+            return match source {
+                Value::Array(a) => Ok(a.as_ref().clone()),
+                other => Err(QueryError::new("States.QueryEvaluationError", format!("Map state input must be an array but was: {}", other.to_json()))),
+            };
+        }
         let source = match &m.items_path {
             Some(p) => {
                 let ctx = self.context(fid, None, false);
@@ -52,11 +75,11 @@ impl Execution {
         };
         match source {
             Value::Array(a) => Ok(a.as_ref().clone()),
-            other => Err(QueryError::runtime(format!("Map state input must be an array but was: {}", other.type_name()))),
+            other => Err(QueryError::runtime(format!("Map state input must be an array but was: {}", other.to_json()))),
         }
     }
 
-    fn map_concurrency(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<usize, QueryError> {
+    fn map_concurrency(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<usize, QueryError> {
         match &m.max_concurrency {
             None => Ok(0),
             Some(Seconds::Literal(n)) => Ok(*n as usize),
@@ -70,14 +93,29 @@ impl Execution {
                     _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", v.as_str().map(String::from).unwrap_or_else(|| v.to_json()), p.text()))),
                 }
             }
-            Some(Seconds::Jsonata(_)) => Err(QueryError::runtime("JSONata MaxConcurrency is not supported by this engine yet.")),
+            Some(Seconds::Jsonata(jv)) => {
+                let ctx = self.context(fid, None, false);
+                let states = self.states_var(fid, effective, ctx, None, None);
+                self.jsonata_seconds(fid, jv, "MaxConcurrency", &states).map(|n| n as usize)
+            }
         }
     }
 
     /// `ToleratedFailureCount`/`Percentage` (and their paths): how many failed items the Map
     /// tolerates, as (count, percentage); `None` tolerates none.
-    fn map_tolerance(&self, fid: FiberId, m: &Map, effective: &Value) -> Result<Option<(Option<u64>, Option<f64>)>, QueryError> {
+    fn map_tolerance(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<Option<(Option<u64>, Option<f64>)>, QueryError> {
         use crate::definition::model::Tolerance;
+        // JSONata expressions first (they need the random source); then the rest.
+        let mut evaluated: Vec<(&'static str, f64)> = Vec::new();
+        for (t, name) in [(&m.tolerated_failure_count, "ToleratedFailureCount"), (&m.tolerated_failure_percentage, "ToleratedFailurePercentage")] {
+            if let Some(Tolerance::Jsonata(jv)) = t {
+                let ctx = self.context(fid, None, false);
+                let states = self.states_var(fid, effective, ctx, None, None);
+                let v = self.eval_jsonata(fid, jv, name, &states)?;
+                let n = v.as_f64().ok_or_else(|| QueryError::new("States.QueryEvaluationError", format!("The JSONata expression '{}' specified for the field '{name}' returned an unexpected result type. Expected 'number', but was '{}' for value: {}", jv.expression().unwrap_or_default(), v.type_name(), v.to_json())))?;
+                evaluated.push((name, n));
+            }
+        }
         let read = |t: &Tolerance, name: &str, integer: bool| -> Result<f64, QueryError> {
             match t {
                 Tolerance::Literal(f) => Ok(*f),
@@ -94,7 +132,7 @@ impl Execution {
                     }
                     Ok(n)
                 }
-                Tolerance::Jsonata(_) => Err(QueryError::runtime(format!("JSONata {name} is not supported by this engine yet."))),
+                Tolerance::Jsonata(_) => Ok(evaluated.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, v)| *v)),
             }
         };
         let count = match &m.tolerated_failure_count {
@@ -120,6 +158,18 @@ impl Execution {
         Ok(if count.is_none() && percentage.is_none() { None } else { Some((count, percentage)) })
     }
 
+    /// The Map could not start (its items are not an array): AWS records the evaluation
+    /// failure, then the Map's own failure.
+    fn map_failed_early(&mut self, fid: FiberId, e: QueryError) {
+        let cause = self.prefixed(fid, &e.message);
+        if e.error == "States.QueryEvaluationError" {
+            let name = self.fiber(fid).state.name.clone();
+            self.fiber_event(fid, "EvaluationFailed", Some(("evaluationFailedEventDetails", vec![("cause", Field::Text(cause.as_str().into())), ("error", Field::Text(e.error.into())), ("state", Field::Text(name))])));
+        }
+        self.fiber_event(fid, "MapStateFailed", None);
+        self.fail_state(fid, crate::engine::errors::Failure::with_cause(e.error, cause));
+    }
+
     /// Starts as many iterations as the concurrency limit allows.
     pub(crate) fn start_map_iterations(&mut self, fid: FiberId) {
         loop {
@@ -133,8 +183,28 @@ impl Execution {
             let distributed = join.distributed;
             let state = f.state.clone();
             let crate::definition::model::StateKind::Map(m) = &state.kind else { return };
-            let input = match &m.item_selector {
-                Some(t) => {
+            let selected = if let Some(jv) = &m.item_selector_jsonata {
+                let ctx = self.map_item_context(fid, index, &item);
+                let effective = self.fiber(fid).effective.clone();
+                let states = self.states_var(fid, &effective, ctx, None, None);
+                Some(self.eval_jsonata(fid, jv, "ItemSelector", &states))
+            } else {
+                None
+            };
+            let input = match (&m.item_selector, selected) {
+                (_, Some(Err(e))) => {
+                    if let Some(j) = self.fiber_mut(fid).join.as_mut() {
+                        j.next_index = j.items.len();
+                    }
+                    self.abort_children_of(fid);
+                    self.fiber_mut(fid).join = None;
+                    self.block(fid, Blocked::No);
+                    self.query_failed(fid, e);
+                    self.requeue(fid);
+                    return;
+                }
+                (_, Some(Ok(v))) => v,
+                (Some(t), None) => {
                     let ctx = self.map_item_context(fid, index, &item);
                     let effective = self.fiber(fid).effective.clone();
                     match self.eval_template(fid, t, &effective, &ctx) {
@@ -152,7 +222,7 @@ impl Execution {
                         }
                     }
                 }
-                None => item.clone(),
+                (None, None) => item.clone(),
             };
             if !distributed {
                 self.fiber_event(fid, "MapIterationStarted", Some(("mapIterationStartedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(state.name.clone()))])));

@@ -3,6 +3,7 @@
 
 mod choice;
 mod fail;
+mod jsonata;
 pub(crate) mod join;
 mod map;
 mod parallel;
@@ -14,6 +15,7 @@ use super::errors::{error_matches, names, Failure};
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
 use super::history::Field;
 use crate::definition::model::{Assign, ResultPath, StateKind};
+use crate::definition::QueryLanguage;
 use crate::query::{QueryError, Scope};
 use crate::value::Value;
 use std::rc::Rc;
@@ -72,12 +74,13 @@ impl Execution {
         if let Err(f) = self.check_size(&input, fid) {
             return self.fail_state(fid, f);
         }
-        if state.query_language == crate::definition::QueryLanguage::Jsonata {
-            return self.fail_state(fid, Failure::with_cause(names::RUNTIME, self.prefixed(fid, "JSONata states are not supported by this engine yet.")));
-        }
-        let effective = match self.apply_input_path(fid) {
-            Ok(v) => v,
-            Err(e) => return self.query_failed(fid, e),
+        let effective = if state.query_language == QueryLanguage::Jsonata {
+            input
+        } else {
+            match self.apply_input_path(fid) {
+                Ok(v) => v,
+                Err(e) => return self.query_failed(fid, e),
+            }
         };
         self.fiber_mut(fid).effective = effective;
         match &state.kind {
@@ -164,6 +167,12 @@ impl Execution {
         if let Err(f) = self.check_size(&result, fid) {
             return self.fail_state(fid, f);
         }
+        if state.query_language == QueryLanguage::Jsonata {
+            let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
+            let input = self.fiber(fid).input.clone();
+            let states = self.states_var(fid, &input, ctx, Some(&result), None);
+            return self.leave_jsonata(fid, &states, result, state.io.output.as_ref(), "Output", state.assign.as_ref(), "Assign", None);
+        }
         let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
         let selected = match (&state.io.result_selector, with_selector) {
             (Some(t), true) => match self.eval_template(fid, t, &result, &ctx) {
@@ -187,6 +196,18 @@ impl Execution {
     /// OutputPath, Assign, the exited event and the transition (to `next` or the state's own).
     pub(crate) fn leave(&mut self, fid: FiberId, merged: Value, assign_input: &Value, next: Option<Rc<str>>) {
         let state = self.fiber(fid).state.clone();
+        self.leave_assigning(fid, merged, assign_input, next, state.assign.as_ref(), state.io.output.as_ref());
+    }
+
+    /// `leave` with the Assign (and, for JSONata, Output) to use: a Choice rule brings its own.
+    pub(crate) fn leave_assigning(&mut self, fid: FiberId, merged: Value, assign_input: &Value, next: Option<Rc<str>>, assign: Option<&Assign>, jsonata_output: Option<&crate::query::jsonata_value::JsonataValue>) {
+        let state = self.fiber(fid).state.clone();
+        if state.query_language == QueryLanguage::Jsonata {
+            let ctx = self.context(fid, None, false);
+            let input = self.fiber(fid).input.clone();
+            let states = self.states_var(fid, &input, ctx, None, None);
+            return self.leave_jsonata(fid, &states, merged, jsonata_output, "Output", assign, "Assign", next);
+        }
         let output = match self.apply_output_path(fid, &merged) {
             Ok(v) => v,
             Err(e) => return self.query_failed(fid, e),
@@ -194,7 +215,7 @@ impl Execution {
         if let Err(f) = self.check_size(&output, fid) {
             return self.fail_state(fid, f);
         }
-        let assigned = match self.apply_assign(fid, state.assign.as_ref(), assign_input) {
+        let assigned = match self.apply_assign(fid, assign, assign_input) {
             Ok(a) => a,
             Err(e) => return self.query_failed(fid, e),
         };
@@ -243,14 +264,18 @@ impl Execution {
                 }
                 Ok(Some(pairs))
             }
-            Assign::Jsonata(_) => Err(QueryError::runtime("JSONata Assign is not supported by this engine yet.")),
+            Assign::Jsonata(_) => {
+                let ctx = self.context(fid, None, false);
+                let states = self.states_var(fid, input, ctx, None, None);
+                self.assign_jsonata(fid, Some(assign), "Assign", &states)
+            }
         }
     }
 
     /// Whether `fail_state` would retry this failure.
     pub(crate) fn will_retry(&self, fid: FiberId, failure: &Failure) -> bool {
         let f = self.fiber(fid);
-        if failure.is_terminal() || &*failure.error == names::DATA_LIMIT_EXCEEDED {
+        if failure.is_terminal() {
             return false;
         }
         match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
@@ -265,7 +290,9 @@ impl Execution {
             return;
         }
         let state = self.fiber(fid).state.clone();
-        if !failure.is_terminal() && &*failure.error != names::DATA_LIMIT_EXCEEDED {
+        // States.Runtime ends the execution whatever Retry and Catch say; DataLimitExceeded is
+        // caught only where named (error_matches keeps it out of the wildcards).
+        if !failure.is_terminal() {
             // Retry.
             if let Some(i) = state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
                 let r = &state.retry[i];
@@ -301,6 +328,13 @@ impl Execution {
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
                 let input = self.fiber(fid).input.clone();
+                if state.query_language == QueryLanguage::Jsonata {
+                    let ctx = self.context(fid, None, false);
+                    let states = self.states_var(fid, &input, ctx, None, Some(&error_output));
+                    let next = c.next.clone();
+                    self.fiber_mut(fid).blocked = Blocked::No;
+                    return self.leave_jsonata(fid, &states, error_output, c.output.as_ref(), "Output", c.assign.as_ref(), "Assign", Some(next));
+                }
                 let output = match &c.result_path {
                     ResultPath::Replace => error_output.clone(),
                     ResultPath::Discard => input,

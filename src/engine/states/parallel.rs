@@ -11,15 +11,29 @@ impl Execution {
     pub(crate) fn run_parallel(&mut self, fid: FiberId, p: &Parallel) {
         let state = self.fiber(fid).state.clone();
         let effective = self.fiber(fid).effective.clone();
-        let input = match &state.io.parameters {
-            Some(t) => {
-                let ctx = self.context(fid, None, false);
-                match self.eval_template(fid, t, &effective, &ctx) {
-                    Ok(v) => v,
-                    Err(e) => return self.query_failed(fid, e),
+        let input = if state.query_language == crate::definition::QueryLanguage::Jsonata {
+            match &state.io.arguments {
+                Some(a) => {
+                    let ctx = self.context(fid, None, false);
+                    let states = self.states_var(fid, &effective, ctx, None, None);
+                    match self.eval_jsonata(fid, a, "Arguments", &states) {
+                        Ok(v) => v,
+                        Err(e) => return self.query_failed(fid, e),
+                    }
                 }
+                None => effective,
             }
-            None => effective,
+        } else {
+            match &state.io.parameters {
+                Some(t) => {
+                    let ctx = self.context(fid, None, false);
+                    match self.eval_template(fid, t, &effective, &ctx) {
+                        Ok(v) => v,
+                        Err(e) => return self.query_failed(fid, e),
+                    }
+                }
+                None => effective,
+            }
         };
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();

@@ -8,6 +8,9 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         let StateKind::Pass(pass) = &state.kind else { return };
         let effective = self.fiber(fid).effective.clone();
+        if state.query_language == crate::definition::QueryLanguage::Jsonata {
+            return self.leave(fid, effective.clone(), &effective, None);
+        }
         let result = if let Some(r) = &pass.result {
             r.clone()
         } else if let Some(t) = &state.io.parameters {

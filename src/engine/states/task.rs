@@ -31,21 +31,33 @@ impl Execution {
             Rc::from(format!("AQB{a:016x}{b:016x}"))
         });
         let ctx = self.context(fid, token.as_ref(), true);
-        let input = match &state.io.parameters {
-            Some(t) => match self.eval_template(fid, t, &effective, &ctx) {
-                Ok(v) => v,
-                Err(e) => return self.query_failed(fid, e),
-            },
-            None => effective.clone(),
+        let jsonata = state.query_language == crate::definition::QueryLanguage::Jsonata;
+        let states = if jsonata { self.states_var(fid, &effective, ctx.clone(), None, None) } else { Value::Null };
+        let input = if jsonata {
+            match &state.io.arguments {
+                Some(a) => match self.eval_jsonata(fid, a, "Arguments", &states) {
+                    Ok(v) => v,
+                    Err(e) => return self.query_failed(fid, e),
+                },
+                None => effective.clone(),
+            }
+        } else {
+            match &state.io.parameters {
+                Some(t) => match self.eval_template(fid, t, &effective, &ctx) {
+                    Ok(v) => v,
+                    Err(e) => return self.query_failed(fid, e),
+                },
+                None => effective.clone(),
+            }
         };
         if let Err(f) = self.check_size(&input, fid) {
             return self.fail_state(fid, f);
         }
-        let timeout = match self.resolve_seconds(fid, task.timeout.as_ref(), &effective, "TimeoutSecondsPath") {
+        let timeout = match self.resolve_seconds(fid, task.timeout.as_ref(), &effective, "TimeoutSeconds", &states) {
             Ok(v) => v,
             Err(e) => return self.query_failed(fid, e),
         };
-        let heartbeat = match self.resolve_seconds(fid, task.heartbeat.as_ref(), &effective, "HeartbeatSecondsPath") {
+        let heartbeat = match self.resolve_seconds(fid, task.heartbeat.as_ref(), &effective, "HeartbeatSeconds", &states) {
             Ok(v) => v,
             Err(e) => return self.query_failed(fid, e),
         };
@@ -116,7 +128,7 @@ impl Execution {
     }
 
     /// `TimeoutSeconds`/`HeartbeatSeconds` and their `...Path` forms.
-    pub(crate) fn resolve_seconds(&self, fid: FiberId, s: Option<&Seconds>, input: &Value, field: &str) -> Result<Option<u64>, QueryError> {
+    pub(crate) fn resolve_seconds(&mut self, fid: FiberId, s: Option<&Seconds>, input: &Value, field: &str, states: &Value) -> Result<Option<u64>, QueryError> {
         match s {
             None => Ok(None),
             Some(Seconds::Literal(n)) => Ok(Some(*n)),
@@ -125,10 +137,10 @@ impl Execution {
                 let v = p.select_required(&self.scope_input(fid, input, &ctx))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(Some(n as u64)),
-                    _ => Err(QueryError::runtime(format!("The {field} parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),
+                    _ => Err(QueryError::runtime(format!("The {field}Path parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),
                 }
             }
-            Some(Seconds::Jsonata(_)) => Err(QueryError::runtime("JSONata timeouts are not supported by this engine yet.")),
+            Some(Seconds::Jsonata(jv)) => self.jsonata_seconds(fid, jv, field, states).map(Some),
         }
     }
 

@@ -10,7 +10,11 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         let StateKind::Wait(w) = &state.kind else { return };
         let effective = self.fiber(fid).effective.clone();
-        let until = match self.wait_until(fid, w, &effective) {
+        let until = match w {
+            Wait::Seconds(Seconds::Jsonata(_)) | Wait::TimestampJsonata(_) => self.wait_until_jsonata(fid, w, &effective),
+            _ => self.wait_until(fid, w, &effective),
+        };
+        let until = match until {
             Ok(t) => t,
             Err(e) => return self.query_failed(fid, e),
         };
@@ -48,8 +52,21 @@ impl Execution {
                     QueryError::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}", p.text(), text))
                 })?
             }
-            Wait::Seconds(Seconds::Jsonata(_)) | Wait::TimestampJsonata(_) => return Err(QueryError::runtime("JSONata Wait is not supported by this engine yet.")),
+            Wait::Seconds(Seconds::Jsonata(_)) | Wait::TimestampJsonata(_) => return Err(QueryError::runtime("internal: JSONata Wait evaluated as JSONPath")),
         })
+    }
+
+    fn wait_until_jsonata(&mut self, fid: FiberId, w: &Wait, input: &Value) -> Result<f64, QueryError> {
+        let ctx = self.context(fid, None, false);
+        let states = self.states_var(fid, input, ctx, None, None);
+        match w {
+            Wait::Seconds(Seconds::Jsonata(jv)) => Ok(self.now + self.jsonata_seconds(fid, jv, "Seconds", &states)? as f64 * 1000.0),
+            Wait::TimestampJsonata(jv) => {
+                let v = self.eval_jsonata(fid, jv, "Timestamp", &states)?;
+                v.as_str().and_then(crate::query::timestamp::parse_runtime_timestamp).ok_or_else(|| crate::query::timestamp::timestamp_field_error(&v))
+            }
+            _ => Err(QueryError::runtime("internal: JSONPath Wait evaluated as JSONata")),
+        }
     }
 
     pub(crate) fn wait_done(&mut self, fid: FiberId) {

@@ -1,0 +1,69 @@
+//! End-to-end checks of the public interface (the official suite runs in tests/).
+
+use super::*;
+use crate::value::parse;
+
+fn eval(expr: &str, input: &str) -> Result<Option<String>, JsonataError> {
+    let e = Expression::compile(expr)?;
+    let input = parse(input).unwrap();
+    Ok(e.evaluate(Some(&input), &|_| None)?.map(|v| v.to_json()))
+}
+
+#[test]
+fn paths_and_operators() {
+    assert_eq!(eval("a.b", r#"{"a":{"b":3}}"#).unwrap().as_deref(), Some("3"));
+    assert_eq!(eval("a.b[1]", r#"{"a":{"b":[1,2]}}"#).unwrap().as_deref(), Some("2"));
+    assert_eq!(eval("$sum(a.b) * 2", r#"{"a":[{"b":1},{"b":2}]}"#).unwrap().as_deref(), Some("6"));
+    assert_eq!(eval("x", "{}").unwrap(), None);
+}
+
+#[test]
+fn bindings_and_errors() {
+    let e = Expression::compile("$states.input.x + 1").unwrap();
+    let states = parse(r#"{"input":{"x":41}}"#).unwrap();
+    let r = e.evaluate(None, &|n| (n == "states").then(|| states.clone())).unwrap();
+    assert_eq!(r.map(|v| v.to_json()).as_deref(), Some("42"));
+    assert_eq!(Expression::compile("1 +").unwrap_err().code, "S0207");
+    assert_eq!(eval("'a' - 1", "{}").unwrap_err().code, "T2001");
+    assert_eq!(eval("$eval('1')", "{}").unwrap_err().code, "T1006");
+    assert_eq!(Expression::compile("a ?? b").unwrap_err().code, "S0201");
+}
+
+/// Debug builds have much larger stack frames than the release wasm; give them room.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(64 << 20).spawn(f).unwrap().join().unwrap();
+}
+
+#[test]
+fn deep_recursion_is_an_error_not_a_crash() {
+    with_big_stack(deep_recursion);
+}
+
+fn deep_recursion() {
+    let r = eval("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))", "{}");
+    assert_eq!(r.unwrap_err().code, "U1001");
+    let deep = "(".repeat(5000) + &")".repeat(5000);
+    assert!(Expression::compile(&deep).is_err());
+    let r = eval("($f := function(){ $f() }; $f())", "{}");
+    assert_eq!(r.unwrap_err().code, "U1001");
+}
+
+/// The release wasm runs on a ~1 MB stack: the deepest evaluation allowed must fit in it.
+#[cfg(not(debug_assertions))]
+#[test]
+fn max_depth_fits_a_one_megabyte_stack() {
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            for expr in [
+                "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))",
+                "($f := function($n){ $n = 0 ? 0 : {'a': [$f($n - 1)]}.a[0] + 1 }; $f(100000))",
+                "($f := function($n){ $n = 0 ? 0 : $sum($map([$n], function($x){ $f($x - 1) })) + 1 }; $f(100000))",
+            ] {
+                assert_eq!(eval(expr, "{}").unwrap_err().code, "U1001", "{expr}");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
