@@ -74,9 +74,12 @@ export interface CreateOptions extends ValidateOptions {
   roleArn?: string;
 }
 
-/** The context object (`$$`) as a Task state sees it. */
+/**
+ * The context object (`$$`) as a Task state sees it. `Execution` and `StateMachine` are the
+ * same frozen objects for every task of an execution.
+ */
 export interface Context {
-  Execution: {
+  readonly Execution: {
     Id: string;
     Input: Json;
     Name: string;
@@ -86,7 +89,7 @@ export interface Context {
     RedriveCount?: number;
   };
   State: { EnteredTime: string; Name: string; RetryCount: number };
-  StateMachine: { Id: string; Name: string };
+  readonly StateMachine: { Id: string; Name: string };
   /** `.waitForTaskToken` tasks only. */
   Task?: { Token: string };
   [field: string]: unknown;

@@ -217,6 +217,8 @@ export class Execution {
   #tokens = new Map();
   #events = [];
   #historyLength;
+  /** The parts of `$$` shared by every task: { Execution, StateMachine }, frozen, made on first use. */
+  #sharedContext = null;
   #outcome = null;
   #paused = false;
   #waiters = [];
@@ -493,7 +495,8 @@ export class Execution {
     let result;
     command.running = true;
     try {
-      result = handler(command.input, command.context);
+      const shared = this.#sharedContext ??= deepFreeze(JSON.parse(guard(() => this.#raw.contextJson())));
+      result = handler(command.input, { Execution: shared.Execution, StateMachine: shared.StateMachine, ...command.context });
     } catch (err) {
       this.#handlerFailed(command, err);
       return;
@@ -576,7 +579,7 @@ export class Execution {
   // ---- history ----
 
   #eventCount() {
-    return this.#onEvent ? this.#events.length : this.#historyLength;
+    return this.#historyLength;
   }
 
   #syncEvents() {
@@ -708,6 +711,14 @@ function handlerResolver(handlers) {
     }
     return fn;
   };
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 class NotJson extends Error {}

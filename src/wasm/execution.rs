@@ -16,8 +16,8 @@
 //! | `[6, error, cause]` | Stop (StopExecution; either may be null) |
 //!
 //! A reply is `{"c": [command...], "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`
-//! where a command is `{"type":"invoke", taskId, stateName, resource, pattern, input, context,
-//! token, retryCount}` (`pattern`: "request-response" | "sync" | "token") or
+//! where a command is `{"type":"invoke", taskId, stateName, resource, pattern, input, context
+//! (without Execution and StateMachine: see `contextJson`), token, retryCount}` (`pattern`: "request-response" | "sync" | "token") or
 //! `{"type":"wake", timeMs}` (external clock only).
 
 use wasm_bindgen::prelude::*;
@@ -166,6 +166,13 @@ impl RawExecution {
         self.execution.task_for_token(token).map(|id| id as f64)
     }
 
+    /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task.
+    #[wasm_bindgen(js_name = contextJson)]
+    pub fn context_json(&self) -> String {
+        let ctx = &self.execution.ctx;
+        Value::from_pairs([("Execution", ctx.execution.clone()), ("StateMachine", ctx.state_machine.clone())]).to_json()
+    }
+
     #[wasm_bindgen(js_name = executionArn)]
     pub fn execution_arn(&self) -> String {
         self.execution.ctx.execution_arn.to_string()
@@ -194,6 +201,15 @@ fn completion(item: &Value) -> Option<Completion> {
     })
 }
 
+/// The context without its `Execution` and `StateMachine` parts, which never change during an
+/// execution: JS gets them once (`contextJson`), not once per task (`Execution.Input` can be big).
+fn per_task_context(context: Value) -> Value {
+    match context.as_object() {
+        Some(map) => Value::object(map.iter().filter(|(k, _)| !matches!(&***k, "Execution" | "StateMachine")).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        None => context,
+    }
+}
+
 fn command_value(command: Command) -> Value {
     match command {
         Command::InvokeTask(task) => {
@@ -209,7 +225,7 @@ fn command_value(command: Command) -> Value {
                 ("resource", Value::String(task.resource)),
                 ("pattern", Value::string(pattern)),
                 ("input", task.input),
-                ("context", task.context),
+                ("context", per_task_context(task.context)),
                 ("token", task.token.map_or(Value::Null, Value::String)),
                 ("retryCount", Value::int(task.retry_count as i64)),
             ])

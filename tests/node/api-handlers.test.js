@@ -58,6 +58,27 @@ test('a handler gets the effective input and the $$ context object', async () =>
   assert.equal(execution.history[0].executionStartedEventDetails.roleArn, 'arn:aws:iam::123456789012:role/custom');
 });
 
+test('a Map over many items with a big input stays fast: $$.Execution is shared, not copied per task', async () => {
+  const machine = StateMachine.create({
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambda('t'), End: true } } }, End: true } },
+  });
+  const items = Array.from({ length: 3000 }, (_, i) => ({ i, pad: 'p'.repeat(20) }));
+  const contexts = new Set();
+  const started = Date.now();
+  const result = await machine.start(items, {
+    handlers: { T: (input, context) => { contexts.add(context.Execution); return input.i; } },
+    limits: { maxHistoryEvents: Infinity },
+  }).done;
+  assert.equal(result.status, 'SUCCEEDED');
+  assert.equal(result.output.length, 3000);
+  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+  assert.equal(contexts.size, 1);
+  const [execution] = contexts;
+  assert.equal(execution.Input.length, 3000);
+  assert.ok(Object.isFrozen(execution) && Object.isFrozen(execution.Input[0]));
+});
+
 test('a handler returning nothing gives null; sync and async results alike', async () => {
   for (const handler of [() => {}, async () => {}, () => undefined]) {
     assert.deepEqual(await oneTask().start({}, { handlers: { Work: handler } }).done, { status: 'SUCCEEDED', output: null });
