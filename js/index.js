@@ -1,4 +1,4 @@
-// asl-sim's JavaScript API, the one entry for Node (>= 20) and browsers.
+// asl-sim's JavaScript API, the one entry for Node (>= 20) and browsers. Types: index.d.ts.
 //
 //   import { init, StateMachine } from 'asl-sim';
 //   await init();                       // browsers; in Node the module is already loaded
@@ -6,10 +6,10 @@
 //   const execution = machine.start({ n: 1 }, { handlers: { Work: async (input, context) => input } });
 //   const { status, output, error, cause } = await execution.done;
 //
-// The WebAssembly engine is sans-IO: `run()` advances it until it needs something and returns
-// commands (invoke a task; wake at a time, with an external clock). This file performs them
-// (calls the JS handlers) and feeds the completions back, one wasm call each. Time is the
-// engine's virtual clock: a Wait state passes at once, with the right timestamps in the history.
+// The WebAssembly engine is sans-IO. Each round, this file hands it every answer it has (task
+// results, tokens sent back, timers that fired) in one call; the engine runs until it is
+// blocked and replies with what to do next (call these task handlers; with the real clock,
+// wake it at this time). Mocked tasks are answered inside the engine, without a round.
 //
 // The import below resolves both in the package (js/ -> pkg/) and in the page, where the build
 // copies this file next to the bindings (www/pkg/index.js -> www/pkg/asl_sim.js).
@@ -47,6 +47,9 @@ export function init(source) {
 
 if (isNode) await init();
 
+/** Return it (or resolve to it) from a handler: the task never answers, so its timeout can fire. */
+export const NEVER = Symbol.for('asl-sim.never');
+
 /** The crate version of the loaded engine. */
 export function version() {
   requireLoaded();
@@ -56,11 +59,24 @@ export function version() {
 /** A definition that does not parse or validate; `diagnostics` lists every problem found. */
 export class DefinitionError extends Error {
   constructor(diagnostics) {
-    const first = diagnostics[0];
-    const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
-    super(first ? `${first.code}: ${first.message}${more}` : 'invalid definition');
+    const errors = diagnostics.filter((d) => d.severity === 'ERROR');
+    const first = errors[0] ?? diagnostics[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    const where = first && first.line > 0 ? ` (line ${first.line}, column ${first.column})` : '';
+    super(first ? `${first.code}: ${first.message}${where}${more}` : 'invalid definition');
     this.name = 'DefinitionError';
     this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * An error AWS's API would return for the same call; `name` is AWS's exception name
+ * (`InvalidToken`, `TaskTimedOut`, `InvalidOutput`).
+ */
+export class ApiError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
   }
 }
 
@@ -72,69 +88,515 @@ export class InternalError extends Error {
   }
 }
 
+/**
+ * ValidateStateMachineDefinition: every problem (errors and warnings) of a definition given as
+ * an object or as JSON or YAML text, with lines and columns in that text.
+ */
+export function validate(definition, options = {}) {
+  requireLoaded();
+  checkOptions('validate', options, ['type', 'definitionSubstitutions']);
+  const text = definitionText(definition);
+  const settings = { type: machineType(options.type), substitutions: options.definitionSubstitutions ?? null };
+  try {
+    return JSON.parse(guard(() => bindings.validate(text, JSON.stringify(settings))));
+  } catch (e) {
+    if (typeof e === 'string') throw new TypeError(`asl-sim: ${e}`);
+    throw e;
+  }
+}
+
+/** AWS TestState. Not available yet: the engine has no per-state data-flow trace. */
+export function testState() {
+  throw new Error('asl-sim: testState is not implemented yet (it needs a per-state data-flow trace from the engine)');
+}
+
 export class StateMachine {
   #raw;
 
-  constructor(raw, options) {
+  constructor(raw, settings, warnings) {
+    if (!(raw instanceof bindings.RawMachine)) {
+      throw new TypeError('asl-sim: use StateMachine.create(definition, options) to make a state machine');
+    }
     this.#raw = raw;
-    this.name = options.name;
-    this.type = options.type;
+    /** @readonly */ this.name = settings.name;
+    /** @readonly */ this.type = settings.type;
+    /** @readonly */ this.roleArn = settings.roleArn;
+    /** Warnings about the definition (it is valid, but maybe not what was meant). */
+    this.warnings = warnings;
+    Object.freeze(this);
   }
 
   /**
-   * Parses and validates a definition (an object, or JSON text whose positions the diagnostics
-   * report). Throws DefinitionError listing the problems.
-   * options: { name = 'StateMachine', type = 'STANDARD' | 'EXPRESS' }
+   * Parses and validates a definition: an object, or JSON or YAML text (diagnostics then carry
+   * the lines and columns of that text). Throws DefinitionError listing the problems.
    */
   static create(definition, options = {}) {
     requireLoaded();
-    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    if (typeof text !== 'string') throw new TypeError('definition must be an object or JSON text');
-    const settings = { name: options.name ?? 'StateMachine', type: options.type ?? 'STANDARD' };
+    checkOptions('StateMachine.create', options, ['name', 'type', 'roleArn', 'definitionSubstitutions']);
+    const text = definitionText(definition);
+    const settings = {
+      name: optionalString(options.name, 'name') ?? 'StateMachine',
+      type: machineType(options.type),
+      roleArn: optionalString(options.roleArn, 'roleArn') ?? 'arn:aws:iam::123456789012:role/StepFunctionsRole',
+    };
     let raw;
     try {
-      raw = guard(() => new bindings.RawMachine(text, JSON.stringify(settings)));
+      raw = guard(() => new bindings.RawMachine(text, JSON.stringify({ ...settings, substitutions: options.definitionSubstitutions ?? null })));
     } catch (e) {
-      if (typeof e === 'string') throw new DefinitionError(JSON.parse(e));
+      if (typeof e === 'string') {
+        // As CreateStateMachine: the errors (validate() also lists warnings).
+        if (e.startsWith('[')) throw new DefinitionError(JSON.parse(e).filter((d) => d.severity === 'ERROR'));
+        throw new TypeError(`asl-sim: ${e}`);
+      }
       throw e;
     }
-    return new StateMachine(raw, settings);
+    return new StateMachine(raw, settings, JSON.parse(raw.warningsJson()));
   }
 
-  /**
-   * Starts an execution. `input` is any JSON value (default {}). options.handlers maps a Task
-   * state's name, or its Resource ARN, to `(input, context) => result | Promise<result>`; a
-   * thrown error fails the task with error = err.name and cause = err.message.
-   */
+  /** Starts an execution and returns it at once; see StartOptions in index.d.ts. */
   start(input = {}, options = {}) {
-    const inputText = JSON.stringify(input);
-    if (inputText === undefined) throw new TypeError('input must be a JSON value');
-    const settings = { name: options.name ?? null };
+    checkOptions('start', options, ['name', 'handlers', 'mockConfig', 'testCase', 'clock', 'limits', 'onEvent', 'startTime', 'seed']);
+    let inputText;
+    try {
+      inputText = JSON.stringify(input);
+    } catch (e) {
+      throw new TypeError(`asl-sim: the input is not JSON: ${e.message}`);
+    }
+    if (inputText === undefined) throw new TypeError('asl-sim: the input must be a JSON value');
+    const resolve = handlerResolver(options.handlers);
+    if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+      throw new TypeError('asl-sim: onEvent must be a function (event) => void');
+    }
+    const clock = options.clock ?? 'virtual';
+    if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`asl-sim: clock must be 'virtual' or 'real', not ${show(clock)}`);
+    const real = clock === 'real';
+    const settings = {
+      name: optionalString(options.name, 'name') ?? null,
+      clock: real ? 'external' : 'virtual',
+      startTime: startTime(options.startTime) ?? (real ? Date.now() : null),
+      seed: options.seed ?? null,
+      limits: limits(options.limits),
+      mockConfig: options.mockConfig ?? null,
+      testCase: optionalString(options.testCase, 'testCase') ?? null,
+      events: options.onEvent !== undefined,
+    };
+    if (settings.seed !== null && !(Number.isSafeInteger(settings.seed) && settings.seed >= 0)) {
+      throw new TypeError('asl-sim: seed must be a non-negative integer');
+    }
     let raw;
     try {
       raw = guard(() => this.#raw.start(inputText, JSON.stringify(settings)));
     } catch (e) {
-      if (typeof e === 'string') throw new TypeError(e);
+      if (typeof e === 'string') throw new TypeError(`asl-sim: ${e}`);
       throw e;
     }
-    return new Execution(raw, options.handlers ?? {});
+    return new Execution(raw, { resolve, onEvent: options.onEvent, real });
+  }
+
+  /** AWS RedriveExecution. Not available yet: the engine cannot restart a failed execution. */
+  redrive(execution) {
+    void execution;
+    throw new Error('asl-sim: redrive is not implemented yet (the engine cannot restart a failed execution)');
   }
 }
+
+const kTaskFailed = 'States.TaskFailed';
 
 export class Execution {
   #raw;
+  #resolve;
+  #onEvent;
+  #real;
+  /** Answers not yet fed to the engine, as JSON text. */
+  #queue = [];
+  /** Handlers whose promise has not settled. */
+  #inFlight = 0;
+  /** taskId -> the invoke command, while the task waits for a handler or a token. */
+  #tasks = new Map();
+  /** Every token handed out, -> taskId (to tell an unknown token from a closed task). */
+  #tokens = new Map();
+  #events = [];
+  #historyLength;
+  /** The parts of `$$` shared by every task: { Execution, StateMachine }, frozen, made on first use. */
+  #sharedContext = null;
+  #outcome = null;
+  #paused = false;
+  #waiters = [];
+  #wakeTimer = null;
+  #steps = Promise.resolve();
+  #settle;
+  #fail;
 
-  constructor(raw, handlers) {
+  constructor(raw, { resolve, onEvent, real }) {
+    if (!(raw instanceof bindings.RawExecution)) {
+      throw new TypeError('asl-sim: use machine.start(input, options) to start an execution');
+    }
     this.#raw = raw;
-    /** Resolves to { status, output, error, cause }; rejects only on an asl-sim bug. */
-    this.done = drive(raw, handlers);
+    this.#resolve = resolve;
+    this.#onEvent = onEvent;
+    this.#real = real;
+    this.#historyLength = raw.historyLength();
+    /** The execution's ARN, as `$$.Execution.Id` has it. */
+    this.executionArn = raw.executionArn();
+    /** Resolves to { status, output, error, cause } when the execution ends; rejects only on an asl-sim bug. */
+    this.done = new Promise((resolve, reject) => {
+      this.#settle = resolve;
+      this.#fail = reject;
+    });
+    this.#drive();
   }
 
-  /** The AWS GetExecutionHistory events so far. */
+  /** RUNNING until the execution ends, then SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
+  get status() {
+    return this.#outcome?.status ?? 'RUNNING';
+  }
+
+  /** The AWS GetExecutionHistory events so far (a copy; it grows as the execution runs). */
   get history() {
-    return JSON.parse(guard(() => this.#raw.historyJson()));
+    this.#syncEvents();
+    return this.#events.slice();
+  }
+
+  /** Tasks waiting for a handler's answer or for their token to be sent back. */
+  pendingTasks() {
+    if (this.#outcome) return [];
+    const ids = new Set(guard(() => this.#raw.pendingTaskIds()));
+    const out = [];
+    for (const [id, task] of this.#tasks) {
+      if (!ids.has(id)) {
+        this.#tasks.delete(id); // ended inside the engine (timed out, its branch failed)
+        continue;
+      }
+      out.push({ taskId: id, stateName: task.stateName, resource: task.resource, token: task.token, input: task.input });
+    }
+    return out;
+  }
+
+  /** SendTaskSuccess: the task holding `token` succeeds with `output` (any JSON value). */
+  sendTaskSuccess(token, output) {
+    const id = this.#taskForToken(token);
+    const text = encodeValue(output);
+    if (typeof text !== 'string') throw new ApiError('InvalidOutput', `Invalid output: ${text.reason}`);
+    this.#tokenAnswer(id, `[0,${id},${text}]`);
+  }
+
+  /** SendTaskFailure: the task holding `token` fails with this error and cause. */
+  sendTaskFailure(token, error, cause) {
+    const id = this.#taskForToken(token);
+    if (error !== undefined && error !== null && typeof error !== 'string') throw new TypeError('asl-sim: error must be a string');
+    if (cause !== undefined && cause !== null && typeof cause !== 'string') throw new TypeError('asl-sim: cause must be a string');
+    this.#tokenAnswer(id, `[1,${id},${JSON.stringify(error ?? '')},${JSON.stringify(cause ?? null)}]`);
+  }
+
+  /** SendTaskHeartbeat: the task holding `token` is still at work (resets HeartbeatSeconds). */
+  sendTaskHeartbeat(token) {
+    const id = this.#taskForToken(token);
+    this.#push(`[3,${id}]`);
+  }
+
+  /** StopExecution: ends the execution as ABORTED (nothing happens if it has ended). */
+  stop(error, cause) {
+    if (this.#outcome) return;
+    if (error !== undefined && error !== null && typeof error !== 'string') throw new TypeError('asl-sim: error must be a string');
+    if (cause !== undefined && cause !== null && typeof cause !== 'string') throw new TypeError('asl-sim: cause must be a string');
+    this.#queue.length = 0;
+    this.#round('resume', `[[6,${JSON.stringify(error ?? null)},${JSON.stringify(cause ?? null)}]]`);
+    this.#notify();
+  }
+
+  /** Stops advancing after the current unit of work; handlers already running finish. */
+  pause() {
+    this.#paused = true;
+  }
+
+  /** Runs on after pause() or step(). */
+  resume() {
+    this.#paused = false;
+    this.#notify();
+  }
+
+  /**
+   * Pauses, then does one unit of work: enters or leaves a state, feeds one task answer, or
+   * jumps the virtual clock. Resolves to the history events that unit added (none once ended).
+   */
+  step() {
+    this.#paused = true;
+    const result = this.#steps.then(() => this.#stepOnce());
+    this.#steps = result.catch(() => {});
+    return result;
+  }
+
+  // ---- the loop ----
+
+  async #drive() {
+    await undefined; // let start() return before any handler runs
+    try {
+      while (!this.#outcome) {
+        if (this.#paused) {
+          await this.#signal();
+          continue;
+        }
+        const batch = this.#takeAll();
+        this.#round('resume', batch);
+        if (this.#outcome) break;
+        if (this.#queue.length === 0) {
+          this.#checkNotStuck();
+          await this.#signal();
+        }
+      }
+    } catch (e) {
+      this.#crash(e);
+    }
+  }
+
+  async #stepOnce() {
+    const before = this.#eventCount();
+    for (;;) {
+      if (this.#outcome) return this.#eventsSince(before);
+      const batch = this.#queue.length > 0 ? `[${this.#queue.shift()}]` : '[]';
+      let reply;
+      try {
+        reply = this.#round('step', batch);
+      } catch (e) {
+        this.#crash(e);
+        throw e;
+      }
+      if (reply.p || this.#outcome) return this.#eventsSince(before);
+      if (this.#queue.length === 0) {
+        this.#checkNotStuck();
+        await this.#signal();
+      }
+    }
+  }
+
+  /** One call into the engine; performs the reply's commands. */
+  #round(method, batch) {
+    const now = this.#real ? Date.now() : NaN;
+    const reply = JSON.parse(guard(() => this.#raw[method](batch, now)));
+    if (reply.e) {
+      for (const event of reply.e) {
+        this.#events.push(event);
+        this.#emit(event);
+      }
+    }
+    this.#historyLength = reply.n;
+    for (const command of reply.c) {
+      if (command.type === 'invoke') this.#invoke(command);
+      else if (command.type === 'wake') this.#wakeAt(command.timeMs);
+      else throw new InternalError(`unknown engine command '${command.type}'`);
+    }
+    if (reply.o) this.#finish(reply.o);
+    return reply;
+  }
+
+  #finish(outcome) {
+    if (this.#outcome) return;
+    this.#outcome = outcome;
+    this.#queue.length = 0;
+    this.#tasks.clear();
+    if (this.#wakeTimer !== null) {
+      clearTimeout(this.#wakeTimer);
+      this.#wakeTimer = null;
+    }
+    this.#settle(outcome);
+    this.#notify();
+  }
+
+  #crash(e) {
+    if (this.#outcome) return;
+    this.#outcome = { status: 'FAILED', error: 'asl-sim.InternalError', cause: String(e?.message ?? e) };
+    if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
+    this.#fail(e instanceof InternalError ? e : new InternalError(`asl-sim: ${e?.stack ?? e}`));
+    this.#notify();
+  }
+
+  // Nothing queued, nothing running, no timer, no task waiting for a token: the engine says it
+  // is blocked but nothing can unblock it. That is an asl-sim bug.
+  #checkNotStuck() {
+    if (this.#outcome || this.#inFlight > 0 || this.#wakeTimer !== null || this.#queue.length > 0) return;
+    if (guard(() => this.#raw.pendingTaskIds()).length > 0) return;
+    throw new InternalError('asl-sim: the execution is blocked: no task is waiting and no timer is pending');
+  }
+
+  #signal() {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #notify() {
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    for (const resume of waiters) resume();
+  }
+
+  #push(answer) {
+    if (this.#outcome) return;
+    this.#queue.push(answer);
+    this.#notify();
+  }
+
+  /** A final answer for a task: it no longer waits. */
+  #answer(answer, id) {
+    this.#tasks.delete(id);
+    this.#push(answer);
+  }
+
+  // An answer sent with a token while the task's handler still runs waits for the handler,
+  // so that the history shows the task submitted before it succeeded.
+  #tokenAnswer(id, answer) {
+    const task = this.#tasks.get(id);
+    this.#tasks.delete(id);
+    if (task?.running) task.deferred = answer;
+    else this.#push(answer);
+  }
+
+  #takeAll() {
+    if (this.#queue.length === 0) return '[]';
+    const batch = `[${this.#queue.join(',')}]`;
+    this.#queue.length = 0;
+    return batch;
+  }
+
+  #wakeAt(timeMs) {
+    if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      this.#push(`[5,${timeMs}]`);
+    }, Math.max(0, timeMs - Date.now()));
+  }
+
+  #emit(event) {
+    try {
+      this.#onEvent(event);
+    } catch (e) {
+      console.error('asl-sim: onEvent threw (the execution goes on):', e);
+    }
+  }
+
+  // ---- tasks ----
+
+  #invoke(command) {
+    if (this.#outcome) return;
+    const id = command.taskId;
+    this.#tasks.set(id, command);
+    if (command.token !== null) this.#tokens.set(command.token, id);
+    // With the real clock, time runs while tasks work: the engine may time them out.
+    if (this.#real) this.#queue.push(`[4,${id}]`);
+    const handler = this.#resolve(command.stateName, command.resource);
+    if (handler === null) {
+      // A .waitForTaskToken task needs no handler: it waits for its token.
+      if (command.pattern === 'token') return;
+      const cause = `No handler for Task state '${command.stateName}' (resource '${command.resource}'): ` +
+        `pass one in start(input, { handlers: { '${command.stateName}': (input, context) => ... } }), ` +
+        'or mock it with the mockConfig and testCase options';
+      this.#answer(`[1,${id},"asl-sim.NoHandler",${JSON.stringify(cause)}]`, id);
+      return;
+    }
+    let result;
+    command.running = true;
+    try {
+      const shared = this.#sharedContext ??= deepFreeze(JSON.parse(guard(() => this.#raw.contextJson())));
+      result = handler(command.input, { Execution: shared.Execution, StateMachine: shared.StateMachine, ...command.context });
+    } catch (err) {
+      this.#handlerFailed(command, err);
+      return;
+    }
+    let thenable = false;
+    try {
+      thenable = result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function';
+    } catch {
+      thenable = false; // a throwing `then` getter: treated as a plain (invalid) value below
+    }
+    if (!thenable) {
+      this.#handlerReturned(command, result);
+      return;
+    }
+    this.#inFlight++;
+    Promise.resolve(result).then(
+      (value) => {
+        this.#inFlight--;
+        this.#handlerReturned(command, value);
+        this.#notify();
+      },
+      (err) => {
+        this.#inFlight--;
+        this.#handlerFailed(command, err);
+        this.#notify();
+      },
+    );
+  }
+
+  #handlerReturned(command, value) {
+    command.running = false;
+    if (this.#outcome) return;
+    const id = command.taskId;
+    if (value === NEVER) {
+      this.#push(`[4,${id}]`);
+      if (command.deferred) this.#push(command.deferred);
+      return;
+    }
+    const text = encodeValue(value);
+    if (typeof text !== 'string') {
+      const cause = `The handler of Task state '${command.stateName}' returned a value that is not JSON: ${text.reason}`;
+      this.#answer(`[1,${id},"${kTaskFailed}",${JSON.stringify(cause)}]`, id);
+      return;
+    }
+    switch (command.pattern) {
+      case 'token':
+        // The call that hands the token out succeeded; the task waits for the token.
+        this.#push(`[2,${id},${text}]`);
+        if (command.deferred) this.#push(command.deferred);
+        return;
+      case 'sync':
+        // The job was submitted and ran to this result.
+        this.#queue.push(`[2,${id},${text}]`);
+        this.#answer(`[0,${id},${text}]`, id);
+        return;
+      default:
+        this.#answer(`[0,${id},${text}]`, id);
+    }
+  }
+
+  #handlerFailed(command, err) {
+    command.running = false;
+    if (this.#outcome) return;
+    const [error, cause] = describeThrown(err, command.stateName);
+    this.#answer(`[1,${command.taskId},${JSON.stringify(error)},${JSON.stringify(cause)}]`, command.taskId);
+  }
+
+  #taskForToken(token) {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new ApiError('InvalidToken', `Invalid token: a task token is a non-empty string, not ${show(token)}`);
+    }
+    const id = this.#tokens.get(token);
+    if (id === undefined) throw new ApiError('InvalidToken', `Invalid token: no task of this execution has the token '${token}'`);
+    if (this.#outcome || !this.#tasks.has(id) || guard(() => this.#raw.taskForToken(token)) === undefined) {
+      throw new ApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already ended (answered, timed out, or its execution ended)');
+    }
+    return id;
+  }
+
+  // ---- history ----
+
+  #eventCount() {
+    return this.#historyLength;
+  }
+
+  #syncEvents() {
+    if (this.#onEvent) return; // replies carry every event
+    if (this.#events.length < this.#historyLength) {
+      const more = JSON.parse(guard(() => this.#raw.eventsJson(this.#events.length)));
+      for (const event of more) this.#events.push(event);
+    }
+  }
+
+  #eventsSince(index) {
+    this.#syncEvents();
+    return this.#events.slice(index);
   }
 }
+
+// ---- helpers ----
 
 function requireLoaded() {
   if (!loaded) {
@@ -154,90 +616,181 @@ function guard(call) {
   }
 }
 
-async function drive(raw, handlers) {
-  await undefined; // let start() return before any handler runs
-  const ready = []; // completions to feed, as functions of the raw execution
-  let inFlight = 0;
-  let notify = null;
-
-  const settle = (completion) => {
-    ready.push(completion);
-    if (notify !== null) {
-      const resume = notify;
-      notify = null;
-      resume();
-    }
-  };
-
-  const invoke = (command) => {
-    const handler = handlers[command.stateName] ?? handlers[command.resource];
-    const id = command.taskId;
-    if (typeof handler !== 'function') {
-      const cause = `No handler for Task state '${command.stateName}' (resource '${command.resource}'): ` +
-        `pass one in start(input, { handlers: { '${command.stateName}': (input, context) => ... } })`;
-      ready.push((r) => r.completeTaskFailed(id, 'asl-sim.NoHandler', cause));
-      return;
-    }
-    let result;
-    try {
-      result = handler(command.input, command.context);
-    } catch (err) {
-      ready.push(failure(id, err));
-      return;
-    }
-    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      inFlight++;
-      Promise.resolve(result).then(
-        (value) => { inFlight--; settle(success(id, value)); },
-        (err) => { inFlight--; settle(failure(id, err)); },
-      );
-    } else {
-      ready.push(success(id, result));
-    }
-  };
-
-  for (;;) {
-    const commands = JSON.parse(guard(() => raw.run()));
-    for (const command of commands) {
-      if (command.type === 'invoke') invoke(command);
-      // Asked for only with an external clock, once nothing else can happen: time jumps there.
-      else if (command.type === 'wake') ready.push((r) => r.completeTime(command.timeMs));
-      else throw new InternalError(`unknown engine command '${command.type}'`);
-    }
-    if (commands.length === 0) {
-      const outcome = guard(() => raw.outcomeJson());
-      if (outcome !== undefined) return JSON.parse(outcome);
-    }
-    if (ready.length > 0) {
-      for (const complete of ready.splice(0)) guard(() => complete(raw));
-    } else if (inFlight > 0) {
-      await new Promise((resolve) => { notify = resolve; });
-    } else {
-      throw new InternalError('the execution is blocked: no task in flight and no timer pending');
+function checkOptions(where, options, known) {
+  if (options === null || typeof options !== 'object') throw new TypeError(`asl-sim: ${where} options must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`asl-sim: ${where} has no option '${key}' (it has ${known.map((k) => `'${k}'`).join(', ')})`);
     }
   }
 }
 
-function success(id, value) {
+function show(value) {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+function optionalString(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new TypeError(`asl-sim: ${name} must be a string, not ${show(value)}`);
+  return value;
+}
+
+function machineType(type) {
+  if (type === undefined || type === null) return 'STANDARD';
+  if (type !== 'STANDARD' && type !== 'EXPRESS') throw new TypeError(`asl-sim: type must be 'STANDARD' or 'EXPRESS', not ${show(type)}`);
+  return type;
+}
+
+function definitionText(definition) {
+  if (typeof definition === 'string') return definition;
+  if (definition !== null && typeof definition === 'object') {
+    let text;
+    try {
+      text = JSON.stringify(definition);
+    } catch (e) {
+      throw new TypeError(`asl-sim: the definition object is not JSON: ${e.message}`);
+    }
+    return text;
+  }
+  throw new TypeError(`asl-sim: a definition is an object or JSON or YAML text, not ${show(definition)}`);
+}
+
+function startTime(value) {
+  if (value === undefined || value === null) return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError(`asl-sim: startTime must be a Date, an ISO 8601 string or epoch milliseconds, not ${show(value)}`);
+  return ms;
+}
+
+function limits(value) {
+  if (value === undefined || value === null) return null;
+  checkOptions('limits', value, ['maxPayloadBytes', 'maxHistoryEvents', 'maxTransitions']);
+  const out = {};
+  for (const [key, n] of Object.entries(value)) {
+    if (n === undefined) continue;
+    if (n === Infinity) out[key] = null;
+    else if (Number.isSafeInteger(n) && n > 0) out[key] = n;
+    else throw new TypeError(`asl-sim: limits.${key} must be a positive integer or Infinity, not ${show(n)}`);
+  }
+  return out;
+}
+
+/**
+ * (stateName, resource) -> handler or null. State names win over ARNs, exact ARNs over
+ * patterns with `*`, and among patterns the one with the most literal characters.
+ */
+function handlerResolver(handlers) {
+  if (handlers === undefined || handlers === null) return () => null;
+  if (typeof handlers !== 'object') throw new TypeError('asl-sim: handlers must be an object of state names or Resource ARNs to functions');
+  const exact = new Map();
+  const patterns = [];
+  for (const [key, fn] of Object.entries(handlers)) {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`asl-sim: handlers['${key}'] must be a function (input, context) => result, not ${show(fn)}`);
+    }
+    exact.set(key, fn);
+    if (key.includes('*')) {
+      const source = key.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+      patterns.push({ re: new RegExp(`^${source}$`, 's'), literal: key.length - key.split('*').length + 1, fn });
+    }
+  }
+  patterns.sort((a, b) => b.literal - a.literal);
+  const byResource = new Map();
+  return (stateName, resource) => {
+    const named = exact.get(stateName);
+    if (named !== undefined) return named;
+    let fn = byResource.get(resource);
+    if (fn === undefined) {
+      fn = exact.get(resource) ?? patterns.find((p) => p.re.test(resource))?.fn ?? null;
+      byResource.set(resource, fn);
+    }
+    return fn;
+  };
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+class NotJson extends Error {}
+
+/** JSON text for a value, or { reason } when it has none (BigInt, cycles, functions, NaN...). */
+function encodeValue(value) {
+  switch (typeof value) {
+    case 'undefined':
+      return 'null';
+    case 'bigint':
+      return { reason: `it is a BigInt (${value}n); return a number or a string` };
+    case 'function':
+      return { reason: 'it is a function; return its result instead' };
+    case 'symbol':
+      return { reason: `it is a symbol (${value.toString()})` };
+    case 'number':
+      if (!Number.isFinite(value)) return { reason: `it is ${value}, which JSON cannot represent` };
+      break;
+    default:
+  }
   let text;
   try {
-    text = JSON.stringify(value === undefined ? null : value);
-  } catch (err) {
-    return failure(id, err);
+    text = JSON.stringify(value);
+  } catch (e) {
+    return { reason: `${e?.message ?? e}` };
   }
-  return (raw) => raw.completeTaskSucceeded(id, text);
+  if (typeof text !== 'string') return { reason: `JSON.stringify gives nothing for it (${show(value)})` };
+  // JSON.stringify writes NaN and Infinity as null: find out whether that happened.
+  if (text.includes('null')) {
+    try {
+      JSON.stringify(value, (key, v) => {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new NotJson(`it contains ${v}${key === '' ? '' : ` (at key '${key}')`}, which JSON cannot represent`);
+        return v;
+      });
+    } catch (e) {
+      return { reason: e instanceof NotJson ? e.message : `${e?.message ?? e}` };
+    }
+  }
+  return text;
 }
 
-function failure(id, err) {
-  const error = err instanceof Error ? err.name : 'Error';
-  const cause = err instanceof Error ? err.message : typeof err === 'string' ? err : safeJson(err);
-  return (raw) => raw.completeTaskFailed(id, error, cause);
+/** [error, cause] for what a handler threw. */
+function describeThrown(err, stateName) {
+  try {
+    if (err !== null && typeof err === 'object') {
+      const explicit = typeof err.error === 'string' && err.error !== '';
+      const error = explicit ? err.error : typeof err.name === 'string' && err.name !== '' && err instanceof Error ? err.name : null;
+      if (error !== null) {
+        const cause = explicit && typeof err.cause === 'string' ? err.cause : typeof err.message === 'string' ? err.message : null;
+        return [error, cause];
+      }
+    }
+  } catch {
+    // A throwing getter: fall through to the generic description.
+  }
+  let what;
+  try {
+    what = typeof err === 'string' ? `a string: ${err}` : err === undefined ? 'undefined' : err === null ? 'null' : `${show(err)}: ${safeJson(err)}`;
+  } catch {
+    what = 'a value that cannot be described';
+  }
+  return [kTaskFailed, `The handler of Task state '${stateName}' threw ${what} (throw an Error to set error and cause)`];
 }
 
 function safeJson(value) {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      return '?';
+    }
   }
 }

@@ -1,80 +1,235 @@
-//! The low-level execution that `js/index.js` drives: one wasm call per batch of commands and
-//! one per completion. Values cross as JSON text.
+//! The low-level execution that `js/index.js` drives. One wasm call per round: the JS side
+//! hands over every answer it has (a batch), the engine runs until it is blocked, and the
+//! reply carries the new commands, the outcome once there is one, and (when asked for at
+//! start) the new history events. Mocked tasks are answered here without crossing to JS.
+//!
+//! A batch is a JSON array of answers:
+//!
+//! | answer | meaning |
+//! | --- | --- |
+//! | `[0, taskId, output]` | TaskSucceeded |
+//! | `[1, taskId, error, cause]` | TaskFailed (`cause` may be null) |
+//! | `[2, taskId, output]` | TaskSubmitted |
+//! | `[3, taskId]` | TaskHeartbeat |
+//! | `[4, taskId]` | TaskWillNotAnswer |
+//! | `[5, timeMs]` | TimeReached (external clock) |
+//! | `[6, error, cause]` | Stop (StopExecution; either may be null) |
+//!
+//! A reply is `{"c": [command...], "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`
+//! where a command is `{"type":"invoke", taskId, stateName, resource, pattern, input, context
+//! (without Execution and StateMachine: see `contextJson`), token, retryCount}` (`pattern`: "request-response" | "sync" | "token") or
+//! `{"type":"wake", timeMs}` (external clock only).
 
 use wasm_bindgen::prelude::*;
 
+use crate::definition::resource::Pattern;
+use crate::drivers::mocks::Mocks;
 use crate::drivers::native::outcome_value;
 use crate::engine::{Command, Completion, Execution};
 use crate::value::Value;
 
-/// A running execution. `run()` returns the commands to perform as a JSON array of
-/// `{"type":"invoke","taskId","stateName","resource","input","context","token"}` and
-/// `{"type":"wake","timeMs"}` (external clock only); each `complete*` call answers one.
 #[wasm_bindgen]
 pub struct RawExecution {
-    pub(super) execution: Execution,
+    execution: Execution,
+    mocks: Option<Mocks>,
+    /// Whether replies carry the new history events.
+    events: bool,
+    /// History events already sent in replies.
+    sent: usize,
+}
+
+impl RawExecution {
+    pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
+        RawExecution { execution, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0 }
+    }
+
+    /// Feeds a batch of answers; returns how many there were.
+    fn apply(&mut self, batch: &str, now: f64) -> Result<usize, JsValue> {
+        if now.is_finite() {
+            self.execution.set_time(now);
+        }
+        if batch == "[]" || batch.is_empty() {
+            return Ok(0);
+        }
+        let batch = crate::value::parse(batch).map_err(|e| JsValue::from_str(&format!("asl-sim: bad answer batch: {e}")))?;
+        let items = batch.as_array().ok_or_else(|| JsValue::from_str("asl-sim: the answer batch is not an array"))?;
+        for item in items.iter() {
+            let completion = completion(item).ok_or_else(|| JsValue::from_str(&format!("asl-sim: bad answer {}", item.to_json())))?;
+            self.execution.complete(completion);
+        }
+        Ok(items.len())
+    }
+
+    /// Answers the commands that mocks can answer; returns the others. True if any was answered.
+    fn answer_mocked(&mut self, commands: Vec<Command>, out: &mut Vec<Command>) -> bool {
+        let Some(mocks) = self.mocks.as_mut() else {
+            out.extend(commands);
+            return false;
+        };
+        let mut answered = false;
+        for command in commands {
+            if let Command::InvokeTask(req) = &command {
+                if let Some(completions) = mocks.answer(req) {
+                    for c in completions {
+                        self.execution.complete(c);
+                    }
+                    answered = true;
+                    continue;
+                }
+            }
+            out.push(command);
+        }
+        answered
+    }
+
+    fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>) -> String {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"c\":");
+        out.push_str(&Value::array(commands.into_iter().map(command_value).collect()).to_json());
+        let len = self.execution.history().len();
+        out.push_str(",\"n\":");
+        out.push_str(&len.to_string());
+        if self.events {
+            out.push_str(",\"e\":");
+            out.push_str(&self.execution.history().to_json_from(self.sent));
+            self.sent = len;
+        }
+        if let Some(outcome) = self.execution.outcome() {
+            out.push_str(",\"o\":");
+            out.push_str(&outcome_value(outcome).to_json());
+        }
+        if let Some(p) = progressed {
+            out.push_str(if p { ",\"p\":true" } else { ",\"p\":false" });
+        }
+        out.push('}');
+        out
+    }
 }
 
 #[wasm_bindgen]
 impl RawExecution {
-    /// Advances until every branch is blocked or the execution has finished.
-    pub fn run(&mut self) -> String {
-        let commands = self.execution.run();
-        Value::array(commands.into_iter().map(command_value).collect()).to_json()
+    /// Feeds `batch`, sets the time to `now` first unless it is NaN (real clock), and runs
+    /// until every branch is blocked or the execution has ended.
+    pub fn resume(&mut self, batch: &str, now: f64) -> Result<String, JsValue> {
+        self.apply(batch, now)?;
+        let mut commands = Vec::new();
+        loop {
+            let next = self.execution.run();
+            if !self.answer_mocked(next, &mut commands) {
+                break;
+            }
+        }
+        Ok(self.reply(commands, None))
     }
 
-    /// A task's result, as JSON text.
-    #[wasm_bindgen(js_name = completeTaskSucceeded)]
-    pub fn complete_task_succeeded(&mut self, task_id: f64, output: &str) {
-        let task_id = task_id as u64;
-        let completion = match crate::value::parse(output) {
-            Ok(output) => Completion::TaskSucceeded { task_id, output },
-            Err(e) => Completion::TaskFailed {
-                task_id,
-                error: "asl-sim.InvalidTaskResult".into(),
-                cause: Some(format!("The task handler's result cannot be read as JSON: {e}")),
-            },
-        };
-        self.execution.complete(completion);
+    /// One unit of work: feeds `batch` (an answer is a unit) or else advances the engine by one
+    /// step (entering a state, a task call, leaving a wait, a jump of the virtual clock). The
+    /// reply's `p` says whether anything happened (false: blocked, waiting for answers).
+    pub fn step(&mut self, batch: &str, now: f64) -> Result<String, JsValue> {
+        let mut progressed = self.apply(batch, now)? > 0;
+        let mut commands = Vec::new();
+        if !progressed && self.execution.outcome().is_none() {
+            match self.execution.step() {
+                None => progressed = true,
+                Some(next) => progressed = self.answer_mocked(next, &mut commands),
+            }
+        }
+        Ok(self.reply(commands, Some(progressed)))
     }
 
-    #[wasm_bindgen(js_name = completeTaskFailed)]
-    pub fn complete_task_failed(&mut self, task_id: f64, error: String, cause: Option<String>) {
-        self.execution.complete(Completion::TaskFailed { task_id: task_id as u64, error, cause });
-    }
-
-    #[wasm_bindgen(js_name = completeTime)]
-    pub fn complete_time(&mut self, time_ms: f64) {
-        self.execution.complete(Completion::TimeReached { time_ms });
-    }
-
-    /// `{"status","output"?,"error"?,"cause"?}` as JSON text once finished, else undefined.
+    /// `{"status","output"?,"error"?,"cause"?}` as JSON text once ended, else undefined.
     #[wasm_bindgen(js_name = outcomeJson)]
     pub fn outcome_json(&self) -> Option<String> {
         self.execution.outcome().map(|o| outcome_value(o).to_json())
     }
 
-    /// The AWS GetExecutionHistory events so far, as JSON text.
-    #[wasm_bindgen(js_name = historyJson)]
-    pub fn history_json(&self) -> String {
-        self.execution.history_json()
+    /// History events from index `from` on (0 = all), as a JSON array.
+    #[wasm_bindgen(js_name = eventsJson)]
+    pub fn events_json(&self, from: u32) -> String {
+        self.execution.history().to_json_from(from as usize)
+    }
+
+    #[wasm_bindgen(js_name = historyLength)]
+    pub fn history_length(&self) -> u32 {
+        self.execution.history().len() as u32
+    }
+
+    /// Ids of the tasks still waiting for an answer.
+    #[wasm_bindgen(js_name = pendingTaskIds)]
+    pub fn pending_task_ids(&self) -> Vec<f64> {
+        self.execution.pending_tasks().into_iter().map(|id| id as f64).collect()
+    }
+
+    /// The task waiting on this token, if any.
+    #[wasm_bindgen(js_name = taskForToken)]
+    pub fn task_for_token(&self, token: &str) -> Option<f64> {
+        self.execution.task_for_token(token).map(|id| id as f64)
+    }
+
+    /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task.
+    #[wasm_bindgen(js_name = contextJson)]
+    pub fn context_json(&self) -> String {
+        let ctx = &self.execution.ctx;
+        Value::from_pairs([("Execution", ctx.execution.clone()), ("StateMachine", ctx.state_machine.clone())]).to_json()
+    }
+
+    #[wasm_bindgen(js_name = executionArn)]
+    pub fn execution_arn(&self) -> String {
+        self.execution.ctx.execution_arn.to_string()
+    }
+
+    #[wasm_bindgen(js_name = stateMachineArn)]
+    pub fn state_machine_arn(&self) -> String {
+        self.execution.ctx.machine_arn.to_string()
+    }
+}
+
+fn completion(item: &Value) -> Option<Completion> {
+    let a = item.as_array()?;
+    let id = |i: usize| a.get(i).and_then(Value::as_f64).map(|f| f as u64);
+    let text = |i: usize| a.get(i).and_then(Value::as_str).map(String::from);
+    let kind = a.first()?.as_f64()? as u8;
+    Some(match kind {
+        0 => Completion::TaskSucceeded { task_id: id(1)?, output: a.get(2).cloned().unwrap_or(Value::Null) },
+        1 => Completion::TaskFailed { task_id: id(1)?, error: text(2).unwrap_or_default(), cause: text(3) },
+        2 => Completion::TaskSubmitted { task_id: id(1)?, output: a.get(2).cloned().unwrap_or(Value::Null) },
+        3 => Completion::TaskHeartbeat { task_id: id(1)? },
+        4 => Completion::TaskWillNotAnswer { task_id: id(1)? },
+        5 => Completion::TimeReached { time_ms: a.get(1)?.as_f64()? },
+        6 => Completion::Stop { error: text(1), cause: text(2) },
+        _ => return None,
+    })
+}
+
+/// The context without its `Execution` and `StateMachine` parts, which never change during an
+/// execution: JS gets them once (`contextJson`), not once per task (`Execution.Input` can be big).
+fn per_task_context(context: Value) -> Value {
+    match context.as_object() {
+        Some(map) => Value::object(map.iter().filter(|(k, _)| !matches!(&***k, "Execution" | "StateMachine")).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        None => context,
     }
 }
 
 fn command_value(command: Command) -> Value {
     match command {
-        Command::InvokeTask(task) => Value::from_pairs([
-            ("type", Value::string("invoke")),
-            ("taskId", Value::int(task.task_id as i64)),
-            ("stateName", Value::String(task.state_name)),
-            ("resource", Value::String(task.resource)),
-            ("input", task.input),
-            ("context", task.context),
-            ("token", task.token.map_or(Value::Null, Value::String)),
-        ]),
-        Command::WakeAt { time_ms } => Value::from_pairs([
-            ("type", Value::string("wake")),
-            ("timeMs", Value::float(time_ms).unwrap_or(Value::Null)),
-        ]),
+        Command::InvokeTask(task) => {
+            let pattern = match task.target.pattern() {
+                Pattern::RequestResponse => "request-response",
+                Pattern::Sync => "sync",
+                Pattern::WaitForTaskToken => "token",
+            };
+            Value::from_pairs([
+                ("type", Value::string("invoke")),
+                ("taskId", Value::int(task.task_id as i64)),
+                ("stateName", Value::String(task.state_name)),
+                ("resource", Value::String(task.resource)),
+                ("pattern", Value::string(pattern)),
+                ("input", task.input),
+                ("context", per_task_context(task.context)),
+                ("token", task.token.map_or(Value::Null, Value::String)),
+                ("retryCount", Value::int(task.retry_count as i64)),
+            ])
+        }
+        Command::WakeAt { time_ms } => Value::from_pairs([("type", Value::string("wake")), ("timeMs", Value::float(time_ms).unwrap_or(Value::Null))]),
     }
 }

@@ -1,15 +1,21 @@
 //! The wasm-bindgen surface. JavaScript (`js/index.js`) drives it; nothing here knows ASL rules.
 //!
 //! Values cross the boundary as JSON text: one string per call, parsed once on each side.
+//! Errors the caller can fix come back as `Err(string)` (thrown in JS as that string; the JS
+//! wrapper turns them into proper Error objects); nothing here panics on bad input.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use crate::definition::model::MachineType;
-use crate::definition::{parse_definition_text, Diagnostic, StateMachine};
-use crate::engine::{Execution, ExecutionOptions};
+use crate::definition::source::substitute;
+use crate::definition::validate::validate_source;
+use crate::definition::{is_valid, parse_definition_source, Diagnostic, StateMachine, ValidateOptions};
+use crate::drivers::mocks::MockConfig;
+use crate::engine::{ClockMode, Execution, ExecutionOptions, Limits};
 use crate::value::Value;
 
 mod cli;
@@ -45,15 +51,44 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// `ValidateStateMachineDefinition`: every diagnostic for definition text (JSON or YAML), as a
+/// JSON array of `{severity, code, message, location, line, column, endLine, endColumn}`.
+/// Options: `{"type": "STANDARD" | "EXPRESS", "substitutions": {name: value}}`.
+#[wasm_bindgen]
+pub fn validate(definition: &str, options: &str) -> Result<String, JsValue> {
+    let options = parse_settings(options)?;
+    let validate_options = validate_options(&options)?;
+    Ok(diagnostics_json(&validate_source(definition, &validate_options).diagnostics))
+}
+
+fn validate_options(settings: &Value) -> Result<ValidateOptions, JsValue> {
+    let machine_type = match settings.get("type").and_then(Value::as_str) {
+        None | Some("STANDARD") => MachineType::Standard,
+        Some("EXPRESS") => MachineType::Express,
+        Some(other) => return Err(JsValue::from_str(&format!("unknown state machine type '{other}': it is 'STANDARD' or 'EXPRESS'"))),
+    };
+    let substitutions = match settings.get("substitutions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(o)) => Some(
+            o.iter()
+                .map(|(k, v)| (k.to_string(), v.as_str().map(String::from).unwrap_or_else(|| v.to_json())))
+                .collect::<HashMap<String, String>>(),
+        ),
+        Some(_) => return Err(JsValue::from_str("definitionSubstitutions must be an object of names to values")),
+    };
+    Ok(ValidateOptions { machine_type, substitutions })
+}
+
 /// A parsed, validated definition. JS: `new RawMachine(definitionText, settingsJson)`, where
-/// settings are `{ "name": string, "type": "STANDARD" | "EXPRESS" }`; throws the diagnostics
-/// (a JSON array of `{severity, code, message, location, line, column, endLine, endColumn}`)
-/// as a string when the definition has errors.
+/// settings are `{name, type: "STANDARD" | "EXPRESS", roleArn, substitutions}`. Throws the
+/// diagnostics (a JSON array, as `validate` returns) as a string when the definition has
+/// errors, or a plain message (not starting with `[`) when the settings are wrong.
 #[wasm_bindgen]
 pub struct RawMachine {
     machine: Rc<StateMachine>,
     name: String,
     machine_type: MachineType,
+    role_arn: Option<String>,
     warnings: String,
 }
 
@@ -63,44 +98,99 @@ impl RawMachine {
     pub fn new(definition: &str, settings: &str) -> Result<RawMachine, JsValue> {
         let settings = parse_settings(settings)?;
         let name = settings.get("name").and_then(Value::as_str).unwrap_or("StateMachine").to_string();
-        let machine_type = match settings.get("type").and_then(Value::as_str) {
-            None | Some("STANDARD") => MachineType::Standard,
-            Some("EXPRESS") => MachineType::Express,
-            Some(other) => return Err(JsValue::from_str(&format!("unknown state machine type '{other}' (STANDARD or EXPRESS)"))),
+        let role_arn = settings.get("roleArn").and_then(Value::as_str).map(String::from);
+        let options = validate_options(&settings)?;
+        let machine_type = options.machine_type;
+        // CreateStateMachine's rules (the graph, the machine type), then the model.
+        let validation = validate_source(definition, &options);
+        if !is_valid(&validation.diagnostics) {
+            return Err(JsValue::from_str(&diagnostics_json(&validation.diagnostics)));
+        }
+        let parsed = match &options.substitutions {
+            Some(values) => parse_definition_source(&substitute(definition, values).0),
+            None => parse_definition_source(definition),
         };
-        let parsed = parse_definition_text(definition);
         match parsed.machine {
-            Some(machine) => Ok(RawMachine {
-                machine: Rc::new(machine),
-                name,
-                machine_type,
-                warnings: diagnostics_json(&parsed.diagnostics),
-            }),
+            Some(machine) => {
+                Ok(RawMachine { machine: Rc::new(machine), name, machine_type, role_arn, warnings: diagnostics_json(&validation.diagnostics) })
+            }
             None => Err(JsValue::from_str(&diagnostics_json(&parsed.diagnostics))),
         }
     }
 
-    /// Starts an execution with `input` (JSON text) and settings `{ "name": string | null }`.
-    /// Throws a message string if the input is not JSON.
+    /// Starts an execution with `input` (JSON text). Settings (all optional):
+    /// `{name, clock: "virtual" | "external", startTime (epoch ms), seed, events (bool: include
+    /// new history events in each response), limits: {maxPayloadBytes, maxHistoryEvents,
+    /// maxTransitions} (null disables one), mockConfig (object or JSON text), testCase}`.
+    /// Throws a message string if the input is not JSON or a setting is wrong.
     pub fn start(&self, input: &str, settings: &str) -> Result<RawExecution, JsValue> {
         let settings = parse_settings(settings)?;
-        let mut options = ExecutionOptions {
-            machine_name: self.name.clone(),
-            machine_type: self.machine_type,
-            ..ExecutionOptions::default()
-        };
+        let err = |m: String| JsValue::from_str(&m);
+        let mut options = ExecutionOptions { machine_name: self.name.clone(), machine_type: self.machine_type, ..ExecutionOptions::default() };
+        if let Some(role) = &self.role_arn {
+            options.role_arn = role.clone();
+        }
         if let Some(name) = settings.get("name").and_then(Value::as_str) {
             options.execution_name = name.to_string();
         }
-        let execution = Execution::start(self.machine.clone(), input, options).map_err(|e| JsValue::from_str(&e))?;
-        Ok(RawExecution { execution })
+        options.clock = match settings.get("clock").and_then(Value::as_str) {
+            None | Some("virtual") => ClockMode::Virtual,
+            Some("external") => ClockMode::External,
+            Some(other) => return Err(err(format!("unknown clock '{other}'"))),
+        };
+        if let Some(t) = settings.get("startTime").and_then(Value::as_f64) {
+            options.start_time_ms = t;
+        }
+        if let Some(seed) = settings.get("seed").and_then(Value::as_f64) {
+            options.seed = seed as u64;
+        }
+        if let Some(limits) = settings.get("limits").filter(|l| !l.is_null()) {
+            options.limits = read_limits(limits).map_err(err)?;
+        }
+        let mocks = match (settings.get("mockConfig").filter(|c| !c.is_null()), settings.get("testCase").and_then(Value::as_str)) {
+            (None, None) => None,
+            (Some(config), Some(case)) => {
+                let config = match config {
+                    Value::String(text) => MockConfig::parse(text),
+                    other => MockConfig::from_value(other),
+                }
+                .map_err(err)?;
+                Some(config.test_case(&self.name, case, Some(&self.machine)).map_err(err)?)
+            }
+            (Some(_), None) => return Err(err("mockConfig needs a testCase: the name of one of its TestCases".into())),
+            (None, Some(_)) => return Err(err("testCase needs a mockConfig".into())),
+        };
+        let events = settings.get("events").and_then(Value::as_bool).unwrap_or(false);
+        let execution = Execution::start(self.machine.clone(), input, options).map_err(err)?;
+        Ok(RawExecution::new(execution, mocks, events))
     }
 
-    /// The warnings found while parsing (same shape as the errors), as JSON text.
+    /// The warnings found while validating (same shape as the errors), as JSON text.
     #[wasm_bindgen(js_name = warningsJson)]
     pub fn warnings_json(&self) -> String {
         self.warnings.clone()
     }
+}
+
+fn read_limits(limits: &Value) -> Result<Limits, String> {
+    let mut out = Limits::default();
+    let Some(obj) = limits.as_object() else { return Err("limits must be an object".into()) };
+    for (key, value) in obj.iter() {
+        let n = match value {
+            Value::Null => None,
+            v => match v.as_f64() {
+                Some(f) if f >= 1.0 && f.fract() == 0.0 => Some(f),
+                _ => return Err(format!("limits.{key} must be a positive integer or Infinity, not {}", value.to_json())),
+            },
+        };
+        match &**key {
+            "maxPayloadBytes" => out.max_payload_bytes = n.map(|f| f as usize),
+            "maxHistoryEvents" => out.max_history_events = n.map(|f| f as usize),
+            "maxTransitions" => out.max_transitions = n.map(|f| f as u64),
+            other => return Err(format!("unknown limit '{other}' (maxPayloadBytes, maxHistoryEvents, maxTransitions)")),
+        }
+    }
+    Ok(out)
 }
 
 fn parse_settings(text: &str) -> Result<Value, JsValue> {

@@ -1,0 +1,216 @@
+// Types of asl-sim's JavaScript API (js/index.js).
+
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Loads the WebAssembly module. Browsers must await it once before anything else; `source` may
+ * be a URL (or string), a Response, the bytes or a compiled module (default: `asl_sim_bg.wasm`
+ * next to the bindings). In Node the module loads on import and calling this is optional.
+ */
+export function init(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+/** The engine's version (the crate's, which is the package's). */
+export function version(): string;
+
+/**
+ * Returned (or resolved) by a handler: the task never answers. Time may then run on to the
+ * task's TimeoutSeconds or HeartbeatSeconds, so a timeout can be tested at once.
+ */
+export const NEVER: unique symbol;
+
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
+/** One problem found in a definition. Lines and columns are 1-based (0 when unknown). */
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  /** AWS's code, e.g. `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`. */
+  code: string;
+  message: string;
+  /** JSON pointer of the field, as AWS reports it (`/States/A/Next`). */
+  location: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A definition with errors; `diagnostics` lists every one (warnings are not included). */
+export class DefinitionError extends Error {
+  readonly name: 'DefinitionError';
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]);
+}
+
+/** An error AWS's API would give for the same call; `name` is AWS's exception name. */
+export class ApiError extends Error {
+  readonly name: 'InvalidToken' | 'TaskTimedOut' | 'InvalidOutput' | (string & {});
+  constructor(name: string, message: string);
+}
+
+/** A bug in asl-sim itself. `Execution.done` rejects with it; nothing else does. */
+export class InternalError extends Error {
+  readonly name: 'InternalError';
+  constructor(message: string);
+}
+
+/** A state machine definition: an object, or JSON or YAML text. */
+export type Definition = string | { StartAt: string; States: Record<string, unknown>; [field: string]: unknown };
+
+export interface ValidateOptions {
+  /** Default `'STANDARD'`. EXPRESS machines cannot use activities, `.sync` or `.waitForTaskToken`. */
+  type?: StateMachineType;
+  /** CloudFormation's `DefinitionSubstitutions`: `${Name}` placeholders replaced before parsing. */
+  definitionSubstitutions?: Record<string, string | number | boolean>;
+}
+
+/** ValidateStateMachineDefinition: every error and warning, located in the text given. */
+export function validate(definition: Definition, options?: ValidateOptions): Diagnostic[];
+
+export interface CreateOptions extends ValidateOptions {
+  /** The state machine's name (in ARNs and `$$.StateMachine.Name`). Default `'StateMachine'`. */
+  name?: string;
+  /** The execution role (in `$$.Execution.RoleArn` and ExecutionStarted). */
+  roleArn?: string;
+}
+
+/**
+ * The context object (`$$`) as a Task state sees it. `Execution` and `StateMachine` are the
+ * same frozen objects for every task of an execution.
+ */
+export interface Context {
+  readonly Execution: {
+    Id: string;
+    Input: Json;
+    Name: string;
+    RoleArn: string;
+    StartTime: string;
+    /** STANDARD machines only. */
+    RedriveCount?: number;
+  };
+  State: { EnteredTime: string; Name: string; RetryCount: number };
+  readonly StateMachine: { Id: string; Name: string };
+  /** `.waitForTaskToken` tasks only. */
+  Task?: { Token: string };
+  [field: string]: unknown;
+}
+
+/**
+ * A Task state's implementation: returns (or resolves to) the task's result. A thrown Error
+ * fails the task: `error` is its `error` property if it is a string, else its `name`; `cause`
+ * is its `message`. For a `.waitForTaskToken` task the result is the submit response, and the
+ * task ends when its token is sent back (`Execution.sendTaskSuccess`).
+ */
+export type Handler = (input: any, context: Context) => unknown;
+
+/** Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. */
+export type Handlers = Record<string, Handler>;
+
+/** Step Functions Local's MockConfigFile format, unchanged. */
+export interface MockConfig {
+  StateMachines?: Record<string, { TestCases: Record<string, Record<string, string>> }>;
+  MockedResponses?: Record<string, Record<string, MockedResponse>>;
+}
+
+export type MockedResponse = { Return: Json } | { Throw: { Error: string; Cause?: string } };
+
+export interface Limits {
+  /** Per state input, output and task result. Default 262144 (AWS's 256 KiB); Infinity disables. */
+  maxPayloadBytes?: number;
+  /** Default 25000 (AWS's); Infinity disables. */
+  maxHistoryEvents?: number;
+  /** A guard against endless loops. Default 1000000; Infinity disables. */
+  maxTransitions?: number;
+}
+
+export interface StartOptions {
+  /** The execution's name (in its ARN and `$$.Execution.Name`). */
+  name?: string;
+  handlers?: Handlers;
+  /** A MockConfigFile (object or JSON text); needs `testCase`. Mocked states win over handlers. */
+  mockConfig?: MockConfig | string;
+  /** A test case of this machine (by its name) in `mockConfig`. */
+  testCase?: string;
+  /**
+   * `'virtual'` (default): time jumps to the next timer when nothing else can happen, never
+   * while a handler runs or a task waits for its token. `'real'`: waits take real time, task
+   * timeouts fire while handlers run, and timestamps are the wall clock's.
+   */
+  clock?: 'virtual' | 'real';
+  limits?: Limits;
+  /** Called with each history event as it happens. */
+  onEvent?: (event: HistoryEvent) => void;
+  /** The execution's start time (virtual clock). Default 2023-11-14T22:13:20Z; real clock: now. */
+  startTime?: Date | string | number;
+  /** Seeds everything random (task tokens, jitter, States.UUID). */
+  seed?: number;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** How an execution ended. `output` only when SUCCEEDED; `error`/`cause` only when given. */
+export interface ExecutionResult {
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+/** One event of AWS's GetExecutionHistory, e.g. `{ type: 'TaskStateEntered', stateEnteredEventDetails: {...} }`. */
+export interface HistoryEvent {
+  /** ISO 8601 with milliseconds. */
+  timestamp: string;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+/** A task waiting for its handler's answer or for its token. */
+export interface PendingTask {
+  taskId: number;
+  stateName: string;
+  resource: string;
+  /** `.waitForTaskToken` tasks only, else null. */
+  token: string | null;
+  input: Json;
+}
+
+export class StateMachine {
+  /** Parses and validates a definition. Throws DefinitionError, or TypeError for bad options. */
+  static create(definition: Definition, options?: CreateOptions): StateMachine;
+  private constructor();
+  readonly name: string;
+  readonly type: StateMachineType;
+  readonly roleArn: string;
+  /** What validate() warns about (the definition is valid). */
+  readonly warnings: Diagnostic[];
+  /** Starts an execution and returns it at once. `input` defaults to `{}`. */
+  start(input?: unknown, options?: StartOptions): Execution;
+  /** RedriveExecution. Not implemented yet: always throws. */
+  redrive(execution: Execution): never;
+}
+
+export class Execution {
+  private constructor();
+  readonly executionArn: string;
+  /** Resolves when the execution ends; never rejects because the execution failed. */
+  readonly done: Promise<ExecutionResult>;
+  readonly status: ExecutionStatus;
+  /** The events so far (a copy; read it again to see new ones). */
+  readonly history: HistoryEvent[];
+  pendingTasks(): PendingTask[];
+  /** Throws ApiError `InvalidToken` (unknown), `TaskTimedOut` (task ended), `InvalidOutput` (not JSON). */
+  sendTaskSuccess(token: string, output: unknown): void;
+  sendTaskFailure(token: string, error?: string, cause?: string): void;
+  sendTaskHeartbeat(token: string): void;
+  /** StopExecution: status ABORTED. Does nothing once the execution has ended. */
+  stop(error?: string, cause?: string): void;
+  pause(): void;
+  resume(): void;
+  /** Pauses and does one unit of work; resolves to the events it added. */
+  step(): Promise<HistoryEvent[]>;
+}
+
+/** TestState. Not implemented yet: always throws. */
+export function testState(state: unknown, input?: unknown, options?: Record<string, unknown>): never;
