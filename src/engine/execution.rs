@@ -61,6 +61,8 @@ pub struct ExecutionOptions {
     /// Seeds everything random (jitter, `States.UUID`, task tokens) so runs reproduce.
     pub seed: u64,
     pub redrive_count: u64,
+    /// Record a data-flow trace per state visit (see `trace`).
+    pub trace: bool,
 }
 
 impl ExecutionOptions {
@@ -84,6 +86,7 @@ impl Default for ExecutionOptions {
             limits: Limits::default(),
             seed: 1,
             redrive_count: 0,
+            trace: false,
         }
     }
 }
@@ -199,6 +202,8 @@ pub(crate) struct Fiber {
     pub map_item: Option<(usize, Value)>,
     pub vars: Rc<VarFrame>,
     pub join: Option<super::states::join::Join>,
+    /// Index of this visit's trace in `Execution::traces`, when tracing.
+    pub trace: Option<usize>,
     /// Events of this fiber are not recorded (iterations of a distributed Map run as child
     /// executions with their own histories).
     pub silent: bool,
@@ -238,6 +243,9 @@ pub struct Execution {
     pub(crate) outcome: Option<Outcome>,
     pub(crate) rng: super::random::Rng,
     pub(crate) wake_requested: Option<f64>,
+    pub(crate) traces: Vec<super::trace::StateTrace>,
+    /// The top-level variable scope.
+    pub(crate) root_vars: Rc<VarFrame>,
 }
 
 impl Execution {
@@ -265,6 +273,8 @@ impl Execution {
             outcome: None,
             rng: super::random::Rng::new(options.seed),
             wake_requested: None,
+            traces: Vec::new(),
+            root_vars: VarFrame::root(),
             machine: machine.clone(),
             options,
         };
@@ -283,7 +293,8 @@ impl Execution {
         let body = machine.body.clone();
         match body.get(&body.start_at).cloned() {
             Some(state) => {
-                let fid = ex.spawn(body, state, input, None, VarFrame::root(), None, false);
+                let vars = ex.root_vars.clone();
+                let fid = ex.spawn(body, state, input, None, vars, None, false);
                 // AWS gives the first state's entered event previousEventId 0.
                 if let Some(f) = ex.fibers[fid].as_mut() {
                     f.last_event = 0;
@@ -407,6 +418,18 @@ impl Execution {
         v
     }
 
+    /// Sets top-level variables before the execution runs (testState, redrive).
+    pub fn seed_variables(&mut self, vars: &crate::value::Map) {
+        for (k, v) in vars.iter() {
+            self.root_vars.set(k.clone(), v.clone());
+        }
+    }
+
+    /// The top-level variables as JSON text (`{}` when none).
+    pub fn variables_json(&self) -> String {
+        crate::value::Value::object(self.root_vars.visible()).to_json()
+    }
+
     pub fn machine(&self) -> &Rc<StateMachine> {
         &self.machine
     }
@@ -462,6 +485,7 @@ impl Execution {
             map_item,
             vars,
             join: None,
+            trace: None,
             silent,
         };
         // Slots are not reused: a stale timer must never wake a newer fiber.
@@ -553,6 +577,8 @@ impl Execution {
             Transition::Next(n) => Some(n.clone()),
             _ => None,
         });
+        self.trace_next(fid, next.clone());
+        let f = self.fiber(fid);
         match next {
             Some(name) => {
                 let Some(state) = f.states.get(&name).cloned() else {

@@ -7,9 +7,12 @@ pub mod errors;
 pub mod execution;
 pub mod history;
 pub mod random;
+pub mod test_state;
+pub mod trace;
 mod states;
 pub mod variables;
 
 pub use errors::Failure;
 pub use execution::{ClockMode, Command, Completion, Execution, ExecutionOptions, Limits, Outcome, Status, TaskRequest};
 pub use history::{Event, History};
+pub use trace::StateTrace;

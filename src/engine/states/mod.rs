@@ -12,6 +12,7 @@ mod task;
 mod wait;
 
 use super::errors::{error_matches, names, Failure};
+use super::trace::Stage;
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
 use super::history::Field;
 use crate::definition::model::{Assign, ResultPath, StateKind};
@@ -71,6 +72,7 @@ impl Execution {
             Some(("stateEnteredEventDetails", vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("name", Field::Text(state.name.clone()))])),
         );
         self.fiber_mut(fid).entered_event = id;
+        self.trace_enter(fid, id);
         // The input was checked as the previous state's output (or the execution's input).
         let effective = if state.query_language == QueryLanguage::Jsonata {
             input
@@ -80,6 +82,7 @@ impl Execution {
                 Err(e) => return self.query_failed(fid, e),
             }
         };
+        self.trace_stage(fid, Stage::AfterInputPath, &effective);
         self.fiber_mut(fid).effective = effective;
         match &state.kind {
             StateKind::Pass(_) => self.enter_pass(fid),
@@ -169,6 +172,7 @@ impl Execution {
         if let Err(f) = self.check_size(&result, fid) {
             return self.fail_state(fid, f);
         }
+        self.trace_stage(fid, Stage::Result, &result);
         if state.query_language == QueryLanguage::Jsonata {
             let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
             let input = self.fiber(fid).input.clone();
@@ -183,6 +187,7 @@ impl Execution {
             },
             _ => result,
         };
+        self.trace_stage(fid, Stage::AfterResultSelector, &selected);
         let input = self.fiber(fid).input.clone();
         let merged = match &state.io.result_path {
             ResultPath::Replace => selected.clone(),
@@ -192,6 +197,7 @@ impl Execution {
                 Err(e) => return self.query_failed(fid, e),
             },
         };
+        self.trace_stage(fid, Stage::AfterResultPath, &merged);
         self.leave(fid, merged, &selected, None);
     }
 
@@ -227,6 +233,8 @@ impl Execution {
 
     pub(crate) fn exit_event(&mut self, fid: FiberId, output: &Value, assigned: Option<Vec<(Rc<str>, Value)>>) {
         let state = self.fiber(fid).state.clone();
+        self.trace_stage(fid, Stage::Output, output);
+        self.trace_assigned(fid, &assigned);
         let mut fields = Vec::with_capacity(5);
         if let Some(vars) = assigned {
             let obj = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
@@ -292,6 +300,7 @@ impl Execution {
             return;
         }
         let state = self.fiber(fid).state.clone();
+        self.trace_error(fid, &failure);
         // States.Runtime ends the execution whatever Retry and Catch say; DataLimitExceeded is
         // caught only where named (error_matches keeps it out of the wildcards).
         if !failure.is_terminal() {
@@ -306,6 +315,8 @@ impl Execution {
                 if used < r.max_attempts {
                     f.retry_counts[i] += 1;
                     f.retry_count += 1;
+                    self.trace_retry(fid);
+                    let f = self.fiber_mut(fid);
                     let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(used as i32);
                     if let Some(max) = r.max_delay_seconds {
                         delay = delay.min(max as f64);
@@ -324,7 +335,8 @@ impl Execution {
                 }
             }
             // Catch.
-            if let Some(c) = state.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
+            if let Some((ci, c)) = state.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error)) {
+                self.trace_caught(fid, ci);
                 let error_output = Value::from_pairs([
                     ("Error", if failure.error.is_empty() { Value::Null } else { Value::String(failure.error.clone()) }),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),

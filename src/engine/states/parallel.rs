@@ -35,6 +35,7 @@ impl Execution {
                 None => effective,
             }
         };
+        self.trace_stage(fid, crate::engine::trace::Stage::AfterParameters, &input);
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();
         let vars = self.fiber(fid).vars.clone();

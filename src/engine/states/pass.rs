@@ -16,7 +16,10 @@ impl Execution {
         } else if let Some(t) = &state.io.parameters {
             let ctx = self.context_if(fid, t.uses_context());
             match self.eval_template(fid, t, &effective, &ctx) {
-                Ok(v) => v,
+                Ok(v) => {
+                    self.trace_stage(fid, crate::engine::trace::Stage::AfterParameters, &v);
+                    v
+                }
                 Err(e) => return self.query_failed(fid, e),
             }
         } else {

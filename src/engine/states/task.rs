@@ -53,6 +53,7 @@ impl Execution {
         if let Err(f) = self.check_size(&input, fid) {
             return self.fail_state(fid, f);
         }
+        self.trace_stage(fid, crate::engine::trace::Stage::AfterParameters, &input);
         let timeout = match self.resolve_seconds(fid, task.timeout.as_ref(), &effective, "TimeoutSeconds", &states) {
             Ok(v) => v,
             Err(e) => return self.query_failed(fid, e),

@@ -1,0 +1,114 @@
+//! Per-state data-flow traces: for each state visit, the value after every stage AWS has
+//! (input, InputPath, Parameters/Arguments, result, ResultSelector, ResultPath, output), the
+//! variables it assigned, its error and where it went. The playground's inspector shows them
+//! and `testState` answers with them. Recorded only when asked for: it keeps every stage's
+//! value alive (shared, not copied).
+
+use super::errors::Failure;
+use super::execution::{Execution, FiberId};
+use crate::value::Value;
+use std::rc::Rc;
+
+#[derive(Clone, Debug, Default)]
+pub struct StateTrace {
+    pub state: Rc<str>,
+    /// The id of the state's entered event.
+    pub entered_event: u32,
+    pub input: Value,
+    pub after_input_path: Option<Value>,
+    /// After Parameters (JSONPath) or Arguments (JSONata): the task's or branches' input.
+    pub after_parameters: Option<Value>,
+    pub result: Option<Value>,
+    pub after_result_selector: Option<Value>,
+    pub after_result_path: Option<Value>,
+    pub output: Option<Value>,
+    pub assigned: Option<Vec<(Rc<str>, Value)>>,
+    /// Every error the state met (one per failed attempt).
+    pub errors: Vec<Failure>,
+    /// Retries taken.
+    pub retries: u32,
+    /// The index of the Catch clause that matched, if one did.
+    pub caught_by: Option<usize>,
+    pub next: Option<Rc<str>>,
+}
+
+/// Which stage a recorded value belongs to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stage {
+    AfterInputPath,
+    AfterParameters,
+    Result,
+    AfterResultSelector,
+    AfterResultPath,
+    Output,
+}
+
+impl Execution {
+    /// Traces recorded so far (empty unless `ExecutionOptions::trace` is set).
+    pub fn traces(&self) -> &[StateTrace] {
+        &self.traces
+    }
+
+    pub(crate) fn trace_enter(&mut self, fid: FiberId, entered_event: u32) {
+        if !self.options.trace {
+            return;
+        }
+        let f = self.fiber(fid);
+        let t = StateTrace { state: f.state.name.clone(), entered_event, input: f.input.clone(), ..StateTrace::default() };
+        self.traces.push(t);
+        let index = self.traces.len() - 1;
+        self.fiber_mut(fid).trace = Some(index);
+    }
+
+    fn current_trace(&mut self, fid: FiberId) -> Option<&mut StateTrace> {
+        if !self.options.trace {
+            return None;
+        }
+        let i = self.fibers.get(fid)?.as_ref()?.trace?;
+        self.traces.get_mut(i)
+    }
+
+    pub(crate) fn trace_stage(&mut self, fid: FiberId, stage: Stage, v: &Value) {
+        if let Some(t) = self.current_trace(fid) {
+            let slot = match stage {
+                Stage::AfterInputPath => &mut t.after_input_path,
+                Stage::AfterParameters => &mut t.after_parameters,
+                Stage::Result => &mut t.result,
+                Stage::AfterResultSelector => &mut t.after_result_selector,
+                Stage::AfterResultPath => &mut t.after_result_path,
+                Stage::Output => &mut t.output,
+            };
+            *slot = Some(v.clone());
+        }
+    }
+
+    pub(crate) fn trace_assigned(&mut self, fid: FiberId, assigned: &Option<Vec<(Rc<str>, Value)>>) {
+        if let (Some(t), Some(a)) = (self.current_trace(fid), assigned) {
+            t.assigned = Some(a.clone());
+        }
+    }
+
+    pub(crate) fn trace_error(&mut self, fid: FiberId, failure: &Failure) {
+        if let Some(t) = self.current_trace(fid) {
+            t.errors.push(failure.clone());
+        }
+    }
+
+    pub(crate) fn trace_retry(&mut self, fid: FiberId) {
+        if let Some(t) = self.current_trace(fid) {
+            t.retries += 1;
+        }
+    }
+
+    pub(crate) fn trace_caught(&mut self, fid: FiberId, index: usize) {
+        if let Some(t) = self.current_trace(fid) {
+            t.caught_by = Some(index);
+        }
+    }
+
+    pub(crate) fn trace_next(&mut self, fid: FiberId, next: Option<Rc<str>>) {
+        if let Some(t) = self.current_trace(fid) {
+            t.next = next;
+        }
+    }
+}
