@@ -212,5 +212,37 @@ export class Execution {
   step(): Promise<HistoryEvent[]>;
 }
 
-/** TestState. Not implemented yet: always throws. */
-export function testState(state: unknown, input?: unknown, options?: Record<string, unknown>): never;
+export interface TestStateOptions {
+  inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
+  /** Workflow variables in scope when the state starts. */
+  variables?: Record<string, unknown>;
+  /** The Task's result (the engine calls no service). */
+  result?: unknown;
+  /** The Task's error instead of a result. */
+  error?: { error: string; cause?: string };
+  revealSecrets?: boolean;
+  /** The name the state runs under (default "TestState"). */
+  stateName?: string;
+}
+
+export interface TestStateResponse {
+  status: 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
+  /** JSON text, as AWS returns it. */
+  output?: string;
+  error?: string;
+  cause?: string;
+  nextState?: string;
+  inspectionData?: {
+    input: string;
+    afterInputPath?: string;
+    afterParameters?: string;
+    afterArguments?: string;
+    result?: string;
+    afterResultSelector?: string;
+    afterResultPath?: string;
+    variables?: string;
+  };
+}
+
+/** AWS TestState: runs one state on its own and reports every data-flow stage. */
+export function testState(state: unknown, input?: unknown, options?: TestStateOptions): TestStateResponse;

@@ -105,9 +105,33 @@ export function validate(definition, options = {}) {
   }
 }
 
-/** AWS TestState. Not available yet: the engine has no per-state data-flow trace. */
-export function testState() {
-  throw new Error('asl-sim: testState is not implemented yet (it needs a per-state data-flow trace from the engine)');
+/**
+ * AWS TestState: runs one state on its own. `state` is the state's definition (object, JSON or
+ * YAML text); a Task's service call is answered by `options.result` or `options.error`
+ * (`{error, cause}`). Resolves to TestState's response: `{status, output?, error?, cause?,
+ * nextState?, inspectionData?}` (`inspectionData` at DEBUG and TRACE levels; its values, like
+ * `output`, are JSON text as AWS returns them).
+ */
+export function testState(state, input = {}, options = {}) {
+  requireLoaded();
+  checkOptions('testState', options, ['inspectionLevel', 'variables', 'result', 'error', 'revealSecrets', 'stateName']);
+  if (options.result !== undefined && options.error !== undefined) {
+    throw new TypeError('asl-sim: testState takes a result or an error, not both');
+  }
+  const text = typeof state === 'string' ? state : JSON.stringify(state);
+  const settings = {
+    inspectionLevel: options.inspectionLevel ?? 'INFO',
+    variables: options.variables ?? {},
+    result: options.result,
+    error: options.error === undefined ? undefined : { error: String(options.error.error ?? ''), cause: options.error.cause == null ? undefined : String(options.error.cause) },
+    stateName: options.stateName,
+  };
+  try {
+    return JSON.parse(guard(() => bindings.testState(text, JSON.stringify(input), JSON.stringify(settings))));
+  } catch (e) {
+    if (typeof e === 'string') throw new TypeError(`asl-sim: ${e}`);
+    throw e;
+  }
 }
 
 export class StateMachine {

@@ -86,3 +86,30 @@ fn task_that_never_answers_times_out() {
     assert_eq!(o.error.as_deref(), Some("States.Timeout"));
     assert!(types(&ex).contains(&"TaskTimedOut"));
 }
+
+#[test]
+fn redrive_restarts_from_the_failed_state() {
+    use asl_sim::drivers::native::drive;
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;
+    let mut fail = true;
+    let mut handler = |req: &asl_sim::engine::TaskRequest| {
+        if fail {
+            TaskAnswer::Failure { error: "Boom".into(), cause: None }
+        } else {
+            TaskAnswer::Success(req.input.clone())
+        }
+    };
+    let mut ex = run(def, "{}", ExecutionOptions::default(), &mut handler).unwrap();
+    assert_eq!(ex.status(), Status::Failed);
+    fail = false;
+    let mut handler = |req: &asl_sim::engine::TaskRequest| if fail { TaskAnswer::Never } else { TaskAnswer::Success(req.input.clone()) };
+    ex.redrive().unwrap();
+    drive(&mut ex, &mut handler);
+    assert_eq!(ex.status(), Status::Succeeded);
+    assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap(), &parse(r#"{"n":1,"redrives":1}"#).unwrap());
+    let t = types(&ex);
+    let redriven = t.iter().position(|k| *k == "ExecutionRedriven").unwrap();
+    assert_eq!(t[redriven - 1], "ExecutionFailed");
+    assert_eq!(t[redriven + 1], "TaskStateEntered", "starts again at the failed state, not at A");
+    assert!(ex.redrive().is_err(), "a succeeded execution cannot be redriven");
+}

@@ -246,6 +246,10 @@ pub struct Execution {
     pub(crate) traces: Vec<super::trace::StateTrace>,
     /// The top-level variable scope.
     pub(crate) root_vars: Rc<VarFrame>,
+    /// The top-level branch, and where it stood when the execution ended without success
+    /// (a redrive starts there again).
+    pub(crate) root_fiber: Option<FiberId>,
+    pub(crate) redrive_point: Option<(Rc<States>, Rc<State>, Value)>,
 }
 
 impl Execution {
@@ -275,6 +279,8 @@ impl Execution {
             wake_requested: None,
             traces: Vec::new(),
             root_vars: VarFrame::root(),
+            root_fiber: None,
+            redrive_point: None,
             machine: machine.clone(),
             options,
         };
@@ -295,6 +301,7 @@ impl Execution {
             Some(state) => {
                 let vars = ex.root_vars.clone();
                 let fid = ex.spawn(body, state, input, None, vars, None, false);
+                ex.root_fiber = Some(fid);
                 // AWS gives the first state's entered event previousEventId 0.
                 if let Some(f) = ex.fibers[fid].as_mut() {
                     f.last_event = 0;
@@ -416,6 +423,43 @@ impl Execution {
         let mut v: Vec<u64> = self.tasks.keys().copied().collect();
         v.sort_unstable();
         v
+    }
+
+    /// RedriveExecution: an execution that FAILED, TIMED_OUT or was ABORTED starts again from
+    /// the top-level state where it stopped (a Parallel or inline Map runs again whole), with
+    /// the input that state had and the variables as they were. `$$.Execution.RedriveCount`
+    /// goes up by one and the history records `ExecutionRedriven`.
+    pub fn redrive(&mut self) -> Result<(), String> {
+        let status = self.status();
+        if !matches!(status, Status::Failed | Status::TimedOut | Status::Aborted) {
+            return Err(format!("Only executions that FAILED, TIMED_OUT or were ABORTED can be redriven; this one is {}.", status.as_str()));
+        }
+        if self.options.machine_type == MachineType::Express {
+            return Err("Express executions cannot be redriven.".into());
+        }
+        let Some((states, state, input)) = self.redrive_point.take() else {
+            return Err("The execution never entered a state, so there is nothing to redrive.".into());
+        };
+        self.outcome = None;
+        self.options.redrive_count += 1;
+        let input_value = match self.ctx.execution.get("Input") {
+            Some(v) => v.clone(),
+            None => Value::Null,
+        };
+        self.ctx = ContextInfo::new(&self.options, input_value);
+        self.event(self.history.len() as u32, "ExecutionRedriven", Some(("executionRedrivenEventDetails", vec![("redriveCount", Field::Int(self.options.redrive_count as i64))])));
+        if let Some(t) = self.machine.timeout_seconds {
+            self.add_timer(self.now + t as f64 * 1000.0, TimerKind::ExecutionTimeout);
+        }
+        let vars = self.root_vars.clone();
+        let fid = self.spawn(states, state, input, None, vars, None, false);
+        self.root_fiber = Some(fid);
+        Ok(())
+    }
+
+    /// How many times the execution was redriven.
+    pub fn redrive_count(&self) -> u64 {
+        self.options.redrive_count
     }
 
     /// Sets top-level variables before the execution runs (testState, redrive).
@@ -647,6 +691,9 @@ impl Execution {
     pub(crate) fn finish(&mut self, status: Status, output: Option<Value>, failure: Option<Failure>) {
         if self.outcome.is_some() {
             return;
+        }
+        if status != Status::Succeeded {
+            self.redrive_point = self.root_fiber.and_then(|r| self.fibers.get(r)?.as_ref()).map(|f| (f.states.clone(), f.state.clone(), f.input.clone()));
         }
         let prev = self.history.len() as u32;
         let (error, cause) = failure.map(|f| (Some(f.error).filter(|e| !e.is_empty()), f.cause)).unwrap_or((None, None));

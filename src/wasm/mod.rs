@@ -45,6 +45,39 @@ pub fn take_panic_message() -> Option<String> {
     LAST_PANIC.with(|last| last.borrow_mut().take())
 }
 
+/// AWS TestState: runs one state. `state` is the state's definition (JSON or YAML text);
+/// `options` is `{inspectionLevel, variables, result, error: {error, cause}, stateName}`.
+/// Answers TestState's response as JSON text; throws a message for a bad state or input.
+#[wasm_bindgen(js_name = testState)]
+pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, JsValue> {
+    use crate::engine::test_state::{test_state, InspectionLevel, TestStateOptions};
+    let state = match crate::definition::source::parse_source(state) {
+        Ok((v, _, _)) => v,
+        Err(e) => return Err(JsValue::from_str(&format!("the state definition cannot be read: {e}"))),
+    };
+    let o = parse_settings(options)?;
+    let mut opts = TestStateOptions {
+        inspection_level: match o.get("inspectionLevel").and_then(Value::as_str) {
+            None | Some("INFO") => InspectionLevel::Info,
+            Some("DEBUG") => InspectionLevel::Debug,
+            Some("TRACE") => InspectionLevel::Trace,
+            Some(other) => return Err(JsValue::from_str(&format!("inspectionLevel must be INFO, DEBUG or TRACE, not '{other}'"))),
+        },
+        result: o.get("result").cloned(),
+        state_name: o.get("stateName").and_then(Value::as_str).map(String::from),
+        ..TestStateOptions::default()
+    };
+    if let Some(vars) = o.get("variables").and_then(Value::as_object) {
+        opts.variables = vars.as_ref().clone();
+    }
+    if let Some(e) = o.get("error") {
+        let error = e.get("error").and_then(Value::as_str).unwrap_or("").to_string();
+        let cause = e.get("cause").and_then(Value::as_str).map(String::from);
+        opts.error = Some((error, cause));
+    }
+    test_state(&state, input, &opts).map(|v| v.to_json()).map_err(|e| JsValue::from_str(&e))
+}
+
 /// The crate version, as in Cargo.toml.
 #[wasm_bindgen]
 pub fn version() -> String {

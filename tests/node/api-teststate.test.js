@@ -1,0 +1,47 @@
+// testState: one state on its own, answered in AWS TestState's shape.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { testState } from 'asl-sim';
+
+test('a Pass state reports every data-flow stage at DEBUG level, and where it goes next', () => {
+  const r = testState(
+    { Type: 'Pass', InputPath: '$.order', Parameters: { 'id.$': '$.id' }, ResultPath: '$.picked', Next: 'Ship' },
+    { order: { id: 7, items: 2 } },
+    { inspectionLevel: 'DEBUG' },
+  );
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.equal(r.nextState, 'Ship');
+  assert.deepEqual(JSON.parse(r.output), { order: { id: 7, items: 2 }, picked: { id: 7 } });
+  assert.deepEqual(JSON.parse(r.inspectionData.afterInputPath), { id: 7, items: 2 });
+  assert.deepEqual(JSON.parse(r.inspectionData.afterParameters), { id: 7 });
+  assert.deepEqual(JSON.parse(r.inspectionData.afterResultPath), { order: { id: 7, items: 2 }, picked: { id: 7 } });
+  assert.equal(testState({ Type: 'Pass', End: true }, {}).inspectionData, undefined, 'INFO has no inspection data');
+});
+
+test('a Task is answered by the given result or error: SUCCEEDED, RETRIABLE, CAUGHT_ERROR, FAILED', () => {
+  const task = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    ResultSelector: { 'n.$': '$.Payload.n' },
+    Retry: [{ ErrorEquals: ['Busy'] }],
+    Catch: [{ ErrorEquals: ['Bad'], Next: 'Recover' }],
+    End: true,
+  };
+  const ok = testState(task, {}, { result: { Payload: { n: 3 } }, inspectionLevel: 'DEBUG' });
+  assert.equal(ok.status, 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(ok.output), { n: 3 });
+  assert.deepEqual(JSON.parse(ok.inspectionData.result), { Payload: { n: 3 } });
+  assert.equal(testState(task, {}, { error: { error: 'Busy', cause: 'later' } }).status, 'RETRIABLE');
+  const caught = testState(task, {}, { error: { error: 'Bad', cause: 'no' } });
+  assert.equal(caught.status, 'CAUGHT_ERROR');
+  assert.equal(caught.nextState, 'Recover');
+  const failed = testState(task, {}, { error: { error: 'Other', cause: 'why' } });
+  assert.deepEqual([failed.status, failed.error, failed.cause], ['FAILED', 'Other', 'why']);
+});
+
+test('JSONata states see the variables given; a bad state definition throws', () => {
+  const r = testState({ Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $total * 2 %}', End: true }, {}, { variables: { total: 21 } });
+  assert.equal(r.output, '42');
+  assert.throws(() => testState({ Type: 'Nope', End: true }, {}), /Type/);
+  assert.throws(() => testState({ Type: 'Pass', End: true }, {}, { result: 1, error: { error: 'x' } }), TypeError);
+});
