@@ -187,8 +187,11 @@ export class StateMachine {
   readonly warnings: Diagnostic[];
   /** Starts an execution and returns it at once. `input` defaults to `{}`. */
   start(input?: unknown, options?: StartOptions): Execution;
-  /** RedriveExecution. Not implemented yet: always throws. */
-  redrive(execution: Execution): never;
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution starts again from the
+   * top-level state where it stopped; returns the same execution with a new `done`.
+   */
+  redrive(execution: Execution): Execution;
 }
 
 export class Execution {

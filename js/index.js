@@ -217,14 +217,21 @@ export class StateMachine {
     return new Execution(raw, { resolve, onEvent: options.onEvent, real });
   }
 
-  /** AWS RedriveExecution. Not available yet: the engine cannot restart a failed execution. */
+  /**
+   * AWS RedriveExecution: an execution of this machine that FAILED, TIMED_OUT or was ABORTED
+   * starts again from the top-level state where it stopped, with the handlers it was started
+   * with. Returns the same execution, whose `done` is a new promise; `$$.Execution.RedriveCount`
+   * goes up by one and the history gains `ExecutionRedriven`. Throws `ApiError`
+   * (`ExecutionNotRedrivable`) otherwise.
+   */
   redrive(execution) {
-    void execution;
-    throw new Error('asl-sim: redrive is not implemented yet (the engine cannot restart a failed execution)');
+    if (!(execution instanceof Execution)) throw new TypeError('asl-sim: redrive takes an Execution started by this machine');
+    return execution[kRedrive]();
   }
 }
 
 const kTaskFailed = 'States.TaskFailed';
+const kRedrive = Symbol('asl-sim.redrive');
 
 export class Execution {
   #raw;
@@ -351,6 +358,23 @@ export class Execution {
   }
 
   // ---- the loop ----
+
+  [kRedrive]() {
+    if (!this.#outcome) throw new ApiError('ExecutionNotRedrivable', 'asl-sim: the execution is still running');
+    try {
+      guard(() => this.#raw.redrive());
+    } catch (e) {
+      if (typeof e === 'string') throw new ApiError('ExecutionNotRedrivable', `asl-sim: ${e}`);
+      throw e;
+    }
+    this.#outcome = null;
+    this.done = new Promise((resolve, reject) => {
+      this.#settle = resolve;
+      this.#fail = reject;
+    });
+    this.#drive();
+    return this;
+  }
 
   async #drive() {
     await undefined; // let start() return before any handler runs

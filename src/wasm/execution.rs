@@ -137,6 +137,12 @@ impl RawExecution {
         Ok(self.reply(commands, Some(progressed)))
     }
 
+    /// RedriveExecution: starts a FAILED, TIMED_OUT or ABORTED execution again from where it
+    /// stopped. Throws AWS's reason as a string when it cannot be redriven.
+    pub fn redrive(&mut self) -> Result<(), JsValue> {
+        self.execution.redrive().map_err(|e| JsValue::from_str(&e))
+    }
+
     /// `{"status","output"?,"error"?,"cause"?}` as JSON text once ended, else undefined.
     #[wasm_bindgen(js_name = outcomeJson)]
     pub fn outcome_json(&self) -> Option<String> {
