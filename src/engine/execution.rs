@@ -11,7 +11,7 @@
 
 use super::context::ContextInfo;
 use super::errors::{names, Failure};
-use super::history::{Field, History};
+use super::history::{Details, Field, History};
 use super::variables::VarFrame;
 use crate::definition::model::{MachineType, State, StateMachine, States, Transition};
 use crate::definition::resource::Resource;
@@ -482,6 +482,15 @@ impl Execution {
 
     /// Records an event for a fiber (previousEventId = the fiber's last event).
     pub(crate) fn fiber_event(&mut self, fid: FiberId, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
+        let details = match details {
+            None => Details::None,
+            Some((key, fields)) => Details::Fields(key, fields.into_boxed_slice()),
+        };
+        self.fiber_event_details(fid, kind, details)
+    }
+
+    /// `fiber_event` with details in their compact shape.
+    pub(crate) fn fiber_event_details(&mut self, fid: FiberId, kind: &'static str, details: Details) -> u32 {
         let (prev, silent) = match self.fibers[fid].as_ref() {
             Some(f) => (f.last_event, f.silent),
             None => (0, false),
@@ -489,7 +498,7 @@ impl Execution {
         if silent {
             return prev;
         }
-        let id = self.event(prev, kind, details);
+        let id = self.event_details(prev, kind, details);
         if let Some(f) = self.fibers[fid].as_mut() {
             f.last_event = id;
         }
@@ -497,7 +506,15 @@ impl Execution {
     }
 
     pub(crate) fn event(&mut self, prev: u32, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
-        let id = self.history.push(prev, self.now, kind, details);
+        let details = match details {
+            None => Details::None,
+            Some((key, fields)) => Details::Fields(key, fields.into_boxed_slice()),
+        };
+        self.event_details(prev, kind, details)
+    }
+
+    pub(crate) fn event_details(&mut self, prev: u32, kind: &'static str, details: Details) -> u32 {
+        let id = self.history.push_details(prev, self.now, kind, details);
         if let Some(max) = self.options.limits.max_history_events {
             if self.history.len() > max && self.outcome.is_none() {
                 self.finish(

@@ -30,21 +30,67 @@ pub struct Event {
     pub previous_id: u32,
     pub timestamp_ms: f64,
     pub kind: &'static str,
-    /// The details object's key (`stateEnteredEventDetails`) and its fields, in order.
-    pub details: Option<(&'static str, Vec<(&'static str, Field)>)>,
+    details: Details,
+}
+
+/// An event's details. State entered/exited events (most of any history) have their own
+/// compact shapes; every other event keeps its details key and fields in order.
+#[derive(Clone, Debug)]
+pub enum Details {
+    None,
+    /// `stateEnteredEventDetails`: `{input, inputDetails, name}`.
+    StateEntered { name: Rc<str>, input: Value },
+    /// `stateExitedEventDetails`: `{assignedVariables?, assignedVariablesDetails?, name, output, outputDetails}`.
+    StateExited { name: Rc<str>, output: Value, assigned: Option<Box<Value>> },
+    Fields(&'static str, Box<[(&'static str, Field)]>),
 }
 
 impl Event {
+    /// The details object's key, if the event has details.
+    pub fn details_key(&self) -> Option<&'static str> {
+        match &self.details {
+            Details::None => None,
+            Details::StateEntered { .. } => Some("stateEnteredEventDetails"),
+            Details::StateExited { .. } => Some("stateExitedEventDetails"),
+            Details::Fields(key, _) => Some(key),
+        }
+    }
+
+    pub fn details(&self) -> &Details {
+        &self.details
+    }
+
     /// A detail field by name.
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        self.details.as_ref()?.1.iter().find(|(k, _)| *k == name).map(|(_, f)| f)
+    pub fn field(&self, name: &str) -> Option<Field> {
+        match &self.details {
+            Details::None => None,
+            Details::StateEntered { name: n, input } => match name {
+                "name" => Some(Field::Text(n.clone())),
+                "input" => Some(Field::Json(input.clone())),
+                "inputDetails" => Some(Field::NotTruncated),
+                _ => None,
+            },
+            Details::StateExited { name: n, output, assigned } => match name {
+                "name" => Some(Field::Text(n.clone())),
+                "output" => Some(Field::Json(output.clone())),
+                "outputDetails" => Some(Field::NotTruncated),
+                "assignedVariables" => assigned.as_ref().map(|a| Field::Nested((**a).clone())),
+                "assignedVariablesDetails" => assigned.as_ref().map(|_| Field::NotTruncated),
+                _ => None,
+            },
+            Details::Fields(_, fields) => fields.iter().find(|(k, _)| *k == name).map(|(_, f)| f.clone()),
+        }
     }
 
     /// The state name of a state-entered/exited event.
     pub fn state_name(&self) -> Option<&str> {
-        match self.field("name")? {
-            Field::Text(t) => Some(t),
-            _ => None,
+        match &self.details {
+            Details::StateEntered { name, .. } | Details::StateExited { name, .. } => Some(name),
+            Details::Fields(_, fields) => fields.iter().find_map(|(k, f)| match (k, f) {
+                (&"name", Field::Text(t)) => Some(&**t),
+                _ => None,
+            }),
+            Details::None => None,
         }
     }
 
@@ -54,33 +100,64 @@ impl Event {
         out.push_str("{\"timestamp\":");
         write_string(&format_timestamp(self.timestamp_ms), out);
         let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind, self.id, self.previous_id);
-        if let Some((key, fields)) = &self.details {
-            let _ = write!(out, ",\"{key}\":{{");
-            for (i, (name, field)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+        let Some(key) = self.details_key() else {
+            out.push('}');
+            return;
+        };
+        let _ = write!(out, ",\"{key}\":{{");
+        match &self.details {
+            Details::StateEntered { name, input } => {
+                out.push_str("\"input\":");
+                write_string(&input.to_json(), out);
+                out.push_str(",\"inputDetails\":{\"truncated\":false},\"name\":");
+                write_string(name, out);
+            }
+            Details::StateExited { name, output, assigned } => {
+                if let Some(a) = assigned {
+                    out.push_str("\"assignedVariables\":");
+                    write_json(a, out);
+                    out.push_str(",\"assignedVariablesDetails\":{\"truncated\":false},");
                 }
-                let _ = write!(out, "\"{name}\":");
-                match field {
-                    Field::Json(v) => write_string(&v.to_json(), out),
-                    Field::Raw(t) => write_string(t, out),
-                    Field::Text(t) => write_string(t, out),
-                    Field::Int(i) => {
-                        let _ = write!(out, "{i}");
+                out.push_str("\"name\":");
+                write_string(name, out);
+                out.push_str(",\"output\":");
+                write_string(&output.to_json(), out);
+                out.push_str(",\"outputDetails\":{\"truncated\":false}");
+            }
+            Details::Fields(_, fields) => {
+                for (i, (name, field)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
                     }
-                    Field::Nested(v) => write_json(v, out),
-                    Field::NotTruncated => out.push_str("{\"truncated\":false}"),
+                    let _ = write!(out, "\"{name}\":");
+                    field.write_json(out);
                 }
             }
-            out.push('}');
+            Details::None => {}
         }
-        out.push('}');
+        out.push_str("}}");
     }
 
     pub fn to_json(&self) -> String {
         let mut s = String::new();
         self.write_json(&mut s);
         s
+    }
+}
+
+impl Field {
+    fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Field::Json(v) => write_string(&v.to_json(), out),
+            Field::Raw(t) => write_string(t, out),
+            Field::Text(t) => write_string(t, out),
+            Field::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Field::Nested(v) => write_json(v, out),
+            Field::NotTruncated => out.push_str("{\"truncated\":false}"),
+        }
     }
 }
 
@@ -92,6 +169,15 @@ pub struct History {
 impl History {
     /// Appends an event; returns its id.
     pub fn push(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Option<(&'static str, Vec<(&'static str, Field)>)>) -> u32 {
+        let details = match details {
+            None => Details::None,
+            Some((key, fields)) => Details::Fields(key, fields.into_boxed_slice()),
+        };
+        self.push_details(previous_id, timestamp_ms, kind, details)
+    }
+
+    /// Appends an event with details already in their compact shape; returns its id.
+    pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
         let id = self.events.len() as u32 + 1;
         self.events.push(Event { id, previous_id, timestamp_ms, kind, details });
         id

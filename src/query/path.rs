@@ -179,7 +179,14 @@ impl Path {
 
     fn find_definite(&self, start: &Value, ctx: &Ctx) -> Result<Value, String> {
         let mut cur = start.clone();
-        let mut prefix = self.root_text();
+        // The path up to the current step, for error texts only: built when one is needed.
+        let prefix_at = |i: usize| {
+            let mut p = self.root_text();
+            for seg in &self.segments[..i] {
+                p.push_str(&fragment(seg));
+            }
+            p
+        };
         let last = self.segments.len().saturating_sub(1);
         for (i, seg) in self.segments.iter().enumerate() {
             let leaf = i == last;
@@ -188,9 +195,9 @@ impl Path {
                     Value::Object(o) => match o.get(&**name) {
                         Some(v) => v.clone(),
                         None if leaf => return Err(format!("No results for path: {}", self.normalized())),
-                        None => return Err(format!("Missing property in path {prefix}['{name}']")),
+                        None => return Err(format!("Missing property in path {}['{name}']", prefix_at(i))),
                     },
-                    other => return Err(not_an_object(&format!("['{name}']"), &prefix, other)),
+                    other => return Err(not_an_object(&format!("['{name}']"), &prefix_at(i), other)),
                 },
                 Segment::Fields(names) => match &cur {
                     Value::Object(o) => {
@@ -202,14 +209,14 @@ impl Path {
                         }
                         Value::object(m)
                     }
-                    other => return Err(not_an_object(&fragment(seg), &prefix, other)),
+                    other => return Err(not_an_object(&fragment(seg), &prefix_at(i), other)),
                 },
                 Segment::Index(idx) => match &cur {
                     Value::Array(a) => match index_of(*idx, a.len()) {
                         Some(u) => a[u].clone(),
                         None => return Err(format!("No results for path: {}", self.normalized())),
                     },
-                    Value::Null => return Err(format!("The path {prefix} is null")),
+                    Value::Null => return Err(format!("The path {} is null", prefix_at(i))),
                     other => {
                         return Err(format!(
                             "Filter: [{idx}] can only be applied to arrays. Current context is: {}",
@@ -225,7 +232,6 @@ impl Path {
                     Value::array(out)
                 }
             };
-            prefix.push_str(&fragment(seg));
             cur = next;
         }
         Ok(cur)

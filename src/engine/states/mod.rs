@@ -14,7 +14,7 @@ mod wait;
 use super::errors::{error_matches, names, Failure};
 use super::trace::Stage;
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
-use super::history::Field;
+use super::history::{Details, Field};
 use crate::definition::model::{Assign, ResultPath, StateKind};
 use crate::definition::QueryLanguage;
 use crate::query::{QueryError, Scope};
@@ -66,11 +66,7 @@ impl Execution {
         let state = f.state.clone();
         let input = f.input.clone();
         let ty = state.kind.type_name();
-        let id = self.fiber_event(
-            fid,
-            entered_event_name(ty),
-            Some(("stateEnteredEventDetails", vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("name", Field::Text(state.name.clone()))])),
-        );
+        let id = self.fiber_event_details(fid, entered_event_name(ty), Details::StateEntered { name: state.name.clone(), input: input.clone() });
         self.fiber_mut(fid).entered_event = id;
         self.trace_enter(fid, id);
         // The input was checked as the previous state's output (or the execution's input).
@@ -235,16 +231,9 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         self.trace_stage(fid, Stage::Output, output);
         self.trace_assigned(fid, &assigned);
-        let mut fields = Vec::with_capacity(5);
-        if let Some(vars) = assigned {
-            let obj = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
-            fields.push(("assignedVariables", Field::Nested(obj)));
-            fields.push(("assignedVariablesDetails", Field::NotTruncated));
-        }
-        fields.push(("name", Field::Text(state.name.clone())));
-        fields.push(("output", Field::Json(output.clone())));
-        fields.push(("outputDetails", Field::NotTruncated));
-        self.fiber_event(fid, exited_event_name(state.kind.type_name()), Some(("stateExitedEventDetails", fields)));
+        // Each assigned value is shown as its JSON text, as AWS does.
+        let assigned = assigned.map(|vars| Box::new(Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))))));
+        self.fiber_event_details(fid, exited_event_name(state.kind.type_name()), Details::StateExited { name: state.name.clone(), output: output.clone(), assigned });
     }
 
     fn apply_output_path(&self, fid: FiberId, merged: &Value) -> Result<Value, QueryError> {
