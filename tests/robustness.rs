@@ -214,6 +214,8 @@ fn nasty_cases() -> Vec<Case> {
         c("unicode slicing", r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% [$substring($states.input.s, 1, 2), $substringBefore($states.input.s, '中'), $pad($states.input.s, -9), $uppercase($states.input.s), $split($states.input.s, ''), $length($states.input.s), $base64encode($states.input.s), $encodeUrl($states.input.s)] %}","End":true}}}"#.into(), "{\"s\":\"é𝄞中\\ud800x\"}"),
         c("unicode intrinsics", r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"States.StringSplit($.s, '𝄞')","b.$":"States.Base64Encode($.s)","c.$":"States.Hash($.s, 'SHA-256')","d.$":"States.Format('{}\\{', $.s)"},"End":true}}}"#.into(), "{\"s\":\"é𝄞中\\ud800x\"}"),
         c("unknown start", r#"{"StartAt":"Nope","States":{}}"#.into(), "{}"),
+        c("branch with no states", r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"X","States":{}}]}}}"#.into(), "{}"),
+        c("item processor with no states", r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"X","States":{}}}}}"#.into(), "[1]"),
         c("empty definition object", "{}".into(), "{}"),
         c("not an object", "[1,2,3]".into(), "null"),
     ]
@@ -622,4 +624,60 @@ fn nasty_cases_fit_a_one_megabyte_stack() {
             let _ = outcome_of(&c.definition, &c.input);
         }
     });
+}
+
+/// Completions the engine did not ask for (unknown ids, tasks whose branch was aborted,
+/// answers after the end), odd times and repeated stops are ignored or recorded, never a
+/// panic: the driver is outside code and may be wrong.
+#[test]
+fn stray_completions_are_ignored() {
+    use asl_sim::engine::{ClockMode, Command, Completion};
+    let def = format!(
+        r#"{{"StartAt":"P","States":{{"P":{{"Type":"Parallel","Branches":[
+            {{"StartAt":"A","States":{{"A":{{"Type":"Task","Resource":"{LAMBDA}","TimeoutSeconds":5,"HeartbeatSeconds":2,"End":true}}}}}},
+            {{"StartAt":"B","States":{{"B":{{"Type":"Task","Resource":"{LAMBDA}","End":true}}}}}},
+            {{"StartAt":"W","States":{{"W":{{"Type":"Wait","Seconds":99999999,"End":true}}}}}}],"End":true}}}}}}"#
+    );
+    for clock in [ClockMode::Virtual, ClockMode::External] {
+        let machine = Rc::new(parse_definition_text(&def).machine.unwrap());
+        let mut ex = Execution::start(machine, "{}", ExecutionOptions { clock, ..ExecutionOptions::default() }).unwrap();
+        let ids: Vec<u64> = ex.run().into_iter().filter_map(|c| match c {
+            Command::InvokeTask(t) => Some(t.task_id),
+            _ => None,
+        }).collect();
+        assert_eq!(ids.len(), 2);
+        for t in [f64::NAN, f64::NEG_INFINITY, -1.0, 1e300] {
+            ex.set_time(t);
+            ex.complete(Completion::TimeReached { time_ms: t });
+        }
+        ex.complete(Completion::TaskSucceeded { task_id: 999, output: Value::Null });
+        ex.complete(Completion::TaskHeartbeat { task_id: 999 });
+        ex.complete(Completion::TaskSubmitted { task_id: 999, output: Value::Null });
+        // The first branch fails: the second branch's task is aborted with it...
+        ex.complete(Completion::TaskFailed { task_id: ids[0], error: String::new(), cause: None });
+        let _ = ex.run();
+        // ...so its answer, and answers for the failed task, come for nothing.
+        ex.complete(Completion::TaskSucceeded { task_id: ids[1], output: Value::Null });
+        ex.complete(Completion::TaskFailed { task_id: ids[0], error: "X".into(), cause: None });
+        ex.complete(Completion::TaskHeartbeat { task_id: ids[1] });
+        ex.complete(Completion::TaskWillNotAnswer { task_id: ids[1] });
+        let _ = ex.run();
+        ex.complete(Completion::Stop { error: None, cause: None });
+        ex.complete(Completion::Stop { error: Some(String::new()), cause: Some("\u{0}".into()) });
+        let _ = ex.run();
+        assert!(ex.outcome().is_some(), "{clock:?}");
+        assert!(value::parse(&ex.history_json()).is_ok());
+    }
+}
+
+/// A StartAt naming no state is a definition error in every scope, even an empty `States`
+/// (found by the mutation test: such a branch never started and the execution hung).
+#[test]
+fn empty_states_are_rejected() {
+    for label in ["unknown start", "branch with no states", "item processor with no states"] {
+        let c = case(label);
+        let (status, _, cause) = outcome_of(&c.definition, &c.input);
+        assert_eq!(status, "REJECTED", "{label}");
+        assert!(cause.contains("MISSING_TRANSITION_TARGET"), "{label}: {cause}");
+    }
 }
