@@ -12,7 +12,7 @@
 //! each outcome must be well formed (a final status with what that status needs, a history
 //! that is valid JSON).
 //!
-//! `ROBUSTNESS_ITERATIONS` (default 3) sets the number of mutation rounds over the corpus;
+//! `ROBUSTNESS_ITERATIONS` (default 6) sets the number of mutation rounds over the corpus;
 //! `ROBUSTNESS_SEED` the seed; `ROBUSTNESS_VERBOSE=1` prints each case before it runs (to
 //! name the input when a stack overflow aborts the process).
 
@@ -512,7 +512,7 @@ fn mutation_rounds() {
     // Panics are collected and reported per case, not printed as they happen.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let iterations = env_u64("ROBUSTNESS_ITERATIONS", 3);
+    let iterations = env_u64("ROBUSTNESS_ITERATIONS", 6);
     let seed = env_u64("ROBUSTNESS_SEED", 0x5EED_1234);
     let mut rng = Rng(seed | 1);
     let nasty: Vec<Value> = nasty_value_texts().iter().map(|t| value::parse(t).unwrap_or_else(|e| panic!("{t}: {e}"))).collect();
