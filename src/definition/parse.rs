@@ -118,7 +118,7 @@ fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader,
     }
     let _ = top;
     let start_at = start_at?;
-    if !states.is_empty() && !states.contains_key(&start_at) && value.get("States").is_some_and(|s| s.get(&start_at).is_none()) {
+    if !states.contains_key(&start_at) && value.get("States").is_some_and(|s| s.get(&start_at).is_none()) {
         r.diags.error(codes::MISSING_TRANSITION_TARGET, &format!("{pointer}/StartAt"), format!("Missing 'Next' target: {start_at}"));
     }
     // Transitions must name states of this set.

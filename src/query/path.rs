@@ -22,6 +22,10 @@ use std::rc::Rc;
 /// Deepest nesting of filter expressions accepted at parse time.
 const MAX_FILTER_DEPTH: usize = 32;
 
+/// Most segments in one path. Paths are walked (and written through) one segment per call
+/// level, and a path longer than the deepest JSON value could never match anything anyway.
+const MAX_SEGMENTS: usize = crate::value::MAX_DEPTH + 1;
+
 /// Where a path starts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Root {
@@ -908,6 +912,9 @@ impl<'a> Parser<'a> {
                 }
                 _ => break,
             }
+            if segs.len() > MAX_SEGMENTS {
+                return self.err(&format!("more than {MAX_SEGMENTS} segments"));
+            }
         }
         Ok(segs)
     }
@@ -1479,5 +1486,13 @@ mod tests {
         assert_eq!(java_double(0.0001), "1.0E-4");
         assert_eq!(java_double(-2.5e-10), "-2.5E-10");
         assert_eq!(java_display(&parse(r#"{"Id":"a","N":[1,1.0,null,{"x":true}]}"#).unwrap()), "{Id=a, N=[1, 1.0, null, {x=true}]}");
+    }
+
+    #[test]
+    fn overlong_paths_are_rejected_not_walked() {
+        let long = format!("$.{}", vec!["a"; super::MAX_SEGMENTS + 1].join("."));
+        assert!(Path::parse(&long).unwrap_err().contains("segments"));
+        let ok = format!("$.{}", vec!["a"; super::MAX_SEGMENTS].join("."));
+        assert!(Path::parse(&ok).is_ok());
     }
 }

@@ -228,7 +228,16 @@ impl Execution {
                 self.fiber_event(fid, "MapIterationStarted", Some(("mapIterationStartedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(state.name.clone()))])));
             }
             let processor = m.processor.clone();
-            let Some(start) = processor.get(&processor.start_at).cloned() else { return };
+            let Some(start) = processor.get(&processor.start_at).cloned() else {
+                // Validation rejects this; a machine built another way must not wait forever.
+                let cause = format!("The StartAt state '{}' of the item processor does not exist", processor.start_at);
+                self.abort_children_of(fid);
+                self.fiber_mut(fid).join = None;
+                self.block(fid, Blocked::No);
+                self.fail_state(fid, crate::engine::Failure::with_cause(crate::engine::errors::names::RUNTIME, cause));
+                self.requeue(fid);
+                return;
+            };
             let vars = VarFrame::child(&self.fiber(fid).vars);
             let child = self.spawn(processor, start, input, Some((fid, index)), vars, Some((index, item)), distributed);
             if let Some(j) = self.fiber_mut(fid).join.as_mut() {

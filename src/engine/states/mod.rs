@@ -57,6 +57,16 @@ fn exited_event_name(ty: &str) -> &'static str {
     }
 }
 
+/// Variables obey the nesting limit of state outputs (see `check_size`): an Assign that
+/// wraps a variable in itself on every loop iteration ends with an error, not a crash.
+pub(crate) fn check_variables_depth(assigned: &Value) -> Result<(), QueryError> {
+    // The assigned object is one level above the variables.
+    if assigned.depth_exceeds(crate::value::MAX_DEPTH + 1) {
+        return Err(QueryError::runtime(format!("An assigned variable is nested deeper than {} levels.", crate::value::MAX_DEPTH)));
+    }
+    Ok(())
+}
+
 impl Execution {
     /// Enters `fiber.state` with `fiber.input`.
     pub(crate) fn enter_state(&mut self, fid: FiberId) {
@@ -256,6 +266,7 @@ impl Execution {
             Assign::Template(t) => {
                 let ctx = self.context_if(fid, t.uses_context());
                 let v = self.eval_template(fid, t, input, &ctx)?;
+                check_variables_depth(&v)?;
                 let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
                 let vars = self.fiber(fid).vars.clone();
                 for (k, v) in &pairs {
@@ -360,8 +371,15 @@ impl Execution {
         self.fail_fiber(fid, failure);
     }
 
-    /// AWS's payload limit, when enabled.
+    /// AWS's payload limit, when enabled; and, always, the nesting limit of JSON text
+    /// (`value::MAX_DEPTH`): values that could not be read back from text would overflow the
+    /// stack of whatever walks them next (serialising, comparing, dropping), so a loop that
+    /// nests one level per iteration ends here.
     pub(crate) fn check_size(&self, v: &Value, fid: FiberId) -> Result<(), Failure> {
+        if v.depth_exceeds(crate::value::MAX_DEPTH) {
+            let name = &self.fiber(fid).state.name;
+            return Err(Failure::with_cause(names::RUNTIME, format!("The state '{name}' produced a value nested deeper than {} levels.", crate::value::MAX_DEPTH)));
+        }
         let Some(max) = self.options.limits.max_payload_bytes else { return Ok(()) };
         if crate::value::json_len_exceeds(v, max) {
             let name = &self.fiber(fid).state.name;

@@ -35,6 +35,12 @@ impl Execution {
                 None => effective,
             }
         };
+        // Validation rejects a branch whose StartAt names no state; a machine built another
+        // way must still not wait forever on a branch that never starts.
+        if let Some(b) = p.branches.iter().find(|b| b.get(&b.start_at).is_none()) {
+            let cause = format!("The StartAt state '{}' of a branch does not exist", b.start_at);
+            return self.fail_state(fid, crate::engine::Failure::with_cause(crate::engine::errors::names::RUNTIME, cause));
+        }
         self.trace_stage(fid, crate::engine::trace::Stage::AfterParameters, &input);
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();

@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
         }
         // A top-level tuple stream or sequence is reported as plain values.
         Ok(r.map(|v| match v {
-            JV::Arr(a, f) if f & TUPLES != 0 => {
+            JV::Arr(ref a, f) if f & TUPLES != 0 => {
                 let items: Vec<JV> = a.iter().filter_map(|t| t.get("@").cloned()).collect();
                 if items.len() == 1 {
                     items.into_iter().next().unwrap_or(JV::Null)
@@ -152,13 +152,13 @@ impl<'a> Ctx<'a> {
         self.depth -= 1;
         let r = r.map_err(|e| e.or_at(node.pos))?;
         Ok(match r {
-            Some(JV::Arr(a, f)) if f & SEQ != 0 && f & TUPLES == 0 => {
+            Some(JV::Arr(ref a, f)) if f & SEQ != 0 && f & TUPLES == 0 => {
                 if a.is_empty() {
                     None
                 } else if a.len() == 1 && f & KEEP == 0 {
                     a.first().cloned()
                 } else {
-                    Some(JV::Arr(a, f))
+                    Some(JV::Arr(a.clone(), f))
                 }
             }
             other => other,
@@ -204,7 +204,7 @@ impl<'a> Ctx<'a> {
                             out.push(v);
                         } else {
                             match v {
-                                JV::Arr(a, _) => out.extend(a.iter().cloned()),
+                                JV::Arr(ref a, _) => out.extend(a.iter().cloned()),
                                 other => out.push(other),
                             }
                         }
@@ -266,8 +266,8 @@ impl<'a> Ctx<'a> {
                 }
                 if f.keep_array {
                     r = r.map(|v| match v {
-                        JV::Arr(a, fl) if fl & SEQ != 0 => JV::Arr(a, fl | KEEP),
-                        JV::Arr(a, fl) => JV::Arr(Rc::new(vec![JV::Arr(a, fl)]), SEQ | KEEP),
+                        JV::Arr(ref a, fl) if fl & SEQ != 0 => JV::Arr(a.clone(), fl | KEEP),
+                        JV::Arr(..) => JV::Arr(Rc::new(vec![v]), SEQ | KEEP),
                         other => JV::Arr(Rc::new(vec![other]), SEQ | KEEP),
                     });
                 }
@@ -329,8 +329,8 @@ impl<'a> Ctx<'a> {
         }
         if path.keep_singleton {
             result = match result {
-                JV::Arr(a, f) if f & CONS != 0 && f & SEQ == 0 => JV::Arr(Rc::new(vec![JV::Arr(a, f)]), SEQ | KEEP),
-                JV::Arr(a, f) => JV::Arr(a, f | KEEP),
+                JV::Arr(_, f) if f & CONS != 0 && f & SEQ == 0 => JV::Arr(Rc::new(vec![result]), SEQ | KEEP),
+                JV::Arr(ref a, f) => JV::Arr(a.clone(), f | KEEP),
                 other => other,
             };
         }
@@ -377,7 +377,7 @@ impl<'a> Ctx<'a> {
         let mut out = Vec::with_capacity(results.len());
         for r in results {
             match r {
-                JV::Arr(a, f) if f & CONS == 0 => out.extend(a.iter().cloned()),
+                JV::Arr(ref a, f) if f & CONS == 0 => out.extend(a.iter().cloned()),
                 other => out.push(other),
             }
         }
@@ -570,7 +570,7 @@ impl<'a> Ctx<'a> {
             for (pi, (k, _)) in g.pairs.iter().enumerate() {
                 let key = match self.eval(k, ctx.as_ref(), fenv)? {
                     None => continue,
-                    Some(JV::Str(s)) => s,
+                    Some(JV::Str(ref s)) => s.clone(),
                     Some(other) => {
                         return Err(Error::at(
                             "T1003",
@@ -902,7 +902,7 @@ impl<'a> Ctx<'a> {
                 self.apply_inner(func, full, input, env)
             }
             Func::Regex(p) => {
-                let Some(Some(JV::Str(s))) = args.into_iter().next() else { return Ok(None) };
+                let Some(Some(JV::Str(ref s))) = args.into_iter().next() else { return Ok(None) };
                 Ok(functions::regex_match_object(p, &s, 0))
             }
             Func::Compose(a, b) => {
@@ -936,7 +936,7 @@ impl<'a> Ctx<'a> {
         let cloned = deep_clone(&obj);
         let matches = match self.eval(&def.pattern, Some(&cloned), env)? {
             None => return Ok(Some(cloned)),
-            Some(JV::Arr(a, _)) => a.to_vec(),
+            Some(JV::Arr(ref a, _)) => a.to_vec(),
             Some(v) => vec![v],
         };
         let mut updated: HashMap<*const Map, Rc<Map>> = HashMap::new();
@@ -949,7 +949,7 @@ impl<'a> Ctx<'a> {
             let mut map = (**cur_map).clone();
             match upd {
                 None => {}
-                Some(JV::Obj(u)) => {
+                Some(JV::Obj(ref u)) => {
                     for (k, v) in u.iter() {
                         map.insert(k.clone(), v.clone());
                     }
@@ -968,7 +968,7 @@ impl<'a> Ctx<'a> {
                     Some(dv) => {
                         for k in items_of(&dv) {
                             match k {
-                                JV::Str(s) => {
+                                JV::Str(ref s) => {
                                     map.shift_remove(&*s);
                                 }
                                 other => {
@@ -994,10 +994,15 @@ impl<'a> Ctx<'a> {
 }
 
 fn has_non_finite(v: &JV) -> bool {
+    has_non_finite_within(v, MAX_VALUE_DEPTH)
+}
+
+/// Looks `depth` levels down (a deeper result is an error of its own).
+fn has_non_finite_within(v: &JV, depth: usize) -> bool {
     match v {
         JV::Num(n) => !n.is_finite(),
-        JV::Arr(a, _) => a.iter().any(has_non_finite),
-        JV::Obj(m) => m.values().any(has_non_finite),
+        JV::Arr(a, _) if depth > 0 => a.iter().any(|x| has_non_finite_within(x, depth - 1)),
+        JV::Obj(m) if depth > 0 => m.values().any(|x| has_non_finite_within(x, depth - 1)),
         _ => false,
     }
 }
@@ -1030,7 +1035,7 @@ fn set_field(t: &mut JV, key: &Rc<str>, v: JV) {
 /// Merges the tuples of one group: each binding becomes the sequence of its values.
 fn reduce_tuples(data: Option<JV>) -> JV {
     match data {
-        Some(JV::Arr(a, _)) => {
+        Some(JV::Arr(ref a, _)) => {
             let mut out: Map = Map::default();
             for (i, t) in a.iter().enumerate() {
                 if let JV::Obj(m) = t {
@@ -1055,13 +1060,18 @@ fn reduce_tuples(data: Option<JV>) -> JV {
 
 /// Field lookup; arrays map the lookup over their members and flatten the results.
 pub fn lookup_field(input: &JV, key: &str) -> Option<JV> {
+    lookup_field_within(input, key, MAX_VALUE_DEPTH)
+}
+
+/// Arrays nested deeper than `depth` are not looked into.
+fn lookup_field_within(input: &JV, key: &str, depth: usize) -> Option<JV> {
     match input {
         JV::Obj(m) => m.get(key).cloned(),
-        JV::Arr(a, _) => {
+        JV::Arr(a, _) if depth > 0 => {
             let mut out = Vec::new();
             for item in a.iter() {
-                match lookup_field(item, key) {
-                    Some(JV::Arr(inner, _)) => out.extend(inner.iter().cloned()),
+                match lookup_field_within(item, key, depth - 1) {
+                    Some(JV::Arr(ref inner, _)) => out.extend(inner.iter().cloned()),
                     Some(v) => out.push(v),
                     None => {}
                 }
@@ -1073,10 +1083,15 @@ pub fn lookup_field(input: &JV, key: &str) -> Option<JV> {
 }
 
 fn flatten_into(v: &JV, out: &mut Vec<JV>) {
+    flatten_within(v, out, MAX_VALUE_DEPTH);
+}
+
+/// Arrays nested deeper than `depth` are kept whole rather than flattened.
+fn flatten_within(v: &JV, out: &mut Vec<JV>, depth: usize) {
     match v {
-        JV::Arr(a, _) => {
+        JV::Arr(a, _) if depth > 0 => {
             for x in a.iter() {
-                flatten_into(x, out);
+                flatten_within(x, out, depth - 1);
             }
         }
         other => out.push(other.clone()),
@@ -1143,9 +1158,17 @@ fn descendants(input: Option<&JV>) -> Option<JV> {
 
 /// Deep copy with fresh allocations (so transform can tell objects apart by address).
 fn deep_clone(v: &JV) -> JV {
+    deep_clone_within(v, MAX_VALUE_DEPTH)
+}
+
+/// Levels deeper than `depth` are shared, not copied (`rebuild` does not look there either).
+fn deep_clone_within(v: &JV, depth: usize) -> JV {
+    if depth == 0 {
+        return v.clone();
+    }
     match v {
-        JV::Arr(a, f) => JV::Arr(Rc::new(a.iter().map(deep_clone).collect()), *f),
-        JV::Obj(m) => JV::obj(m.iter().map(|(k, v)| (k.clone(), deep_clone(v))).collect()),
+        JV::Arr(a, f) => JV::Arr(Rc::new(a.iter().map(|x| deep_clone_within(x, depth - 1)).collect()), *f),
+        JV::Obj(m) => JV::obj(m.iter().map(|(k, v)| (k.clone(), deep_clone_within(v, depth - 1))).collect()),
         other => other.clone(),
     }
 }

@@ -223,7 +223,7 @@ pub fn call(ctx: &mut Ctx, i: usize, args: Vec<Option<JV>>, input: Option<&JV>, 
                 let matcher = JV::Func(f.clone());
                 let mut res = ctx.apply(&matcher, vec![Some(JV::Str(st.clone()))], None, env)?;
                 let mut out = Vec::new();
-                while let Some(JV::Obj(m)) = res {
+                while let Some(JV::Obj(ref m)) = res {
                     if limit.is_some_and(|l| out.len() >= l) {
                         break;
                     }
@@ -577,10 +577,15 @@ fn limit_arg(a: &[Option<JV>], i: usize, code: &str) -> Result<Option<usize>> {
 }
 
 fn spread_into(v: &JV, out: &mut Vec<JV>) {
+    spread_within(v, out, super::jvalue::MAX_VALUE_DEPTH);
+}
+
+/// Arrays nested deeper than `depth` are kept whole.
+fn spread_within(v: &JV, out: &mut Vec<JV>, depth: usize) {
     match v {
-        JV::Arr(items, _) => {
+        JV::Arr(items, _) if depth > 0 => {
             for it in items.iter() {
-                spread_into(it, out);
+                spread_within(it, out, depth - 1);
             }
         }
         JV::Obj(m) => {
@@ -679,7 +684,7 @@ fn replacement_text(ctx: &mut Ctx, rep: Option<&JV>, m: &JV, whole: &str, groups
     match rep {
         Some(JV::Str(r)) => Ok(expand_replacement(r, whole, groups)),
         Some(f @ JV::Func(_)) => match ctx.apply(f, vec![Some(m.clone())], None, env)? {
-            Some(JV::Str(t)) => Ok(t.to_string()),
+            Some(JV::Str(ref t)) => Ok(t.to_string()),
             other => Err(Error::new(
                 "D3012",
                 format!("Attempted to replace a matched string with a non-string value: {}", other.map_or("undefined".into(), |v| describe(&v))),
@@ -763,7 +768,7 @@ pub fn match_object(text: &str, f: &super::regex::Found) -> JV {
 pub fn regex_match_object(p: &Pattern, text: &str, from: usize) -> Option<JV> {
     let f = p.find_at(text, from)?;
     let mut m = match match_object(text, &f) {
-        JV::Obj(m) => (*m).clone(),
+        JV::Obj(ref m) => (**m).clone(),
         _ => Map::default(),
     };
     m.insert("start".into(), JV::Num(char_index(text, f.start) as f64));
@@ -973,6 +978,9 @@ pub fn number_text(n: f64) -> String {
 }
 
 fn write_json(v: &JV, pretty: bool, indent: usize, out: &mut String) -> Result<()> {
+    if indent > super::jvalue::MAX_VALUE_DEPTH {
+        return Err(Error::new("U1001", "Stack overflow error: the value is nested too deeply to be written as JSON."));
+    }
     match v {
         JV::Null => out.push_str("null"),
         JV::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

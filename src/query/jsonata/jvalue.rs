@@ -142,14 +142,69 @@ impl JV {
     }
 }
 
+/// How deep the walks over values (equality, flattening, copying, `$string`) go. Values can
+/// nest deeper than this while an expression runs (`$reduce` wrapping its accumulator), so
+/// every recursive walk stops here rather than overflowing the stack; a result that deep is
+/// an error (`U1001`) when it leaves the evaluator.
+pub const MAX_VALUE_DEPTH: usize = 1000;
+
+/// Whether arrays and objects nest more than `max` levels; looks no deeper than that.
+pub fn depth_exceeds(v: &JV, max: usize) -> bool {
+    match v {
+        JV::Arr(a, _) => max == 0 || a.iter().any(|x| depth_exceeds(x, max - 1)),
+        JV::Obj(m) => max == 0 || m.values().any(|x| depth_exceeds(x, max - 1)),
+        _ => false,
+    }
+}
+
+/// Dropping a deeply nested value would recurse once per level: unlink the children this
+/// value owns alone and drop them from a list instead.
+impl Drop for JV {
+    fn drop(&mut self) {
+        fn take_children(v: &mut JV, out: &mut Vec<JV>) {
+            match v {
+                JV::Arr(a, _) => {
+                    if let Some(items) = Rc::get_mut(a) {
+                        out.extend(items.drain(..).filter(|x| matches!(x, JV::Arr(..) | JV::Obj(_))));
+                    }
+                }
+                JV::Obj(m) => {
+                    if let Some(map) = Rc::get_mut(m) {
+                        out.extend(map.drain(..).map(|(_, x)| x).filter(|x| matches!(x, JV::Arr(..) | JV::Obj(_))));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Shallow values (the common case) are left to the ordinary drop.
+        let nested = match self {
+            JV::Arr(a, _) => Rc::strong_count(a) == 1 && a.iter().any(|x| matches!(x, JV::Arr(..) | JV::Obj(_))),
+            JV::Obj(m) => Rc::strong_count(m) == 1 && m.values().any(|x| matches!(x, JV::Arr(..) | JV::Obj(_))),
+            _ => false,
+        };
+        if !nested {
+            return;
+        }
+        let mut pending = Vec::new();
+        take_children(self, &mut pending);
+        while let Some(mut v) = pending.pop() {
+            take_children(&mut v, &mut pending);
+        }
+    }
+}
+
 /// JSONata truthiness (`$boolean`).
 pub fn truthy(v: &JV) -> bool {
+    truthy_within(v, MAX_VALUE_DEPTH)
+}
+
+fn truthy_within(v: &JV, depth: usize) -> bool {
     match v {
         JV::Null => false,
         JV::Bool(b) => *b,
         JV::Num(n) => *n != 0.0,
         JV::Str(s) => !s.is_empty(),
-        JV::Arr(a, _) => a.iter().any(truthy),
+        JV::Arr(a, _) => depth > 0 && a.iter().any(|x| truthy_within(x, depth - 1)),
         JV::Obj(o) => !o.is_empty(),
         JV::Func(_) => false,
     }
@@ -161,6 +216,19 @@ pub fn truthy_opt(v: Option<&JV>) -> bool {
 
 /// Deep equality as JSONata's `=` uses it.
 pub fn deep_equal(a: &JV, b: &JV) -> bool {
+    deep_equal_within(a, b, MAX_VALUE_DEPTH)
+}
+
+/// Beyond `depth` levels only the same allocation is equal.
+fn deep_equal_within(a: &JV, b: &JV, depth: usize) -> bool {
+    if depth == 0 {
+        return match (a, b) {
+            (JV::Arr(x, _), JV::Arr(y, _)) => Rc::ptr_eq(x, y),
+            (JV::Obj(x), JV::Obj(y)) => Rc::ptr_eq(x, y),
+            _ => deep_equal_within(a, b, 1),
+        };
+    }
+    let deep_equal = |p: &JV, q: &JV| deep_equal_within(p, q, depth - 1);
     match (a, b) {
         (JV::Null, JV::Null) => true,
         (JV::Bool(x), JV::Bool(y)) => x == y,
@@ -181,12 +249,13 @@ pub fn append(a: Option<JV>, b: Option<JV>) -> Option<JV> {
         (None, b) => b,
         (a, None) => a,
         (Some(a), Some(b)) => {
-            let mut items = match a {
-                JV::Arr(v, _) => Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()),
-                other => vec![other],
+            let mut a = a;
+            let mut items = match &mut a {
+                JV::Arr(v, _) => std::mem::take(Rc::make_mut(v)),
+                other => vec![std::mem::replace(other, JV::Null)],
             };
             match b {
-                JV::Arr(v, _) => items.extend(v.iter().cloned()),
+                JV::Arr(ref v, _) => items.extend(v.iter().cloned()),
                 other => items.push(other),
             }
             Some(JV::arr(items))

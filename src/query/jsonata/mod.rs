@@ -112,6 +112,11 @@ impl Expression {
         Ok(match result {
             None => Evaluated::Undefined,
             Some(jvalue::JV::Func(_)) => Evaluated::Function,
+            // A result that could not be read back from JSON text is an error: converting,
+            // writing or comparing it would recurse once per level.
+            Some(v) if jvalue::depth_exceeds(&v, crate::value::MAX_DEPTH) => {
+                return Err(JsonataError::new("U1001", format!("Stack overflow error: the result is nested deeper than {} levels.", crate::value::MAX_DEPTH)));
+            }
             Some(v) => v.to_value().map_or(Evaluated::Undefined, Evaluated::Value),
         })
     }

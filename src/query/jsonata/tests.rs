@@ -67,3 +67,20 @@ fn max_depth_fits_a_one_megabyte_stack() {
         .join()
         .unwrap();
 }
+
+/// Values built while evaluating may nest without bound (`$reduce` wrapping its accumulator):
+/// walking, comparing, writing and dropping them must not recurse once per level, and a
+/// result deeper than JSON text may be is an error.
+#[test]
+fn deeply_built_values_are_bounded() {
+    with_big_stack(|| {
+        let deep = "$reduce([1..20000], function($a, $b){ {'a': $a} }, {})";
+        assert_eq!(eval(deep, "{}").unwrap_err().code, "U1001");
+        assert_eq!(eval(&format!("({deep}).x"), "{}").unwrap(), None);
+        assert_eq!(eval(&format!("$string({deep})"), "{}").unwrap_err().code, "U1001");
+        assert_eq!(eval(&format!("($x := {deep}; $y := {deep}; $x = $y)"), "{}").unwrap().as_deref(), Some("false"));
+        assert_eq!(eval("$count($reduce([1..20000], function($a, $b){ [[$a]] }, 1).*)", "{}").unwrap().as_deref(), Some("1"));
+        assert_eq!(eval("$reduce([1..512], function($a, $b){ {'a': $a} }, 1)", "{}").unwrap().map(|s| s.len()), Some(6 * 512 + 1));
+        assert_eq!(eval("$reduce([1..513], function($a, $b){ {'a': $a} }, 1)", "{}").unwrap_err().code, "U1001");
+    });
+}
