@@ -310,7 +310,7 @@ fn mutate(v: &mut Value, rng: &mut Rng, nasty: &[Value]) {
             } else {
                 Value::from_pairs([("Type", Value::from("Parallel")), ("Branches", Value::array(vec![body.clone(), body])), ("End", Value::Bool(true))])
             };
-            let mut outer = Map::new();
+            let mut outer = Map::default();
             outer.insert("StartAt".into(), Value::from("Wrapped"));
             outer.insert("States".into(), Value::from_pairs([("Wrapped", state)]));
             if let Some(q) = inner.get("QueryLanguage") {
