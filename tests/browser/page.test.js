@@ -84,9 +84,10 @@ test('a broken definition is underlined on the right line, with the AWS code on 
   await loadExample('hello');
   const broken = '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Next": "Nowhere" }\n  }\n}';
   await setEditor('definition-editor', broken);
-  const mark = page.locator('#definition-editor .cm-lintRange-error').first();
+  // The engine reports two errors: the missing target (line 4) and, because of it, no terminal state.
+  const mark = page.locator('#definition-editor .cm-lintRange-error', { hasText: 'Nowhere' });
   await mark.waitFor({ timeout: 10000 });
-  assert.match(await mark.textContent(), /Nowhere/);
+  assert.equal(await mark.textContent(), '"Nowhere"');
   const line = await mark.evaluate((el) => {
     const lineEl = el.closest('.cm-line');
     return [...lineEl.parentElement.children].indexOf(lineEl) + 1;
@@ -97,7 +98,8 @@ test('a broken definition is underlined on the right line, with the AWS code on 
   await tooltip.waitFor({ timeout: 5000 });
   assert.match(await tooltip.textContent(), /MISSING_TRANSITION_TARGET/);
   assert.match(await tooltip.textContent(), /Nowhere/);
-  assert.equal(await page.textContent('#diag-count'), '1');
+  assert.equal(await page.textContent('#diag-count'), '2');
+  assert.match(await page.textContent('#definition-hint'), /MISSING_TRANSITION_TARGET at line 4/);
   // The graph keeps the last drawing while the text cannot be read.
   await setEditor('definition-editor', '{ "StartAt": "A", "States": { ');
   await page.locator('#graph-note').waitFor({ state: 'visible' });
@@ -191,14 +193,62 @@ test('Share puts the definition in the link, and the link opens it again', async
   assert.equal(await finalStatus(), 'SUCCEEDED');
 });
 
-test('Step shows one event at a time; rows and graph nodes select each other', async () => {
+/** The rows of the event table: their event types. */
+const rowTypes = () => page.$$eval('#events tbody tr.event .etype', (els) => els.map((e) => e.textContent));
+
+test('Step is one unit of the engine at a time, and calls a handler only when its state is reached', async () => {
+  await loadExample('handlers');
+  // Each handler call leaves a line on the console of the worker it runs in.
+  await setEditor('handlers-editor', `export default {
+  'Look up user': async ({ userId }) => { console.log('handler called: Look up user'); return { id: userId, name: 'Grace' }; },
+  'arn:aws:states:::lambda:invoke': async ({ Payload }) => { console.log('handler called: Write greeting'); return { Payload: { text: 'Hi ' + Payload.name } }; },
+};
+`);
+  const calls = [];
+  const listen = (msg) => { if (msg.text().startsWith('handler called: ')) calls.push(msg.text().slice(16)); };
+  const attach = (worker) => worker.on('console', listen);
+  page.workers().forEach(attach);
+  page.on('worker', attach);
+  try {
+    await page.click('#step');
+    await page.locator('#status[data-kind="paused"]').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 2);
+    assert.deepEqual(await rowTypes(), ['ExecutionStarted', 'TaskStateEntered']);
+    assert.equal(await page.locator('#graph .node.active[data-state="Look up user"]').count(), 1, 'the entered state lights up');
+    await page.waitForTimeout(300);
+    assert.deepEqual(calls, [], 'no handler has run yet');
+
+    await page.click('#step'); // the task is scheduled and started
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 4);
+    assert.deepEqual((await rowTypes()).slice(2), ['LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    await page.waitForTimeout(300);
+    assert.deepEqual(calls, [], 'the handler runs with the unit that feeds its answer');
+
+    await page.click('#step'); // the handler runs; its answer ends the task and the state is left
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 6);
+    assert.deepEqual((await rowTypes()).slice(4), ['LambdaFunctionSucceeded', 'TaskStateExited']);
+    assert.match(await page.textContent('#status'), /Paused at event 6/);
+    await page.waitForFunction(() => /answered by your handler/.test(document.querySelector('#inspector-body').textContent));
+    assert.deepEqual(calls, ['Look up user'], 'only the reached state\'s handler ran');
+
+    await page.click('#pause'); // Resume
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    assert.deepEqual(calls, ['Look up user', 'Write greeting']);
+    assert.deepEqual(JSON.parse(await page.textContent('#output')), 'Hi Grace');
+  } finally {
+    page.off('worker', attach);
+    for (const worker of page.workers()) worker.off('console', listen);
+  }
+});
+
+test('Step through a Choice, then rows and graph nodes select each other', async () => {
   await loadExample('choice');
   await page.click('#step');
   await page.locator('#status[data-kind="paused"]').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 1);
-  await page.click('#step');
-  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 2);
-  assert.ok(await page.locator('#graph .node.active[data-state="Route order"]').count() === 1, 'the entered state lights up');
+  // A Choice state is entered and left in one unit of work.
+  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 3);
+  assert.deepEqual(await rowTypes(), ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited']);
+  assert.equal(await page.locator('#graph .node.succeeded[data-state="Route order"]').count(), 1);
   await page.click('#pause'); // Resume
   assert.equal(await finalStatus(), 'SUCCEEDED');
 
