@@ -261,3 +261,129 @@ test('Step through a Choice, then rows and graph nodes select each other', async
   assert.ok(selectedRows.length >= 2 && selectedRows.every((s) => s === 'Route order'), selectedRows.join());
   assert.deepEqual(errors, []);
 });
+
+test('Stop ends a waiting execution in the engine: its history ends with ExecutionAborted', async () => {
+  await loadExample('callback');
+  await page.click('#run');
+  await page.locator('.callback').waitFor({ timeout: 10000 });
+  await page.click('#stop');
+  await page.locator('#status[data-kind="aborted"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.textContent('#status'), 'ABORTED');
+  const types = await rowTypes();
+  assert.equal(types.at(-1), 'ExecutionAborted', types.join());
+  assert.ok(types.includes('TaskSubmitted'), types.join());
+  assert.match(await page.textContent('#result'), /ExecutionAborted/);
+  assert.doesNotMatch(await page.textContent('#result'), /terminated/, 'the engine answered: the worker was not killed');
+  assert.equal(await page.locator('.callback').count(), 0, 'nothing waits any more');
+  assert.ok(await page.locator('#graph .node.aborted[data-state="Ask a human to approve"]').count() === 1, 'the stopped state is marked');
+  // The same worker runs the next execution.
+  await page.click('#run');
+  await page.locator('.callback button', { hasText: 'Send success' }).click({ timeout: 10000 });
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(errors, []);
+});
+
+test('the heartbeat button keeps a callback task alive on the real clock', async () => {
+  const definition = JSON.stringify({
+    StartAt: 'Wait for a person',
+    States: {
+      'Wait for a person': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'token.$': '$$.Task.Token' } },
+        HeartbeatSeconds: 2,
+        TimeoutSeconds: 60,
+        End: true,
+      },
+    },
+  }, null, 2);
+  await loadExample('hello');
+  await setEditor('definition-editor', definition);
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '1');
+  try {
+    // Three heartbeats, 0.9 s apart: 2.7 s in all, more than HeartbeatSeconds, and still running.
+    await page.click('#run');
+    const card = page.locator('.callback');
+    await card.waitFor({ timeout: 10000 });
+    for (let i = 1; i <= 3; i++) {
+      await page.waitForTimeout(900);
+      await card.locator('button', { hasText: 'Send heartbeat' }).click();
+      await page.waitForFunction((n) => document.querySelector('.callback')?.dataset.heartbeats === String(n), i, { timeout: 2000 });
+    }
+    assert.match(await card.locator('.problem').textContent(), /Heartbeat 3 sent/);
+    assert.equal(await page.getAttribute('#status', 'data-kind'), 'running');
+    assert.ok(!(await rowTypes()).includes('TaskTimedOut'));
+    await card.locator('button', { hasText: 'Send success' }).click();
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+
+    // Without heartbeats the same task times out after 2 s of real time.
+    const started = Date.now();
+    await page.click('#run');
+    await page.locator('.callback').waitFor({ timeout: 10000 });
+    assert.equal(await finalStatus(), 'FAILED');
+    assert.ok(Date.now() - started >= 1900, `timed out after ${Date.now() - started} ms`);
+    assert.ok((await rowTypes()).includes('TaskTimedOut'));
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('Pause holds the engine on the real clock; Resume lets it go on', async () => {
+  const definition = JSON.stringify({
+    StartAt: 'Nap',
+    States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Up' }, Up: { Type: 'Pass', End: true } },
+  }, null, 2);
+  await loadExample('hello');
+  await setEditor('definition-editor', definition);
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '1');
+  try {
+    await page.click('#run');
+    await page.locator('#events tbody tr.event', { hasText: 'WaitStateEntered' }).waitFor({ timeout: 5000 });
+    await page.click('#pause');
+    await page.waitForTimeout(1600);
+    assert.ok(!(await rowTypes()).includes('WaitStateExited'), 'the Wait did not end while paused');
+    assert.equal(await page.getAttribute('#status', 'data-kind'), 'paused');
+    await page.click('#pause'); // Resume
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
+    assert.ok(stamps.at(-1) !== '+0 ms', `real time passed: ${stamps.join(' ')}`);
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
+});
+
+test('a YAML definition is underlined on the YAML line the engine reports', async () => {
+  await loadExample('hello');
+  await setEditor('definition-editor', 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: Nowhere\n  B:\n    Type: Succeed\n');
+  const mark = page.locator('#definition-editor .cm-lintRange-error', { hasText: 'Nowhere' });
+  await mark.waitFor({ timeout: 10000 });
+  const line = await mark.evaluate((el) => {
+    const lineEl = el.closest('.cm-line');
+    return [...lineEl.parentElement.children].indexOf(lineEl) + 1;
+  });
+  assert.equal(line, 5);
+  await page.waitForFunction(() => /MISSING_TRANSITION_TARGET at line 5/.test(document.querySelector('#definition-hint').textContent));
+});
+
+test('Real time faster than 1× replays the history at that speed', async () => {
+  await loadExample('wait'); // waits 3 s, then 2 s
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '10');
+  try {
+    const started = Date.now();
+    await page.click('#run');
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    const took = Date.now() - started;
+    assert.ok(took >= 450 && took < 5000, `5 s of waits took ${took} ms at 10×`);
+    const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
+    assert.equal(stamps.at(-1), '+5 s', stamps.join(' '));
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
+});
