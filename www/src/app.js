@@ -385,6 +385,7 @@ function finishRun() {
   run_.finished = true;
   run_.paused = false;
   run_.stepping = false;
+  run_.stopping = false;
   const box = $('result');
   box.hidden = false;
   if (run_.stopped) {
@@ -408,7 +409,7 @@ function finishRun() {
     const parts = [h('div', { class: 'result-head' }, h('span', { class: `pill ${r.status.toLowerCase()}` }, r.status), ' ', summary)];
     if (r.status === 'SUCCEEDED') parts.push(h('pre', { class: 'value', id: 'output' }, JSON.stringify(r.output, null, 2)));
     else {
-      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, h('code', {}, r.error ?? '—')), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
+      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, r.error ? h('code', {}, r.error) : '—'), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
       const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');
       if (failedVisit) {
         parts.push(h('button', { type: 'button', class: 'link', onclick: () => selectVisit(failedVisit) }, `Inspect “${failedVisit.name}”, where it failed`));
