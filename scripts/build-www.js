@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the playground page and the embeddable element with esbuild (a dev dependency), from
 // www/src/ into www/dist/: app.js (the page), embed.js (<asl-sim-example>), worker.js (the
-// engine's Web Worker). Everything they use (CodeMirror, elkjs, js-yaml) is bundled: the page
+// engine's Web Worker). Everything they use (CodeMirror, elkjs, js-yaml for drawing YAML definitions) is bundled: the page
 // loads nothing from another origin. The engine itself stays in www/pkg/ (copied by build.js),
 // imported by the worker at run time.
 import { existsSync, readdirSync, statSync } from 'node:fs';

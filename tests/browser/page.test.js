@@ -84,9 +84,10 @@ test('a broken definition is underlined on the right line, with the AWS code on 
   await loadExample('hello');
   const broken = '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Next": "Nowhere" }\n  }\n}';
   await setEditor('definition-editor', broken);
-  const mark = page.locator('#definition-editor .cm-lintRange-error').first();
+  // The engine reports two errors: the missing target (line 4) and, because of it, no terminal state.
+  const mark = page.locator('#definition-editor .cm-lintRange-error', { hasText: 'Nowhere' });
   await mark.waitFor({ timeout: 10000 });
-  assert.match(await mark.textContent(), /Nowhere/);
+  assert.equal(await mark.textContent(), '"Nowhere"');
   const line = await mark.evaluate((el) => {
     const lineEl = el.closest('.cm-line');
     return [...lineEl.parentElement.children].indexOf(lineEl) + 1;
@@ -97,7 +98,8 @@ test('a broken definition is underlined on the right line, with the AWS code on 
   await tooltip.waitFor({ timeout: 5000 });
   assert.match(await tooltip.textContent(), /MISSING_TRANSITION_TARGET/);
   assert.match(await tooltip.textContent(), /Nowhere/);
-  assert.equal(await page.textContent('#diag-count'), '1');
+  assert.equal(await page.textContent('#diag-count'), '2');
+  assert.match(await page.textContent('#definition-hint'), /MISSING_TRANSITION_TARGET at line 4/);
   // The graph keeps the last drawing while the text cannot be read.
   await setEditor('definition-editor', '{ "StartAt": "A", "States": { ');
   await page.locator('#graph-note').waitFor({ state: 'visible' });
@@ -191,14 +193,62 @@ test('Share puts the definition in the link, and the link opens it again', async
   assert.equal(await finalStatus(), 'SUCCEEDED');
 });
 
-test('Step shows one event at a time; rows and graph nodes select each other', async () => {
+/** The rows of the event table: their event types. */
+const rowTypes = () => page.$$eval('#events tbody tr.event .etype', (els) => els.map((e) => e.textContent));
+
+test('Step is one unit of the engine at a time, and calls a handler only when its state is reached', async () => {
+  await loadExample('handlers');
+  // Each handler call leaves a line on the console of the worker it runs in.
+  await setEditor('handlers-editor', `export default {
+  'Look up user': async ({ userId }) => { console.log('handler called: Look up user'); return { id: userId, name: 'Grace' }; },
+  'arn:aws:states:::lambda:invoke': async ({ Payload }) => { console.log('handler called: Write greeting'); return { Payload: { text: 'Hi ' + Payload.name } }; },
+};
+`);
+  const calls = [];
+  const listen = (msg) => { if (msg.text().startsWith('handler called: ')) calls.push(msg.text().slice(16)); };
+  const attach = (worker) => worker.on('console', listen);
+  page.workers().forEach(attach);
+  page.on('worker', attach);
+  try {
+    await page.click('#step');
+    await page.locator('#status[data-kind="paused"]').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 2);
+    assert.deepEqual(await rowTypes(), ['ExecutionStarted', 'TaskStateEntered']);
+    assert.equal(await page.locator('#graph .node.active[data-state="Look up user"]').count(), 1, 'the entered state lights up');
+    await page.waitForTimeout(300);
+    assert.deepEqual(calls, [], 'no handler has run yet');
+
+    await page.click('#step'); // the task is scheduled and started
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 4);
+    assert.deepEqual((await rowTypes()).slice(2), ['LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    await page.waitForTimeout(300);
+    assert.deepEqual(calls, [], 'the handler runs with the unit that feeds its answer');
+
+    await page.click('#step'); // the handler runs; its answer ends the task and the state is left
+    await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 6);
+    assert.deepEqual((await rowTypes()).slice(4), ['LambdaFunctionSucceeded', 'TaskStateExited']);
+    assert.match(await page.textContent('#status'), /Paused at event 6/);
+    await page.waitForFunction(() => /answered by your handler/.test(document.querySelector('#inspector-body').textContent));
+    assert.deepEqual(calls, ['Look up user'], 'only the reached state\'s handler ran');
+
+    await page.click('#pause'); // Resume
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    assert.deepEqual(calls, ['Look up user', 'Write greeting']);
+    assert.deepEqual(JSON.parse(await page.textContent('#output')), 'Hi Grace');
+  } finally {
+    page.off('worker', attach);
+    for (const worker of page.workers()) worker.off('console', listen);
+  }
+});
+
+test('Step through a Choice, then rows and graph nodes select each other', async () => {
   await loadExample('choice');
   await page.click('#step');
   await page.locator('#status[data-kind="paused"]').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 1);
-  await page.click('#step');
-  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 2);
-  assert.ok(await page.locator('#graph .node.active[data-state="Route order"]').count() === 1, 'the entered state lights up');
+  // A Choice state is entered and left in one unit of work.
+  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length === 3);
+  assert.deepEqual(await rowTypes(), ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited']);
+  assert.equal(await page.locator('#graph .node.succeeded[data-state="Route order"]').count(), 1);
   await page.click('#pause'); // Resume
   assert.equal(await finalStatus(), 'SUCCEEDED');
 
@@ -210,4 +260,130 @@ test('Step shows one event at a time; rows and graph nodes select each other', a
   const selectedRows = await page.$$eval('#events tbody tr.event.selected', (rows) => rows.map((r) => r.dataset.state));
   assert.ok(selectedRows.length >= 2 && selectedRows.every((s) => s === 'Route order'), selectedRows.join());
   assert.deepEqual(errors, []);
+});
+
+test('Stop ends a waiting execution in the engine: its history ends with ExecutionAborted', async () => {
+  await loadExample('callback');
+  await page.click('#run');
+  await page.locator('.callback').waitFor({ timeout: 10000 });
+  await page.click('#stop');
+  await page.locator('#status[data-kind="aborted"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.textContent('#status'), 'ABORTED');
+  const types = await rowTypes();
+  assert.equal(types.at(-1), 'ExecutionAborted', types.join());
+  assert.ok(types.includes('TaskSubmitted'), types.join());
+  assert.match(await page.textContent('#result'), /ExecutionAborted/);
+  assert.doesNotMatch(await page.textContent('#result'), /terminated/, 'the engine answered: the worker was not killed');
+  assert.equal(await page.locator('.callback').count(), 0, 'nothing waits any more');
+  assert.ok(await page.locator('#graph .node.aborted[data-state="Ask a human to approve"]').count() === 1, 'the stopped state is marked');
+  // The same worker runs the next execution.
+  await page.click('#run');
+  await page.locator('.callback button', { hasText: 'Send success' }).click({ timeout: 10000 });
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(errors, []);
+});
+
+test('the heartbeat button keeps a callback task alive on the real clock', async () => {
+  const definition = JSON.stringify({
+    StartAt: 'Wait for a person',
+    States: {
+      'Wait for a person': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'token.$': '$$.Task.Token' } },
+        HeartbeatSeconds: 2,
+        TimeoutSeconds: 60,
+        End: true,
+      },
+    },
+  }, null, 2);
+  await loadExample('hello');
+  await setEditor('definition-editor', definition);
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '1');
+  try {
+    // Three heartbeats, 0.9 s apart: 2.7 s in all, more than HeartbeatSeconds, and still running.
+    await page.click('#run');
+    const card = page.locator('.callback');
+    await card.waitFor({ timeout: 10000 });
+    for (let i = 1; i <= 3; i++) {
+      await page.waitForTimeout(900);
+      await card.locator('button', { hasText: 'Send heartbeat' }).click();
+      await page.waitForFunction((n) => document.querySelector('.callback')?.dataset.heartbeats === String(n), i, { timeout: 2000 });
+    }
+    assert.match(await card.locator('.problem').textContent(), /Heartbeat 3 sent/);
+    assert.equal(await page.getAttribute('#status', 'data-kind'), 'running');
+    assert.ok(!(await rowTypes()).includes('TaskTimedOut'));
+    await card.locator('button', { hasText: 'Send success' }).click();
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+
+    // Without heartbeats the same task times out after 2 s of real time.
+    const started = Date.now();
+    await page.click('#run');
+    await page.locator('.callback').waitFor({ timeout: 10000 });
+    assert.equal(await finalStatus(), 'FAILED');
+    assert.ok(Date.now() - started >= 1900, `timed out after ${Date.now() - started} ms`);
+    assert.ok((await rowTypes()).includes('TaskTimedOut'));
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('Pause holds the engine on the real clock; Resume lets it go on', async () => {
+  const definition = JSON.stringify({
+    StartAt: 'Nap',
+    States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Up' }, Up: { Type: 'Pass', End: true } },
+  }, null, 2);
+  await loadExample('hello');
+  await setEditor('definition-editor', definition);
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '1');
+  try {
+    await page.click('#run');
+    await page.locator('#events tbody tr.event', { hasText: 'WaitStateEntered' }).waitFor({ timeout: 5000 });
+    await page.click('#pause');
+    await page.waitForTimeout(1600);
+    assert.ok(!(await rowTypes()).includes('WaitStateExited'), 'the Wait did not end while paused');
+    assert.equal(await page.getAttribute('#status', 'data-kind'), 'paused');
+    await page.click('#pause'); // Resume
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
+    assert.ok(stamps.at(-1) !== '+0 ms', `real time passed: ${stamps.join(' ')}`);
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
+});
+
+test('a YAML definition is underlined on the YAML line the engine reports', async () => {
+  await loadExample('hello');
+  await setEditor('definition-editor', 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: Nowhere\n  B:\n    Type: Succeed\n');
+  const mark = page.locator('#definition-editor .cm-lintRange-error', { hasText: 'Nowhere' });
+  await mark.waitFor({ timeout: 10000 });
+  const line = await mark.evaluate((el) => {
+    const lineEl = el.closest('.cm-line');
+    return [...lineEl.parentElement.children].indexOf(lineEl) + 1;
+  });
+  assert.equal(line, 5);
+  await page.waitForFunction(() => /MISSING_TRANSITION_TARGET at line 5/.test(document.querySelector('#definition-hint').textContent));
+});
+
+test('Real time faster than 1× replays the history at that speed', async () => {
+  await loadExample('wait'); // waits 3 s, then 2 s
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', '10');
+  try {
+    const started = Date.now();
+    await page.click('#run');
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    const took = Date.now() - started;
+    assert.ok(took >= 450 && took < 5000, `5 s of waits took ${took} ms at 10×`);
+    const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
+    assert.equal(stamps.at(-1), '+5 s', stamps.join(' '));
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
 });

@@ -220,7 +220,13 @@ const run_ = {
   timer: 0,
   playhead: 0, // real-time mode: ms of execution time shown so far
   lastTick: 0,
-  steps: 0, // Step presses not yet shown (events may still be on their way)
+  steps: 0, // replay: Step presses not yet shown
+  replay: false, // Real time faster than 1×: the page replays the engine's virtual-clock history
+  engineClock: 'virtual',
+  stepping: false, // a Step sent to the engine has not resolved yet
+  lastStepAdded: null, // events the last engine step added
+  stopping: false, // Stop sent; waiting for ExecutionAborted (or for the timeout that terminates the worker)
+  stopTimer: 0,
 };
 let analysis = analyze([]);
 let selected = { state: null, visit: null };
@@ -233,11 +239,21 @@ function setStatus(text, kind) {
 function updateButtons() {
   const running = run_.active || run_.shown < run_.received.length;
   runButton.disabled = !features.ready;
-  stopButton.disabled = !running;
-  pauseButton.disabled = !running;
+  stopButton.disabled = !running || run_.stopping;
+  pauseButton.disabled = !running || run_.stopping;
   pauseButton.textContent = run_.paused ? 'Resume' : 'Pause';
   pauseButton.setAttribute('aria-pressed', String(run_.paused));
-  stepButton.disabled = !features.ready || (!running && false);
+  stepButton.disabled = !features.ready || run_.stopping;
+}
+
+/** How the engine's clock is set for a run: Real time at 1× is the engine's real clock. */
+function clockChoice() {
+  const clock = $('clock').value;
+  const speed = Number($('speed').value);
+  const engineClock = clock === 'real' && speed === 1 ? 'real' : 'virtual';
+  // Faster than real time: the API has no speed factor, so the engine runs on its virtual clock
+  // and the page replays the history at `speed`× its timestamps.
+  return { clock, speed, engineClock, replay: clock === 'real' && engineClock === 'virtual' };
 }
 
 async function run({ paused = false } = {}) {
@@ -245,20 +261,23 @@ async function run({ paused = false } = {}) {
   if (run_.active) stopRun({ quiet: true });
   const definition = definitionEditor.text;
   const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource, mock: mocks[name] ?? { mode: 'auto' } }]));
+  const { clock, speed, engineClock, replay } = clockChoice();
+  clearTimeout(run_.stopTimer);
   Object.assign(run_, {
-    active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, waiting: new Map(), invocations: [],
-    clock: $('clock').value, speed: Number($('speed').value), playhead: 0, lastTick: performance.now(), steps: paused ? 1 : 0,
+    active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, stopping: false,
+    waiting: new Map(), invocations: [], clock, speed, engineClock, replay, playhead: 0, lastTick: performance.now(), steps: 0,
+    stepping: paused, lastStepAdded: null,
   });
   selected = { state: null, visit: null };
   $('result').hidden = true;
   renderCallbacks();
   renderEvents(true);
   repaint();
-  setStatus(paused ? 'Paused before the first event: press Step' : 'Running…', 'running');
+  setStatus(paused ? 'Starting, paused: one step at a time' : 'Running…', paused ? 'paused' : 'running');
   updateButtons();
   scheduleTick();
   const useHandlers = handlersTrusted ? handlersEditor.text : '';
-  await engine.post({ type: 'run', definition, input: inputEditor.text, handlers: useHandlers, tasks });
+  await engine.post({ type: 'run', definition, input: inputEditor.text, handlers: useHandlers, tasks, clock: engineClock, paused });
 }
 
 function onEngineMessage(data) {
@@ -267,18 +286,27 @@ function onEngineMessage(data) {
     run_.received.splice(data.from, run_.received.length - data.from, ...data.events);
     scheduleTick();
   } else if (data.type === 'invoke') {
-    run_.invocations.push({ ...data, visitStart: undefined });
+    run_.invocations.push({ ...data, visitStart: data.context?.State?.EnteredTime });
+    if (selected.state === data.stateName) renderInspector();
   } else if (data.type === 'waiting') {
     run_.waiting.set(data.token, { stateName: data.stateName, input: data.input, at: run_.received.length });
     scheduleTick();
   } else if (data.type === 'answered') {
     run_.waiting.delete(data.token);
     renderCallbacks();
+  } else if (data.type === 'callbackResult') {
+    callbackAnswered(data);
+  } else if (data.type === 'stepped') {
+    run_.stepping = false;
+    run_.lastStepAdded = data.added;
+    scheduleTick();
   } else if (data.type === 'done') {
+    clearTimeout(run_.stopTimer);
     run_.active = false;
     run_.result = data.result;
     scheduleTick();
   } else if (data.type === 'error') {
+    clearTimeout(run_.stopTimer);
     run_.active = false;
     run_.failure = data.message;
     scheduleTick();
@@ -290,33 +318,33 @@ function scheduleTick() {
   if (!run_.timer) run_.timer = requestAnimationFrame(tick);
 }
 
-/** Moves the playhead: shows received events as the clock mode and pause/step allow. */
+/**
+ * Shows received events. The engine paces the run itself (Pause, Step, its clock); only when
+ * Real time is faster than 1× does the page hold events back, replaying them at that speed.
+ */
 function tick(now = performance.now()) {
   run_.timer = 0;
   const dt = now - run_.lastTick;
   run_.lastTick = now;
   const before = run_.shown;
-  if (run_.paused) {
+  if (!run_.replay || run_.stopping) {
+    run_.shown = run_.received.length;
+  } else if (run_.paused) {
     if (run_.steps > 0 && run_.shown < run_.received.length) {
       run_.shown++;
       run_.steps--;
     }
   } else {
-    if (run_.clock === 'virtual') {
-      run_.shown = run_.received.length;
-    } else {
-      // Real time: execution time passes at `speed`× (a Wait of 10 s takes 1 s at 10×), and each
-      // event takes at least a moment so that the graph can be followed.
-      run_.playhead += dt * run_.speed;
-      const start = Date.parse(run_.received[0]?.timestamp ?? 0);
-      while (run_.shown < run_.received.length) {
-        const due = Date.parse(run_.received[run_.shown].timestamp) - start;
-        if (due > run_.playhead) break;
-        run_.shown++;
+    // Execution time passes at `speed`× (a Wait of 10 s takes 1 s at 10×), and each event takes
+    // at least a moment so that the graph can be followed.
+    run_.playhead += dt * run_.speed;
+    const start = Date.parse(run_.received[0]?.timestamp ?? 0);
+    if (run_.shown < run_.received.length) {
+      const due = Date.parse(run_.received[run_.shown].timestamp) - start;
+      if (due <= run_.playhead) {
+        run_.shown++; // one event per frame at most
         run_.playhead = Math.max(run_.playhead, due);
-        break; // one event per frame at most
       }
-      if (run_.shown < run_.received.length && run_.shown > before) run_.playhead -= 0; // keep going next frame
     }
   }
   if (run_.shown !== before) {
@@ -332,28 +360,38 @@ function tick(now = performance.now()) {
   renderCallbacks();
   const caughtUp = run_.shown >= run_.received.length;
   if (!caughtUp && !run_.paused) {
-    if (run_.clock === 'real') setTimeout(() => scheduleTick(), Math.max(16, 220 / Math.sqrt(run_.speed)));
-    else scheduleTick();
-  } else if (!caughtUp && run_.paused) {
-    setStatus(`Paused at event ${run_.shown} of ${run_.received.length}${run_.active ? '+' : ''}: press Step or Resume`, 'paused');
+    setTimeout(() => scheduleTick(), Math.max(16, 220 / Math.sqrt(run_.speed)));
   }
   if (caughtUp && !run_.active && !run_.finished) finishRun();
-  else if (caughtUp && run_.active && !run_.paused) {
-    setStatus(run_.waiting.size ? 'Waiting for a callback: answer it above the graph' : 'Running…', 'running');
-  } else if (caughtUp && run_.paused) {
-    setStatus(run_.shown ? `Paused at event ${run_.shown}` : 'Paused before the first event', 'paused');
+  else if (!run_.finished) {
+    if (run_.stopping) setStatus('Stopping…', 'running');
+    else if (run_.paused) setStatus(pausedText(caughtUp), 'paused');
+    else if (caughtUp && run_.waiting.size) setStatus('Waiting for a callback: answer it above the graph', 'running');
+    else setStatus(run_.replay && !run_.active ? `Replaying at ${run_.speed}×…` : 'Running…', 'running');
   }
   updateButtons();
 }
 
+function pausedText(caughtUp) {
+  if (!caughtUp) return `Paused at event ${run_.shown} of ${run_.received.length}${run_.active ? '+' : ''}: press Step or Resume`;
+  if (run_.stepping) {
+    return run_.waiting.size ? 'Step: waiting for a callback (answer it above the graph)' : 'Step: the engine is working (a handler may still be running)';
+  }
+  const moved = run_.lastStepAdded === 0 ? ' (the last step moved the clock to the next timer)' : '';
+  return `Paused at event ${run_.shown}${moved}: press Step or Resume`;
+}
+
 function finishRun() {
   run_.finished = true;
+  run_.paused = false;
+  run_.stepping = false;
+  run_.stopping = false;
   const box = $('result');
   box.hidden = false;
   if (run_.stopped) {
     setStatus('Stopped', 'aborted');
     box.className = 'result aborted';
-    box.replaceChildren(h('strong', {}, 'Stopped.'), ' The worker running the engine was terminated, so anything still running (even a handler that never returns) ended at once. The history up to that point is kept below.');
+    box.replaceChildren(h('strong', {}, 'Stopped.'), ' The engine did not answer the Stop request (a handler may be stuck in a loop), so the worker running it was terminated and everything in it ended at once. The history up to that point is kept below.');
   } else if (run_.failure) {
     setStatus('Could not run', 'failed');
     box.className = 'result failed';
@@ -366,12 +404,12 @@ function finishRun() {
       SUCCEEDED: 'The execution succeeded. Its output:',
       FAILED: 'The execution failed.',
       TIMED_OUT: 'The execution timed out.',
-      ABORTED: 'The execution was stopped.',
+      ABORTED: 'The execution was stopped (StopExecution): its history ends with ExecutionAborted.',
     }[r.status] ?? r.status;
     const parts = [h('div', { class: 'result-head' }, h('span', { class: `pill ${r.status.toLowerCase()}` }, r.status), ' ', summary)];
     if (r.status === 'SUCCEEDED') parts.push(h('pre', { class: 'value', id: 'output' }, JSON.stringify(r.output, null, 2)));
     else {
-      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, h('code', {}, r.error ?? '—')), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
+      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, r.error ? h('code', {}, r.error) : '—'), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
       const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');
       if (failedVisit) {
         parts.push(h('button', { type: 'button', class: 'link', onclick: () => selectVisit(failedVisit) }, `Inspect “${failedVisit.name}”, where it failed`));
@@ -389,11 +427,14 @@ function finishRun() {
   updateButtons();
 }
 
+/** Ends whatever runs in the worker at once by terminating it (quiet: for a new run or example). */
 function stopRun({ quiet = false } = {}) {
+  clearTimeout(run_.stopTimer);
   engine.terminate();
   const wasActive = run_.active;
   run_.active = false;
   run_.paused = false;
+  run_.stopping = false;
   run_.shown = run_.received.length;
   run_.stopped = wasActive && !quiet;
   analysis = analyze(run_.received);
@@ -405,12 +446,30 @@ function stopRun({ quiet = false } = {}) {
   engine.start().catch(() => {});
 }
 
+/** Stop: StopExecution in the engine; the worker is terminated if it does not answer in time. */
+function requestStop() {
+  if (!run_.active) {
+    // Only the replay was still going: show the rest of it.
+    run_.stopping = true;
+    scheduleTick();
+    return;
+  }
+  run_.stopping = true;
+  run_.paused = false;
+  engine.post({ type: 'stop' });
+  clearTimeout(run_.stopTimer);
+  run_.stopTimer = setTimeout(() => { if (run_.active && run_.stopping) stopRun(); }, 1500);
+  scheduleTick();
+}
+
 runButton.addEventListener('click', () => run());
-stopButton.addEventListener('click', () => stopRun());
+stopButton.addEventListener('click', () => requestStop());
 pauseButton.addEventListener('click', () => {
   run_.paused = !run_.paused;
   run_.steps = 0;
   run_.lastTick = performance.now();
+  if (run_.active) engine.post({ type: run_.paused ? 'pause' : 'resume' });
+  if (!run_.paused) run_.stepping = false;
   scheduleTick();
 });
 stepButton.addEventListener('click', () => {
@@ -420,14 +479,21 @@ stepButton.addEventListener('click', () => {
     return;
   }
   run_.paused = true;
-  run_.steps++;
+  if (run_.replay && run_.shown < run_.received.length) {
+    // Replaying faster than real time: the engine is ahead, so show its next event.
+    run_.steps++;
+  } else if (run_.active) {
+    // One unit of the engine's work: enter or leave a state, one task answer, one clock jump.
+    run_.stepping = true;
+    engine.post({ type: 'step' });
+  }
   scheduleTick();
 });
-$('clock').addEventListener('change', () => {
+function showSpeed() {
   $('speed-label').hidden = $('clock').value !== 'real';
-  run_.clock = $('clock').value;
-});
-$('speed').addEventListener('change', () => { run_.speed = Number($('speed').value); });
+}
+$('clock').addEventListener('change', showSpeed);
+$('speed').addEventListener('change', () => { if (run_.replay) run_.speed = Number($('speed').value); });
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
     e.preventDefault();
@@ -451,22 +517,24 @@ function callbackCard(token, w) {
   output.value = example;
   const error = h('input', { class: 'mono', value: 'Rejected', 'aria-label': 'Error name' });
   const cause = h('input', { value: 'Declined by a person', 'aria-label': 'Cause' });
-  const problem = h('p', { class: 'bad small', role: 'alert' });
+  const problem = h('p', { class: 'small problem', role: 'status' });
   const send = (action) => {
     let value;
     if (action === 'success') {
       try {
         value = JSON.parse(output.value);
       } catch (e) {
+        problem.className = 'bad small problem';
         problem.textContent = `The output is not valid JSON: ${e.message}`;
         return;
       }
     }
+    problem.className = 'small problem';
+    problem.textContent = action === 'heartbeat' ? 'Sending a heartbeat…' : '';
     engine.post({ type: 'callback', token, action, output: value, error: error.value, cause: cause.value });
-    if (action === 'heartbeat') problem.textContent = 'Heartbeat sent.';
   };
   const heartbeat = h('button', { type: 'button', onclick: () => send('heartbeat'), disabled: !features.heartbeat,
-    title: features.heartbeat ? 'SendTaskHeartbeat' : 'Heartbeats need the engine API\'s sendTaskHeartbeat (not available yet)' }, 'Send heartbeat');
+    title: 'SendTaskHeartbeat: the task is still at work, so its HeartbeatSeconds start again' }, 'Send heartbeat');
   return h('div', { class: 'callback', 'data-token': token },
     h('p', {}, h('strong', {}, w.stateName), ' is waiting for its task token ', h('code', { class: 'token', title: token }, `${token.slice(0, 12)}…`), ' to be answered.'),
     h('details', {}, h('summary', {}, 'What the task sent'), h('pre', { class: 'value' }, JSON.stringify(w.input, null, 2))),
@@ -477,6 +545,22 @@ function callbackCard(token, w) {
       h('button', { type: 'button', class: 'danger', onclick: () => send('failure') }, 'Send failure'),
       heartbeat),
     problem);
+}
+
+/** The engine's answer to a button: a heartbeat is confirmed, a refused token is explained. */
+function callbackAnswered({ token, action, ok, message }) {
+  const card = [...$('callbacks').querySelectorAll('.callback')].find((c) => c.dataset.token === token);
+  const problem = card?.querySelector('.problem');
+  if (!problem) return;
+  if (ok && action === 'heartbeat') {
+    const count = Number(card.dataset.heartbeats ?? 0) + 1;
+    card.dataset.heartbeats = String(count);
+    problem.className = 'ok small problem';
+    problem.textContent = `Heartbeat ${count} sent at ${new Date().toLocaleTimeString()}: the task's HeartbeatSeconds start again.`;
+  } else if (!ok) {
+    problem.className = 'bad small problem';
+    problem.textContent = `Not sent: ${message}`;
+  }
 }
 
 // ---- Event table -------------------------------------------------------------------------------
@@ -663,7 +747,8 @@ function loadExample(example) {
 }
 
 function resetRun() {
-  Object.assign(run_, { active: false, finished: true, received: [], shown: 0, result: null, failure: null, stopped: false, waiting: new Map(), invocations: [] });
+  clearTimeout(run_.stopTimer);
+  Object.assign(run_, { active: false, finished: true, received: [], shown: 0, paused: false, result: null, failure: null, stopped: false, stopping: false, stepping: false, waiting: new Map(), invocations: [] });
   analysis = analyze([]);
   selected = { state: null, visit: null };
   $('result').hidden = true;

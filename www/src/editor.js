@@ -45,7 +45,10 @@ const theme = EditorView.theme({
 
 export const isYaml = (text) => !/^\s*(\{|\[|$)/.test(text);
 
-/** Finds where a JSON pointer (/States/A/Next) sits in YAML text, by indentation: a best effort. */
+/**
+ * Finds where a JSON pointer (/States/A/Next) sits in YAML text, by indentation: a best effort,
+ * for a diagnostic without a line (the engine locates YAML diagnostics itself).
+ */
 function yamlRange(doc, pointer) {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let line = 1;
@@ -75,7 +78,7 @@ function yamlRange(doc, pointer) {
 /** Engine diagnostics -> CodeMirror diagnostics (1-based line/column, end exclusive). */
 function toCm(doc, d) {
   let range = null;
-  if (d.fromYaml && d.location?.startsWith('/')) range = yamlRange(doc, d.location);
+  if (!(d.line > 0) && isYaml(doc.toString()) && d.location?.startsWith('/')) range = yamlRange(doc, d.location);
   if (!range) {
     const pos = (line, column) => {
       const l = doc.line(Math.min(Math.max(1, line || 1), doc.lines));

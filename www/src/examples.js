@@ -268,6 +268,7 @@ export default {
             MessageBody: { 'request.$': '$.request', 'taskToken.$': '$$.Task.Token' },
           },
           TimeoutSeconds: 3600,
+          HeartbeatSeconds: 600,
           ResultPath: '$.decision',
           Next: 'Approved?',
         },

@@ -1,82 +1,71 @@
 // The engine's Web Worker. The page talks to it with messages only, so an endless handler or a
-// huge run never freezes the page; the page stops a run by terminating the worker.
+// huge run never freezes the page. Stop asks the engine to stop (StopExecution: the history ends
+// with ExecutionAborted); when the worker does not answer (a handler stuck in a loop), the page
+// terminates it.
 //
 // In:  { type: 'validate', id, text }
-//      { type: 'run', definition, input, handlers, tasks: { [stateName]: { resource, mock } }, clock }
+//      { type: 'run', definition, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
 //      { type: 'callback', token, action: 'success' | 'failure' | 'heartbeat', output, error, cause }
-//      { type: 'pause' | 'resume' | 'step' }       (only when the engine API offers them)
-// Out: { type: 'ready', features } | { type: 'loadFailed', message }
+//      { type: 'pause' | 'resume' | 'step' | 'stop' }
+// Out: { type: 'ready', features, version } | { type: 'loadFailed', message }
 //      { type: 'validated', id, diagnostics }
-//      { type: 'events', from, events }            (history, in order, as it grows)
+//      { type: 'events', from, events }            (history, in order, as it grows: onEvent)
 //      { type: 'invoke', stateName, attempt, input, context, via, token }
-//      { type: 'waiting', token, stateName, input } / { type: 'answered', token }
+//      { type: 'waiting', token, stateName, input } / { type: 'answered', token }   (from pendingTasks())
+//      { type: 'callbackResult', token, action, ok, message }
+//      { type: 'stepped', added }                  (execution.step() resolved; `added` events)
 //      { type: 'done', result } | { type: 'error', message, diagnostics }
 import * as api from '../pkg/index.js';
-import { arnMatches, defaultResponse } from './mocks.js';
-import { load as loadYaml } from 'js-yaml';
+import { defaultResponse } from './mocks.js';
 
 const features = {
-  validate: typeof api.validate === 'function',
+  validate: true,
   callbacks: true,
-  heartbeat: false,
-  engineStepping: false,
+  heartbeat: true,
+  engineStepping: true,
+  engineStop: true,
+  realClock: true,
 };
 
 const loaded = api.init().then(
-  () => postMessage({ type: 'ready', features, version: api.version?.() }),
+  () => postMessage({ type: 'ready', features, version: api.version() }),
   (e) => postMessage({ type: 'loadFailed', message: `The engine could not load: ${e.message}` }),
 );
 
 let execution = null;
+let events = [];
 let sent = 0;
-const waiting = new Map(); // task token -> { resolve, reject, stateName }
+let flushTimer = 0;
+let announced = new Set(); // tokens the page has been told about
+let starting = Promise.resolve(); // settles once the latest run has started (controls wait for it)
 
 onmessage = async ({ data }) => {
   await loaded;
   try {
-    if (data.type === 'validate') postMessage({ type: 'validated', id: data.id, diagnostics: validate(data.text) });
-    else if (data.type === 'run') await run(data);
-    else if (data.type === 'callback') answer(data);
+    if (data.type === 'validate') {
+      postMessage({ type: 'validated', id: data.id, diagnostics: api.validate(data.text) });
+      return;
+    }
+    if (data.type === 'run') {
+      let started;
+      starting = new Promise((resolve) => { started = resolve; });
+      try {
+        await run(data, started);
+      } finally {
+        started();
+      }
+      return;
+    }
+    await starting;
+    if (data.type === 'callback') answer(data);
+    else if (data.type === 'pause') execution?.pause();
+    else if (data.type === 'resume') execution?.resume();
+    else if (data.type === 'stop') execution?.stop(undefined, 'Stopped with the Stop button of the playground');
+    else if (data.type === 'step') await step();
   } catch (e) {
     postMessage({ type: 'error', message: describeError(e), diagnostics: e.diagnostics ?? null });
   }
 };
-
-/** JSON is sent as is; YAML is turned into JSON first (the engine's create() reads JSON text). */
-function definitionText(text) {
-  if (/^\s*(\{|$)/.test(text)) return text;
-  let value;
-  try {
-    value = loadYaml(text);
-  } catch (e) {
-    const line = (e.mark?.line ?? 0) + 1;
-    const column = (e.mark?.column ?? 0) + 1;
-    throw new api.DefinitionError([{ severity: 'ERROR', code: 'INVALID_YAML_DESCRIPTION', message: e.reason ?? e.message, location: '', line, column, endLine: line, endColumn: column + 1 }]);
-  }
-  return JSON.stringify(value ?? null);
-}
-
-function validate(text) {
-  if (features.validate) {
-    const result = api.validate(text);
-    return Array.isArray(result) ? result : result?.diagnostics ?? [];
-  }
-  let json;
-  try {
-    json = definitionText(text);
-  } catch (e) {
-    if (e instanceof api.DefinitionError) return e.diagnostics;
-    throw e;
-  }
-  try {
-    api.StateMachine.create(json);
-    return [];
-  } catch (e) {
-    if (!(e instanceof api.DefinitionError)) throw e;
-    // Positions refer to the JSON made from YAML: the page places them by their location instead.
-    return json === text ? e.diagnostics : e.diagnostics.map((d) => ({ ...d, fromYaml: true }));
-  }
-}
 
 async function loadHandlers(code) {
   if (!code || !code.trim()) return {};
@@ -95,25 +84,36 @@ async function loadHandlers(code) {
   for (const extra of [module.handlers, module.default]) {
     if (extra && typeof extra === 'object') Object.assign(table, extra);
   }
-  return table;
+  // Only functions are handlers (a module may export other things).
+  return Object.fromEntries(Object.entries(table).filter(([, fn]) => typeof fn === 'function'));
 }
 
+/** Sends the events not sent yet, and which callback tasks wait (from pendingTasks()). */
 function flush() {
+  clearTimeout(flushTimer);
+  flushTimer = 0;
+  if (events.length > sent) {
+    postMessage({ type: 'events', from: sent, events: events.slice(sent) });
+    sent = events.length;
+  }
   if (!execution) return;
-  const history = execution.history;
-  if (history.length > sent) {
-    postMessage({ type: 'events', from: sent, events: history.slice(sent) });
-    sent = history.length;
+  const waiting = new Map(execution.pendingTasks().filter((t) => t.token).map((t) => [t.token, t]));
+  for (const [token, t] of waiting) {
+    if (!announced.has(token)) {
+      announced.add(token);
+      postMessage({ type: 'waiting', token, stateName: t.stateName, input: t.input });
+    }
+  }
+  for (const token of announced) {
+    if (!waiting.has(token)) {
+      announced.delete(token);
+      postMessage({ type: 'answered', token });
+    }
   }
 }
 
-function findHandler(table, stateName, resource) {
-  if (typeof table[stateName] === 'function') return table[stateName];
-  if (resource && typeof table[resource] === 'function') return table[resource];
-  for (const [key, fn] of Object.entries(table)) {
-    if (typeof fn === 'function' && key.includes('*') && resource && arnMatches(key, resource)) return fn;
-  }
-  return null;
+function scheduleFlush() {
+  if (!flushTimer) flushTimer = setTimeout(flush, 0);
 }
 
 function taskError(error, cause) {
@@ -122,7 +122,7 @@ function taskError(error, cause) {
   return e;
 }
 
-async function run({ definition, input, handlers, tasks }) {
+async function run({ definition, input, handlers, tasks = {}, clock = 'virtual', paused = false }, started) {
   let inputValue;
   try {
     inputValue = JSON.parse(input.trim() === '' ? '{}' : input);
@@ -130,62 +130,109 @@ async function run({ definition, input, handlers, tasks }) {
     throw new Error(`The execution input is not valid JSON: ${e.message}`);
   }
   const table = await loadHandlers(handlers);
-  const machine = api.StateMachine.create(definitionText(definition));
+  // JSON or YAML: the engine reads both and reports diagnostics in the text given.
+  const machine = api.StateMachine.create(definition);
 
-  const dispatch = async (taskInput, context) => {
+  const note = (taskInput, context, via) => {
+    flush(); // the page sees the events up to this task before its handler runs (it may never return)
+    postMessage({
+      type: 'invoke', stateName: context?.State?.Name ?? '', attempt: context?.State?.RetryCount ?? 0,
+      input: taskInput, context: structuredClone(context), via, token: context?.Task?.Token ?? null,
+    });
+  };
+
+  // The page's "tasks without code": what a Task answers when no handler of the user matches it.
+  const simulated = (taskInput, context) => {
     const stateName = context?.State?.Name ?? '';
     const attempt = context?.State?.RetryCount ?? 0;
     const token = context?.Task?.Token ?? null;
     const task = tasks[stateName] ?? {};
-    const resource = task.resource ?? '';
-    flush();
-    const handler = findHandler(table, stateName, resource);
+    const resource = task.resource ?? execution?.pendingTasks().find((t) => t.stateName === stateName)?.resource ?? '';
     const mock = task.mock ?? { mode: 'auto' };
-    const via = handler ? 'handler' : token && mock.mode === 'auto' ? 'callback' : 'simulated';
-    postMessage({ type: 'invoke', stateName, attempt, input: taskInput, context, via, token });
-    if (handler) return handler(taskInput, context);
-    if (via === 'callback') {
-      return new Promise((resolve, reject) => {
-        waiting.set(token, { resolve, reject, stateName });
-        postMessage({ type: 'waiting', token, stateName, input: taskInput });
-      });
-    }
-    if (mock.mode === 'fail' || (mock.mode === 'failFirst' && attempt < (mock.times ?? 1))) {
-      throw taskError(mock.error, mock.cause);
-    }
+    const failing = mock.mode === 'fail' || (mock.mode === 'failFirst' && attempt < (mock.times ?? 1));
+    note(taskInput, context, token && !failing && mock.mode !== 'custom' ? 'callback' : 'simulated');
+    if (failing) throw taskError(mock.error ?? 'States.TaskFailed', mock.cause ?? 'Simulated failure');
+    let custom;
     if (mock.mode === 'custom') {
       try {
-        return JSON.parse(mock.output);
+        custom = JSON.parse(mock.output ?? 'null');
       } catch (e) {
         throw taskError('asl-sim.InvalidSimulatedResponse', `The response written for '${stateName}' is not valid JSON: ${e.message}`);
       }
     }
-    return defaultResponse(resource, taskInput);
+    if (!token) return custom !== undefined ? custom : defaultResponse(resource, taskInput);
+    // A .waitForTaskToken task: the call that hands the token out succeeds with the service's
+    // typical response (TaskSubmitted), then the task waits for its token: the page's buttons,
+    // or at once the response written for it.
+    if (custom !== undefined) {
+      setTimeout(() => {
+        try {
+          execution?.sendTaskSuccess(token, custom);
+        } catch { /* the task ended meanwhile */ }
+      }, 0);
+    }
+    return defaultResponse(resource.replace(/\.waitForTaskToken$/, ''), taskInput);
   };
-  // Every Task resolves to the dispatcher, which finds the handler (state name, ARN, ARN pattern)
-  // or the simulated response; the state's name comes from the context object.
-  const handlerTable = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? dispatch : undefined) });
 
-  execution = machine.start(inputValue, { handlers: handlerTable });
-  sent = 0;
-  const ticker = setInterval(flush, 100);
-  try {
-    const result = await execution.done;
-    flush();
-    postMessage({ type: 'done', result });
-  } finally {
-    clearInterval(ticker);
+  // The user's handlers keep the API's own matching (state name, then ARN, then ARN pattern);
+  // '*' (matching every resource, so the last resort) gives the rest the simulated responses.
+  const handlerTable = {};
+  for (const [key, fn] of Object.entries(table)) {
+    handlerTable[key] = (taskInput, context) => {
+      note(taskInput, context, 'handler');
+      return fn(taskInput, context);
+    };
   }
+  if (!handlerTable['*']) handlerTable['*'] = simulated;
+
+  if (execution && execution.status === 'RUNNING') execution.stop(undefined, 'Replaced by a new run');
+  events = [];
+  sent = 0;
+  announced = new Set();
+  const onEvent = (event) => {
+    events.push(event);
+    scheduleFlush();
+  };
+  const current = machine.start(inputValue, { handlers: handlerTable, onEvent, clock: clock === 'real' ? 'real' : 'virtual' });
+  execution = current;
+  if (paused) {
+    // Started with Step: hold the engine and do its first unit of work.
+    current.pause();
+    step().catch((e) => postMessage({ type: 'error', message: describeError(e) }));
+  }
+  started();
+  let result;
+  try {
+    result = await current.done;
+  } finally {
+    if (execution === current) flush();
+  }
+  if (execution === current) postMessage({ type: 'done', result });
+}
+
+async function step() {
+  const current = execution;
+  if (!current || current.status !== 'RUNNING') return;
+  const added = await current.step();
+  if (execution !== current) return;
+  flush();
+  postMessage({ type: 'stepped', added: added.length, status: current.status });
 }
 
 function answer({ token, action, output, error, cause }) {
-  const entry = waiting.get(token);
-  if (!entry) return;
-  if (action === 'heartbeat') return;
-  waiting.delete(token);
-  if (action === 'success') entry.resolve(output);
-  else entry.reject(taskError(error, cause));
-  postMessage({ type: 'answered', token });
+  let ok = true;
+  let message = '';
+  try {
+    if (!execution) throw new Error('No execution is running.');
+    if (action === 'success') execution.sendTaskSuccess(token, output);
+    else if (action === 'failure') execution.sendTaskFailure(token, error, cause);
+    else if (action === 'heartbeat') execution.sendTaskHeartbeat(token);
+  } catch (e) {
+    ok = false;
+    message = e instanceof api.ApiError ? `${e.name}: ${e.message}` : e?.message ?? String(e);
+  }
+  postMessage({ type: 'callbackResult', token, action, ok, message });
+  flush();
 }
 
 function describeError(e) {
