@@ -250,6 +250,8 @@ pub struct Execution {
     /// (a redrive starts there again).
     pub(crate) root_fiber: Option<FiberId>,
     pub(crate) redrive_point: Option<(Rc<States>, Rc<State>, Value)>,
+    /// Sizes of payload parts already measured (they are shared from state to state).
+    pub(crate) measurer: crate::value::measure::Measurer,
 }
 
 impl Execution {
@@ -281,6 +283,7 @@ impl Execution {
             root_vars: VarFrame::root(),
             root_fiber: None,
             redrive_point: None,
+            measurer: crate::value::measure::Measurer::new(),
             machine: machine.clone(),
             options,
         };

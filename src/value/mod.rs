@@ -6,6 +6,7 @@
 //! keep the text they arrived with when it differs from the canonical form (`0.0` stays `0.0`).
 
 pub mod hash;
+pub mod measure;
 mod number;
 mod parse;
 pub mod write;

@@ -10,8 +10,8 @@ pub(crate) struct Join {
     pub is_map: bool,
     pub distributed: bool,
     pub results: Vec<Option<Value>>,
-    /// Children still running, by index.
-    pub running: Vec<(usize, FiberId)>,
+    /// Children still running, by index (ordered, so aborts are recorded in item order).
+    pub running: std::collections::BTreeMap<usize, FiberId>,
     pub remaining: usize,
     /// Map: the next item to start, the items, and how many may run at once (0: no limit).
     pub next_index: usize,
@@ -35,7 +35,7 @@ impl Join {
 impl Execution {
     pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value) {
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
-        join.running.retain(|(i, _)| *i != index);
+        join.running.remove(&index);
         if let Some(slot) = join.results.get_mut(index) {
             *slot = Some(output);
         }
@@ -78,7 +78,7 @@ impl Execution {
                     ("Error", Value::String(failure.error.clone())),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
-                join.running.retain(|(i, _)| *i != index);
+                join.running.remove(&index);
                 if let Some(slot) = join.results.get_mut(index) {
                     *slot = Some(error_output);
                 }
@@ -100,7 +100,7 @@ impl Execution {
         if join.is_map && !join.distributed {
             self.fiber_event(parent, "MapIterationFailed", Some(("mapIterationFailedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name.clone()))])));
         }
-        for (i, child) in join.running.iter().copied() {
+        for (&i, &child) in join.running.iter() {
             if i == index {
                 continue;
             }
@@ -134,7 +134,7 @@ impl Execution {
 
     /// Stops a fiber and everything it started.
     pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| *c).collect()).unwrap_or_default();
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.values().copied().collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }

@@ -34,7 +34,7 @@ impl Execution {
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Vec::new(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0 });
+        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0 });
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
@@ -242,13 +242,13 @@ impl Execution {
             let child = self.spawn(processor, start, input, Some((fid, index)), vars, Some((index, item)), distributed);
             if let Some(j) = self.fiber_mut(fid).join.as_mut() {
                 j.next_index += 1;
-                j.running.push((index, child));
+                j.running.insert(index, child);
             }
         }
     }
 
     fn abort_children_of(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| *c).collect()).unwrap_or_default();
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.values().copied().collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }

@@ -376,12 +376,12 @@ impl Execution {
     /// stack of whatever walks them next (serialising, comparing, dropping), so a loop that
     /// nests one level per iteration ends here.
     pub(crate) fn check_size(&self, v: &Value, fid: FiberId) -> Result<(), Failure> {
-        if v.depth_exceeds(crate::value::MAX_DEPTH) {
+        let Some(size) = self.measurer.measure(v, crate::value::MAX_DEPTH) else {
             let name = &self.fiber(fid).state.name;
             return Err(Failure::with_cause(names::RUNTIME, format!("The state '{name}' produced a value nested deeper than {} levels.", crate::value::MAX_DEPTH)));
-        }
+        };
         let Some(max) = self.options.limits.max_payload_bytes else { return Ok(()) };
-        if crate::value::json_len_exceeds(v, max) {
+        if size.chars > max {
             let name = &self.fiber(fid).state.name;
             return Err(Failure::with_cause(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")));
         }

@@ -45,11 +45,11 @@ impl Execution {
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();
         let vars = self.fiber(fid).vars.clone();
-        let mut running = Vec::with_capacity(n);
+        let mut running = std::collections::BTreeMap::new();
         for (i, branch) in p.branches.iter().enumerate() {
             let Some(start) = branch.get(&branch.start_at).cloned() else { continue };
             let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), None, false);
-            running.push((i, child));
+            running.insert(i, child);
         }
         let f = self.fiber_mut(fid);
         f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0 });

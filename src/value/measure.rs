@@ -1,0 +1,167 @@
+//! How big and how deep a value is, for AWS's payload limit and our nesting limit, checked on
+//! every state's output. Payloads are shared between states, so most of a state's output was
+//! measured already: large arrays and objects remember their measure (by allocation, holding
+//! it alive) and are not walked again.
+
+use super::{Number, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Arrays and objects with at least this many members are worth remembering.
+const REMEMBER_FROM: usize = 32;
+/// How many measured values are remembered (the oldest is forgotten first).
+const CAPACITY: usize = 64;
+
+/// JSON text length (in characters, as AWS counts) and nesting depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Size {
+    pub chars: usize,
+    pub depth: usize,
+}
+
+#[derive(Default)]
+pub struct Measurer {
+    remembered: RefCell<Vec<(Value, Size)>>,
+}
+
+impl Measurer {
+    pub fn new() -> Measurer {
+        Measurer::default()
+    }
+
+    /// The value's size, or `None` as soon as it is known to be deeper than `max_depth`
+    /// (a deeper value is never walked further, so this cannot overflow the stack).
+    pub fn measure(&self, v: &Value, max_depth: usize) -> Option<Size> {
+        self.walk(v, max_depth)
+    }
+
+    fn lookup(&self, v: &Value) -> Option<Size> {
+        let r = self.remembered.borrow();
+        r.iter().rev().find(|(w, _)| same(v, w)).map(|(_, s)| *s)
+    }
+
+    fn remember(&self, v: &Value, s: Size) {
+        let mut r = self.remembered.borrow_mut();
+        if r.len() >= CAPACITY {
+            r.remove(0);
+        }
+        r.push((v.clone(), s));
+    }
+
+    fn walk(&self, v: &Value, budget: usize) -> Option<Size> {
+        match v {
+            Value::Null => Some(Size { chars: 4, depth: 0 }),
+            Value::Bool(b) => Some(Size { chars: if *b { 4 } else { 5 }, depth: 0 }),
+            Value::Number(n) => Some(Size { chars: number_chars(n), depth: 0 }),
+            Value::String(s) => Some(Size { chars: string_chars(s), depth: 0 }),
+            Value::Array(a) => {
+                if budget == 0 {
+                    return None;
+                }
+                let big = a.len() >= REMEMBER_FROM;
+                if big {
+                    if let Some(s) = self.lookup(v) {
+                        return (s.depth <= budget).then_some(s);
+                    }
+                }
+                let mut s = Size { chars: 2 + a.len().saturating_sub(1), depth: 1 };
+                for item in a.iter() {
+                    let c = self.walk(item, budget - 1)?;
+                    s.chars += c.chars;
+                    s.depth = s.depth.max(c.depth + 1);
+                }
+                if big {
+                    self.remember(v, s);
+                }
+                Some(s)
+            }
+            Value::Object(o) => {
+                if budget == 0 {
+                    return None;
+                }
+                let big = o.len() >= REMEMBER_FROM;
+                if big {
+                    if let Some(s) = self.lookup(v) {
+                        return (s.depth <= budget).then_some(s);
+                    }
+                }
+                let mut s = Size { chars: 2 + o.len().saturating_sub(1), depth: 1 };
+                for (k, item) in o.iter() {
+                    let c = self.walk(item, budget - 1)?;
+                    s.chars += string_chars(k) + 1 + c.chars;
+                    s.depth = s.depth.max(c.depth + 1);
+                }
+                if big {
+                    self.remember(v, s);
+                }
+                Some(s)
+            }
+        }
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
+        (Value::Object(x), Value::Object(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+fn number_chars(n: &Number) -> usize {
+    match n {
+        Number::Int(i) => (if *i == 0 { 1 } else { i.unsigned_abs().ilog10() as usize + 1 }) + (*i < 0) as usize,
+        other => {
+            let mut s = String::new();
+            other.write(&mut s);
+            s.len()
+        }
+    }
+}
+
+/// Characters of the string's JSON text (quotes and escapes included).
+fn string_chars(s: &str) -> usize {
+    let mut n = 2;
+    for c in s.chars() {
+        n += match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        };
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse;
+
+    #[test]
+    fn measures_like_the_text_and_remembers_shared_parts() {
+        let m = Measurer::new();
+        for text in [r#"{"a":[1,-20,300,0,1.5,"x\"y",null,true,false,{}]}"#, "[]", "\"\\u0001\""] {
+            let v = parse(text).unwrap();
+            let s = m.measure(&v, 512).unwrap();
+            assert_eq!(s.chars, v.to_json().chars().count(), "{text}");
+        }
+        let rows: Vec<String> = (0..100).map(|i| format!("{{\"id\":{i}}}")).collect();
+        let big = parse(&format!("[{}]", rows.join(","))).unwrap();
+        let wrapped = Value::from_pairs([("rows", big.clone()), ("i", Value::int(1))]);
+        let s = m.measure(&wrapped, 512).unwrap();
+        assert_eq!(s.chars, wrapped.to_json().len());
+        assert_eq!(s.depth, 3);
+        assert!(m.lookup(&big).is_some(), "the big array is remembered");
+    }
+
+    #[test]
+    fn too_deep_is_none_without_walking_further() {
+        let mut v = Value::int(1);
+        for _ in 0..600 {
+            v = Value::array(vec![v]);
+        }
+        let m = Measurer::new();
+        assert!(m.measure(&v, 512).is_none());
+        assert!(m.measure(&v, 700).is_some());
+    }
+}
