@@ -113,3 +113,21 @@ fn redrive_restarts_from_the_failed_state() {
     assert_eq!(t[redriven + 1], "TaskStateEntered", "starts again at the failed state, not at A");
     assert!(ex.redrive().is_err(), "a succeeded execution cannot be redriven");
 }
+
+#[test]
+fn variables_over_256_kib_fail_the_state() {
+    // The payload (150 KiB) is within AWS's limit; one variable doubles it, two add up past it.
+    let input = format!("{{\"s\":\"{}\"}}", "x".repeat(150 * 1024));
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"big.$":"States.Array($.s, $.s)"},"End":true}}}"#;
+    let ex = run(def, &input, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.error.as_deref(), Some("States.DataLimitExceeded"), "{o:?}");
+    assert!(o.cause.as_deref().unwrap_or("").contains("'big'"), "{o:?}");
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a.$":"$.s","b.$":"$.s"},"End":true}}}"#;
+    let ex = run(def, &input, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert!(ex.outcome().unwrap().cause.as_deref().unwrap_or("").contains("together"));
+    // Within the limit it works, and a later state reads it.
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.s"},"Next":"B"},"B":{"Type":"Pass","Parameters":{"got.$":"$v"},"End":true}}}"#;
+    let ex = run(def, r#"{"s":"ok"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap().to_json(), r#"{"got":"ok"}"#);
+}

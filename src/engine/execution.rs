@@ -199,7 +199,6 @@ pub(crate) struct Fiber {
     /// Attempts used per retrier of the current state.
     pub retry_counts: Vec<u64>,
     pub retry_count: u64,
-    pub map_item: Option<(usize, Value)>,
     pub vars: Rc<VarFrame>,
     pub join: Option<super::states::join::Join>,
     /// Index of this visit's trace in `Execution::traces`, when tracing.
@@ -531,7 +530,7 @@ impl Execution {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn spawn(&mut self, states: Rc<States>, state: Rc<State>, input: Value, parent: Option<(FiberId, usize)>, vars: Rc<VarFrame>, map_item: Option<(usize, Value)>, silent: bool) -> FiberId {
+    pub(crate) fn spawn(&mut self, states: Rc<States>, state: Rc<State>, input: Value, parent: Option<(FiberId, usize)>, vars: Rc<VarFrame>, _map_item: Option<(usize, Value)>, silent: bool) -> FiberId {
         let last_event = parent.and_then(|(p, _)| self.fibers[p].as_ref().map(|f| f.last_event)).unwrap_or(self.history.len() as u32);
         let fiber = Fiber {
             states,
@@ -546,7 +545,6 @@ impl Execution {
             entered_time: self.now,
             retry_counts: Vec::new(),
             retry_count: 0,
-            map_item,
             vars,
             join: None,
             trace: None,

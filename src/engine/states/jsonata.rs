@@ -70,13 +70,7 @@ impl Execution {
             None => Ok(None),
             Some(Assign::Jsonata(jv)) => {
                 let v = self.eval_jsonata(fid, jv, field, states)?;
-                super::check_variables_depth(&v)?;
-                let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
-                let vars = self.fiber(fid).vars.clone();
-                for (k, v) in &pairs {
-                    vars.set(k.clone(), v.clone());
-                }
-                Ok(Some(pairs))
+                self.store_variables(fid, &v)
             }
             Some(other) => {
                 let input = states.get("input").cloned().unwrap_or(Value::Null);

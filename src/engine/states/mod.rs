@@ -59,13 +59,8 @@ fn exited_event_name(ty: &str) -> &'static str {
 
 /// Variables obey the nesting limit of state outputs (see `check_size`): an Assign that
 /// wraps a variable in itself on every loop iteration ends with an error, not a crash.
-pub(crate) fn check_variables_depth(assigned: &Value) -> Result<(), QueryError> {
-    // The assigned object is one level above the variables.
-    if assigned.depth_exceeds(crate::value::MAX_DEPTH + 1) {
-        return Err(QueryError::runtime(format!("An assigned variable is nested deeper than {} levels.", crate::value::MAX_DEPTH)));
-    }
-    Ok(())
-}
+/// AWS's variable limits: 256 KiB for one variable and for everything one `Assign` sets.
+const MAX_VARIABLE_CHARS: usize = 256 * 1024;
 
 impl Execution {
     /// Enters `fiber.state` with `fiber.input`.
@@ -266,13 +261,7 @@ impl Execution {
             Assign::Template(t) => {
                 let ctx = self.context_if(fid, t.uses_context());
                 let v = self.eval_template(fid, t, input, &ctx)?;
-                check_variables_depth(&v)?;
-                let pairs: Vec<(Rc<str>, Value)> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
-                let vars = self.fiber(fid).vars.clone();
-                for (k, v) in &pairs {
-                    vars.set(k.clone(), v.clone());
-                }
-                Ok(Some(pairs))
+                self.store_variables(fid, &v)
             }
             Assign::Jsonata(_) => {
                 let ctx = self.context(fid, None, false);
@@ -280,6 +269,32 @@ impl Execution {
                 self.assign_jsonata(fid, Some(assign), "Assign", &states)
             }
         }
+    }
+
+    /// Stores what an `Assign` evaluated to (all names at once), within AWS's limits: no
+    /// variable over 256 KiB, nor all of one `Assign` together (when the payload limit is on),
+    /// and never deeper than the nesting limit.
+    pub(crate) fn store_variables(&mut self, fid: FiberId, assigned: &Value) -> Result<Option<Vec<(Rc<str>, Value)>>, QueryError> {
+        let pairs: Vec<(Rc<str>, Value)> = assigned.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+        let limited = self.options.limits.max_payload_bytes.is_some();
+        let mut total = 0;
+        for (k, v) in &pairs {
+            let Some(size) = self.measurer.measure(v, crate::value::MAX_DEPTH) else {
+                return Err(QueryError::runtime(format!("The variable '{k}' is nested deeper than {} levels.", crate::value::MAX_DEPTH)));
+            };
+            total += size.chars;
+            if limited && size.chars > MAX_VARIABLE_CHARS {
+                return Err(QueryError::new(names::DATA_LIMIT_EXCEEDED, format!("The value assigned to the variable '{k}' exceeds the maximum size of 256 KiB.")));
+            }
+        }
+        if limited && total > MAX_VARIABLE_CHARS {
+            return Err(QueryError::new(names::DATA_LIMIT_EXCEEDED, "The variables assigned by this state together exceed the maximum size of 256 KiB."));
+        }
+        let vars = self.fiber(fid).vars.clone();
+        for (k, v) in &pairs {
+            vars.set(k.clone(), v.clone());
+        }
+        Ok(Some(pairs))
     }
 
     /// Whether `fail_state` would retry this failure.
