@@ -131,3 +131,18 @@ fn variables_over_256_kib_fail_the_state() {
     let ex = run(def, r#"{"s":"ok"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
     assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap().to_json(), r#"{"got":"ok"}"#);
 }
+
+#[test]
+fn task_events_render_in_aws_shape() {
+    let def = r#"{"StartAt":"S","States":{
+        "S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a":1},"TimeoutSeconds":30,"Next":"L"},
+        "L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Success(parse(r#"{"ok":true}"#).unwrap())).unwrap();
+    let json = |kind: &str| ex.history().events.iter().find(|e| e.kind == kind).unwrap().to_json();
+    let scheduled = json("TaskScheduled");
+    assert!(scheduled.ends_with(r#""taskScheduledEventDetails":{"parameters":"{\"a\":1}","region":"us-east-1","resource":"invoke","resourceType":"lambda","timeoutInSeconds":30}}"#), "{scheduled}");
+    assert!(json("TaskStarted").ends_with(r#""taskStartedEventDetails":{"resource":"invoke","resourceType":"lambda"}}"#));
+    assert!(json("TaskSucceeded").ends_with(r#""taskSucceededEventDetails":{"output":"{\"ok\":true}","outputDetails":{"truncated":false},"resource":"invoke","resourceType":"lambda"}}"#));
+    assert!(json("LambdaFunctionScheduled").ends_with(r#""lambdaFunctionScheduledEventDetails":{"input":"{\"ok\":true}","inputDetails":{"truncated":false},"resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}}"#));
+    assert!(json("LambdaFunctionSucceeded").ends_with(r#""lambdaFunctionSucceededEventDetails":{"output":"{\"ok\":true}","outputDetails":{"truncated":false}}}"#));
+}

@@ -8,6 +8,7 @@ use std::rc::Rc;
 /// The parts of `$$` that never change during an execution, built once.
 pub struct ContextInfo {
     pub execution_arn: Rc<str>,
+    pub region: Rc<str>,
     pub machine_arn: Rc<str>,
     /// `{"Execution": {...}}` and `{"StateMachine": {...}}` values, shared by every state.
     pub execution: Value,
@@ -38,7 +39,7 @@ impl ContextInfo {
         }
         let execution = Value::from_pairs(execution);
         let state_machine = Value::from_pairs([("Id", Value::String(machine_arn.clone())), ("Name", Value::from(o.machine_name.as_str()))]);
-        ContextInfo { execution_arn, machine_arn, execution, state_machine }
+        ContextInfo { execution_arn, machine_arn, execution, state_machine, region: o.region.as_str().into() }
     }
 }
 

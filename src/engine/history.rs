@@ -3,6 +3,8 @@
 //! Events are stored compactly: values are shared (`Rc`), and AWS's JSON text (for `input`,
 //! `output`, `parameters`) is only written when the history is rendered.
 
+use crate::definition::model::{State, StateKind};
+use crate::definition::resource::Resource;
 use crate::query::timestamp::format_timestamp;
 use crate::value::{write::write_string, write_json, Value};
 use std::rc::Rc;
@@ -42,7 +44,92 @@ pub enum Details {
     StateEntered { name: Rc<str>, input: Value },
     /// `stateExitedEventDetails`: `{assignedVariables?, assignedVariablesDetails?, name, output, outputDetails}`.
     StateExited { name: Rc<str>, output: Value, assigned: Option<Box<Value>> },
+    /// A Task state's scheduled, started, submitted or succeeded event: the resource names
+    /// come from the state itself, so the event holds the state and its one value.
+    Task(Box<TaskEvent>),
     Fields(&'static str, Box<[(&'static str, Field)]>),
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskEvent {
+    /// The details key (`taskScheduledEventDetails`, `lambdaFunctionSucceededEventDetails`, ...).
+    pub key: &'static str,
+    pub state: Rc<State>,
+    /// Parameters or input (scheduled), output (submitted, succeeded); none for started.
+    pub value: Option<Value>,
+    pub region: Option<Rc<str>>,
+    pub timeout: Option<u64>,
+    pub heartbeat: Option<u64>,
+}
+
+impl TaskEvent {
+    fn write(&self, out: &mut String) {
+        use std::fmt::Write;
+        let StateKind::Task(task) = &self.state.kind else { return };
+        let mut first = true;
+        let mut sep = |out: &mut String| {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+        };
+        let is_scheduled = self.key.ends_with("ScheduledEventDetails");
+        if let Some(v) = &self.value {
+            sep(out);
+            let name = match (is_scheduled, &task.target) {
+                (true, Resource::LambdaFunction { .. } | Resource::Activity { .. }) => "input",
+                (true, _) => "parameters",
+                (false, _) => "output",
+            };
+            let _ = write!(out, "\"{name}\":");
+            write_string(&v.to_json(), out);
+            if name != "parameters" {
+                let _ = write!(out, ",\"{name}Details\":{{\"truncated\":false}}");
+            }
+        }
+        if let Some(r) = &self.region {
+            sep(out);
+            out.push_str("\"region\":");
+            write_string(r, out);
+        }
+        match &task.target {
+            Resource::LambdaFunction { arn } | Resource::Activity { arn } => {
+                if is_scheduled {
+                    sep(out);
+                    out.push_str("\"resource\":");
+                    write_string(arn, out);
+                }
+            }
+            Resource::Service { resource_type, resource, .. } => {
+                sep(out);
+                out.push_str("\"resource\":");
+                write_string(resource, out);
+                out.push_str(",\"resourceType\":");
+                write_string(resource_type, out);
+            }
+            Resource::Other { arn } => {
+                sep(out);
+                out.push_str("\"resource\":");
+                write_string(arn, out);
+                out.push_str(",\"resourceType\":\"\"");
+            }
+        }
+        if is_scheduled {
+            if let Some(h) = self.heartbeat {
+                sep(out);
+                let _ = write!(out, "\"heartbeatInSeconds\":{h}");
+            }
+            if let Some(t) = self.timeout {
+                sep(out);
+                let _ = write!(out, "\"timeoutInSeconds\":{t}");
+            }
+            if let Some(c) = &task.credentials {
+                sep(out);
+                out.push_str("\"taskCredentials\":");
+                write_json(c, out);
+            }
+        }
+    }
 }
 
 impl Event {
@@ -52,6 +139,7 @@ impl Event {
             Details::None => None,
             Details::StateEntered { .. } => Some("stateEnteredEventDetails"),
             Details::StateExited { .. } => Some("stateExitedEventDetails"),
+            Details::Task(t) => Some(t.key),
             Details::Fields(key, _) => Some(key),
         }
     }
@@ -78,6 +166,10 @@ impl Event {
                 "assignedVariablesDetails" => assigned.as_ref().map(|_| Field::NotTruncated),
                 _ => None,
             },
+            Details::Task(t) => match name {
+                "input" | "parameters" | "output" => t.value.clone().map(Field::Json),
+                _ => None,
+            },
             Details::Fields(_, fields) => fields.iter().find(|(k, _)| *k == name).map(|(_, f)| f.clone()),
         }
     }
@@ -90,7 +182,7 @@ impl Event {
                 (&"name", Field::Text(t)) => Some(&**t),
                 _ => None,
             }),
-            Details::None => None,
+            Details::Task(_) | Details::None => None,
         }
     }
 
@@ -124,6 +216,7 @@ impl Event {
                 write_string(&output.to_json(), out);
                 out.push_str(",\"outputDetails\":{\"truncated\":false}");
             }
+            Details::Task(t) => t.write(out),
             Details::Fields(_, fields) => {
                 for (i, (name, field)) in fields.iter().enumerate() {
                     if i > 0 {

@@ -6,7 +6,7 @@ use crate::definition::model::{Seconds, Task};
 use crate::definition::resource::{Pattern, Resource};
 use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, RunningTask, TaskRequest, TimerKind};
-use crate::engine::history::Field;
+use crate::engine::history::{Details, Field, TaskEvent};
 use crate::query::QueryError;
 use crate::value::Value;
 use std::rc::Rc;
@@ -63,45 +63,23 @@ impl Execution {
             Err(e) => return self.query_failed(fid, e),
         };
 
-        let mut extra: Vec<(&'static str, Field)> = Vec::new();
-        if let Some(h) = heartbeat {
-            extra.push(("heartbeatInSeconds", Field::Int(h as i64)));
-        }
-        if let Some(t) = timeout {
-            extra.push(("timeoutInSeconds", Field::Int(t as i64)));
-        }
+        let task_event = |key: &'static str, value: Option<Value>, region: Option<Rc<str>>, heartbeat: Option<u64>| {
+            Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat }))
+        };
         match &task.target {
-            Resource::LambdaFunction { arn } => {
-                let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
-                if let Some(c) = &task.credentials {
-                    fields.push(("taskCredentials", Field::Nested(c.clone())));
-                }
-                fields.extend(extra.into_iter().filter(|(k, _)| *k == "timeoutInSeconds"));
-                self.fiber_event(fid, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", fields)));
+            Resource::LambdaFunction { .. } => {
+                self.fiber_event_details(fid, "LambdaFunctionScheduled", task_event("lambdaFunctionScheduledEventDetails", Some(input.clone()), None, None));
                 self.fiber_event(fid, "LambdaFunctionStarted", None);
             }
-            Resource::Activity { arn } => {
-                let mut fields = vec![("input", Field::Json(input.clone())), ("inputDetails", Field::NotTruncated), ("resource", Field::Text(arn.as_str().into()))];
-                fields.extend(extra);
-                self.fiber_event(fid, "ActivityScheduled", Some(("activityScheduledEventDetails", fields)));
+            Resource::Activity { .. } => {
+                self.fiber_event_details(fid, "ActivityScheduled", task_event("activityScheduledEventDetails", Some(input.clone()), None, heartbeat));
                 // The driver's handler is the worker: it picks the task up at once.
                 self.fiber_event(fid, "ActivityStarted", Some(("activityStartedEventDetails", vec![("workerName", Field::Text("asl-sim".into()))])));
             }
-            target => {
-                let mut fields = vec![("parameters", Field::Json(input.clone())), ("region", Field::Text(self.options.region.as_str().into()))];
-                match target {
-                    Resource::Other { arn } => {
-                        fields.push(("resource", Field::Text(arn.as_str().into())));
-                        fields.push(("resourceType", Field::Text("".into())));
-                    }
-                    _ => fields.extend(service_fields(target)),
-                }
-                fields.extend(extra);
-                if let Some(c) = &task.credentials {
-                    fields.push(("taskCredentials", Field::Nested(c.clone())));
-                }
-                self.fiber_event(fid, "TaskScheduled", Some(("taskScheduledEventDetails", fields)));
-                self.fiber_event(fid, "TaskStarted", Some(("taskStartedEventDetails", service_fields(target))));
+            _ => {
+                let region = self.ctx.region.clone();
+                self.fiber_event_details(fid, "TaskScheduled", task_event("taskScheduledEventDetails", Some(input.clone()), Some(region), heartbeat));
+                self.fiber_event_details(fid, "TaskStarted", task_event("taskStartedEventDetails", None, None, None));
             }
         }
 
@@ -155,10 +133,9 @@ impl Execution {
     pub(crate) fn task_submitted(&mut self, task_id: u64, output: Value) {
         let Some(t) = self.tasks.get(&task_id) else { return };
         let fid = t.fiber;
-        let Some(target) = self.task_target(fid) else { return };
-        let mut fields = vec![("output", Field::Json(output)), ("outputDetails", Field::NotTruncated)];
-        fields.extend(service_fields(&target));
-        self.fiber_event(fid, "TaskSubmitted", Some(("taskSubmittedEventDetails", fields)));
+        let Some(state) = self.fibers[fid].as_ref().map(|f| f.state.clone()) else { return };
+        let details = Details::Task(Box::new(TaskEvent { key: "taskSubmittedEventDetails", state, value: Some(output), region: None, timeout: None, heartbeat: None }));
+        self.fiber_event_details(fid, "TaskSubmitted", details);
     }
 
     pub(crate) fn task_heartbeat(&mut self, task_id: u64) {
@@ -174,20 +151,15 @@ impl Execution {
     pub(crate) fn task_succeeded(&mut self, task_id: u64, output: Value) {
         let Some(t) = self.tasks.remove(&task_id) else { return };
         let fid = t.fiber;
-        let Some(target) = self.task_target(fid) else { return };
-        let mut fields = vec![("output", Field::Json(output.clone())), ("outputDetails", Field::NotTruncated)];
-        match &target {
-            Resource::LambdaFunction { .. } => {
-                self.fiber_event(fid, "LambdaFunctionSucceeded", Some(("lambdaFunctionSucceededEventDetails", fields)));
-            }
-            Resource::Activity { .. } => {
-                self.fiber_event(fid, "ActivitySucceeded", Some(("activitySucceededEventDetails", fields)));
-            }
-            _ => {
-                fields.extend(service_fields(&target));
-                self.fiber_event(fid, "TaskSucceeded", Some(("taskSucceededEventDetails", fields)));
-            }
-        }
+        let Some(state) = self.fibers[fid].as_ref().map(|f| f.state.clone()) else { return };
+        let crate::definition::model::StateKind::Task(task) = &state.kind else { return };
+        let (kind, key) = match &task.target {
+            Resource::LambdaFunction { .. } => ("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails"),
+            Resource::Activity { .. } => ("ActivitySucceeded", "activitySucceededEventDetails"),
+            _ => ("TaskSucceeded", "taskSucceededEventDetails"),
+        };
+        let details = Details::Task(Box::new(TaskEvent { key, state: state.clone(), value: Some(output.clone()), region: None, timeout: None, heartbeat: None }));
+        self.fiber_event_details(fid, kind, details);
         self.block(fid, Blocked::No);
         // The rest of the state runs now; the fiber goes on from its next step afterwards.
         self.finish_with_result(fid, output, true);
