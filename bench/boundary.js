@@ -14,6 +14,11 @@
 // 4. The dataflow bench (an M-row payload through a Task, K iterations): the same timers, plus
 //    the payload's conversions measured on their own (JS stringify/parse, UTF-8 copies, and
 //    Rust's parse and write inside wasm through a one-Pass machine), and the memory it keeps.
+// 0. Memory growth: the loop bench in fresh processes, as is and with the wasm heap reserved up
+//    front. dlmalloc grows wasm memory 64 KiB at a time, and past ~50 MiB V8 answers many of
+//    those grows with a full GC. Sections 1-4 then run with --reserve MiB (default 1024)
+//    reserved the same way (malloc + free through the exported allocator), so that their
+//    figures are about the crossing, not about growing memory.
 // Figures are medians of a few repetitions; the machine is shared, so they are noisy.
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -35,8 +40,26 @@ const N = opt('tasks', 10000);
 const M = opt('rows', 10000);
 const K = opt('iters', 20);
 const REPS = opt('reps', 3);
+const RESERVE = opt('reserve', 1024);
 const asJson = args.includes('--json');
 const wasm = await initBindings(); // already loaded by 'asl-sim': returns the exports
+
+/** Malloc + free of `mib` through the module's allocator: dlmalloc keeps it for later use. */
+function reserve(mib) {
+  const chunks = [];
+  for (let left = mib; left > 0; left -= 512) chunks.push(Math.min(left, 512) * 2 ** 20);
+  const ptrs = chunks.map((bytes) => wasm.__wbindgen_malloc(bytes, 8));
+  chunks.forEach((bytes, i) => wasm.__wbindgen_free(ptrs[i], bytes, 8));
+}
+
+if (args[0] === '--child-loop') {
+  if (Number(args[1]) > 0) reserve(Number(args[1]));
+  const machine = StateMachine.create(common.loadDefinition('loop', 100000));
+  const t0 = performance.now();
+  const r = await machine.start(common.makeInput('loop', 100000), { limits: { maxHistoryEvents: Infinity, maxTransitions: Infinity } }).done;
+  console.log(JSON.stringify({ ms: performance.now() - t0, ok: r.output?.i === 100000, mib: wasm.memory.buffer.byteLength / 2 ** 20 }));
+  process.exit(0);
+}
 const limits = { maxPayloadBytes: Infinity, maxHistoryEvents: Infinity, maxTransitions: Infinity };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -147,6 +170,28 @@ function breakdown(label, r, units, unitName) {
   }
   return Object.fromEntries(rows.map(([name, a]) => [name, { ns_per_unit: Math.round(per(a.ms)), share: +(a.ms / r.ms).toFixed(3), calls: a.calls, bytes: a.bytes }]));
 }
+
+// ---- 0. memory growth ----
+{
+  const { spawnSync } = await import('node:child_process');
+  const child = (mib) => {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-loop', String(mib)], { encoding: 'utf8' });
+    return origParse(r.stdout.trim().split('\n').at(-1));
+  };
+  const as = [];
+  const pre = [];
+  for (let r = 0; r < REPS; r++) {
+    as.push(child(0));
+    pre.push(child(512));
+  }
+  const a = median(as.map((x) => x.ms));
+  const b = median(pre.map((x) => x.ms));
+  report.growth = { loop_ms: +a.toFixed(1), loop_reserved_ms: +b.toFixed(1), wasm_mib: Math.round(as[0].mib), ok: as.every((x) => x.ok) && pre.every((x) => x.ok) };
+  say(`0. Memory growth: loop 100000 in fresh processes (median of ${REPS}); the run leaves ${fmt(as[0].mib)} MiB of wasm memory`);
+  say(`  as is: ${fmt(a, 1)} ms; with 512 MiB reserved before the run: ${fmt(b, 1)} ms (${fmt(a / b, 2)}x)`);
+}
+reserve(RESERVE);
+say(`(the rest of this process runs with ${RESERVE} MiB of wasm heap reserved up front)`);
 
 // ---- 1. the engine alone, in wasm ----
 say(`performance.now() costs ~${fmt(report.timer_ns)} ns a call (timers below add 2 per timed call)`);

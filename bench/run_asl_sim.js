@@ -7,14 +7,16 @@
 // usage: node bench/run_asl_sim.js <bench> <N> [M]
 //   bench: trivial loop loop_task tasks retry retry_task map parallel dataflow
 //   N: size (iterations / items / branches); M: rows in the dataflow payload (default 10000)
-// env: ASL_BENCH_DIR: the folder holding machines/ (default ../shared/bench next to the repo).
+// env: ASL_BENCH_DIR: the folder holding machines/ (default ../shared/bench next to the repo);
+//      ASL_SIM_ENTRY: another build's entry file to import instead of 'asl-sim' (to compare
+//      builds, e.g. a copy of js/index.js next to a pkg/ made with other compiler settings).
 // Prints one JSON line: exec_ms (start() to `done`, in-process), tps, ns_per_transition,
 // load_ms (import, which loads and instantiates the wasm in Node), build_ms (StateMachine.create),
 // startup_ms (import + create + start + result), to_end_ms (since the process started),
 // max_rss_mb, ok (common.js's check on the output). Exit code 1 when not ok.
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(process.env.ASL_BENCH_DIR ?? join(here, '..', '..', 'shared', 'bench'));
@@ -61,7 +63,8 @@ const def = common.loadDefinition(bench, n);
 const input = common.makeInput(bench, n, m);
 
 const tLoad0 = performance.now();
-const { StateMachine } = await import('asl-sim');
+const entry = process.env.ASL_SIM_ENTRY ? pathToFileURL(resolve(process.env.ASL_SIM_ENTRY)).href : 'asl-sim';
+const { StateMachine } = await import(entry);
 const tLoad1 = performance.now();
 const machine = StateMachine.create(def);
 const tBuild1 = performance.now();
