@@ -18,6 +18,7 @@ use crate::drivers::mocks::MockConfig;
 use crate::engine::{ClockMode, Execution, ExecutionOptions, Limits};
 use crate::value::Value;
 
+mod alloc;
 mod cli;
 mod execution;
 
