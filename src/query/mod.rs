@@ -8,6 +8,7 @@
 use crate::value::Value;
 
 pub mod path;
+pub mod digest;
 pub mod intrinsics;
 pub mod regex;
 pub mod template;
