@@ -85,7 +85,14 @@ impl RawExecution {
     fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>) -> String {
         let mut out = String::with_capacity(256);
         out.push_str("{\"c\":");
-        out.push_str(&Value::array(commands.into_iter().map(command_value).collect()).to_json());
+        out.push('[');
+        for (i, c) in commands.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_command(c, &mut out);
+        }
+        out.push(']');
         let len = self.execution.history().len();
         out.push_str(",\"n\":");
         out.push_str(&len.to_string());
@@ -209,14 +216,12 @@ fn completion(item: &Value) -> Option<Completion> {
 
 /// The context without its `Execution` and `StateMachine` parts, which never change during an
 /// execution: JS gets them once (`contextJson`), not once per task (`Execution.Input` can be big).
-fn per_task_context(context: Value) -> Value {
-    match context.as_object() {
-        Some(map) => Value::object(map.iter().filter(|(k, _)| !matches!(&***k, "Execution" | "StateMachine")).map(|(k, v)| (k.clone(), v.clone())).collect()),
-        None => context,
-    }
-}
-
-fn command_value(command: Command) -> Value {
+/// Writes a command as the JSON the JS wrapper reads, straight into the reply (no value tree
+/// is built: this runs once per task). The context carries only what changes per task
+/// (`State`, `Task`); `Execution` and `StateMachine` cross once per execution.
+fn write_command(command: &Command, out: &mut String) {
+    use crate::value::write::write_string;
+    use std::fmt::Write;
     match command {
         Command::InvokeTask(task) => {
             let pattern = match task.target.pattern() {
@@ -224,18 +229,37 @@ fn command_value(command: Command) -> Value {
                 Pattern::Sync => "sync",
                 Pattern::WaitForTaskToken => "token",
             };
-            Value::from_pairs([
-                ("type", Value::string("invoke")),
-                ("taskId", Value::int(task.task_id as i64)),
-                ("stateName", Value::String(task.state_name)),
-                ("resource", Value::String(task.resource)),
-                ("pattern", Value::string(pattern)),
-                ("input", task.input),
-                ("context", per_task_context(task.context)),
-                ("token", task.token.map_or(Value::Null, Value::String)),
-                ("retryCount", Value::int(task.retry_count as i64)),
-            ])
+            let _ = write!(out, "{{\"type\":\"invoke\",\"taskId\":{},\"stateName\":", task.task_id);
+            write_string(&task.state_name, out);
+            out.push_str(",\"resource\":");
+            write_string(&task.resource, out);
+            let _ = write!(out, ",\"pattern\":\"{pattern}\",\"input\":");
+            crate::value::write_json(&task.input, out);
+            out.push_str(",\"context\":{");
+            let mut first = true;
+            if let Some(map) = task.context.as_object() {
+                for (k, v) in map.iter().filter(|(k, _)| !matches!(&***k, "Execution" | "StateMachine")) {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    write_string(k, out);
+                    out.push(':');
+                    crate::value::write_json(v, out);
+                }
+            }
+            out.push_str("},\"token\":");
+            match &task.token {
+                Some(t) => write_string(t, out),
+                None => out.push_str("null"),
+            }
+            let _ = write!(out, ",\"retryCount\":{}}}", task.retry_count);
         }
-        Command::WakeAt { time_ms } => Value::from_pairs([("type", Value::string("wake")), ("timeMs", Value::float(time_ms).unwrap_or(Value::Null))]),
+        Command::WakeAt { time_ms } => {
+            let t = Value::float(*time_ms).unwrap_or(Value::Null);
+            out.push_str("{\"type\":\"wake\",\"timeMs\":");
+            crate::value::write_json(&t, out);
+            out.push('}');
+        }
     }
 }
