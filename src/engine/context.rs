@@ -49,7 +49,7 @@ impl Execution {
         let f = self.fiber(fid);
         let mut state = Map::with_capacity_and_hasher(3, Default::default());
         state.insert("Name".into(), Value::String(f.state.name.clone()));
-        state.insert("EnteredTime".into(), Value::from(format_timestamp(f.entered_time)));
+        state.insert("EnteredTime".into(), Value::String(self.timestamp_text(f.entered_time)));
         if with_retry_count {
             state.insert("RetryCount".into(), Value::int(f.retry_count as i64));
         }
@@ -61,6 +61,20 @@ impl Execution {
             ctx.insert("Task".into(), Value::from_pairs([("Token", Value::String(t.clone()))]));
         }
         Value::object(ctx)
+    }
+
+    /// A time as AWS's text; the last one is remembered (on the virtual clock many states
+    /// share an instant).
+    pub(crate) fn timestamp_text(&self, ms: f64) -> Rc<str> {
+        let mut cache = self.timestamp_cache.borrow_mut();
+        match &*cache {
+            Some((t, text)) if *t == ms => text.clone(),
+            _ => {
+                let text: Rc<str> = format_timestamp(ms).into();
+                *cache = Some((ms, text.clone()));
+                text
+            }
+        }
     }
 
     /// The context object inside a Map state's ItemSelector: adds `Map.Item`.

@@ -233,7 +233,7 @@ pub struct Execution {
     pub(crate) fibers: Vec<Option<Fiber>>,
     pub(crate) ready: VecDeque<FiberId>,
     pub(crate) commands: Vec<Command>,
-    pub(crate) tasks: HashMap<u64, RunningTask>,
+    pub(crate) tasks: HashMap<u64, RunningTask, crate::value::hash::FastBuildHasher>,
     pub(crate) next_task_id: u64,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, TimerKind)>>,
     pub(crate) timer_seq: u64,
@@ -251,6 +251,8 @@ pub struct Execution {
     pub(crate) redrive_point: Option<(Rc<States>, Rc<State>, Value)>,
     /// Sizes of payload parts already measured (they are shared from state to state).
     pub(crate) measurer: crate::value::measure::Measurer,
+    /// The last time written as text (see `timestamp_text`).
+    pub(crate) timestamp_cache: std::cell::RefCell<Option<(f64, Rc<str>)>>,
 }
 
 impl Execution {
@@ -269,7 +271,7 @@ impl Execution {
             fibers: Vec::new(),
             ready: VecDeque::new(),
             commands: Vec::new(),
-            tasks: HashMap::new(),
+            tasks: HashMap::default(),
             next_task_id: 1,
             timers: BinaryHeap::new(),
             timer_seq: 0,
@@ -283,6 +285,7 @@ impl Execution {
             root_fiber: None,
             redrive_point: None,
             measurer: crate::value::measure::Measurer::new(),
+            timestamp_cache: std::cell::RefCell::new(None),
             machine: machine.clone(),
             options,
         };
