@@ -5,8 +5,7 @@
 
 use crate::definition::model::MachineType;
 use crate::definition::parse_definition;
-use crate::definition::resource::Pattern;
-use crate::engine::{Command, Completion, Execution, ExecutionOptions, Limits, Status};
+use crate::engine::{Command, Completion, Execution, ExecutionOptions, Limits, Status, TaskRequest};
 use crate::value::{parse, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -45,86 +44,19 @@ fn failed(id: &str, group: &str, reason: String) -> CaseResult {
     CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None, history_diff: None }
 }
 
-/// The recorded responses of one Task state, consumed in order (or by input inside Map and
-/// Parallel, where iterations interleave).
-struct MockQueue {
-    responses: Vec<Value>,
-    used: Vec<bool>,
-}
-
 fn run_parsed(case: &Value) -> Result<(bool, Option<String>, Option<Result<(), String>>), String> {
     let def_value = match case.get("definition") {
         Some(Value::String(s)) => parse(s).map_err(|e| format!("definition text is not JSON: {e}"))?,
         Some(v) => v.clone(),
         None => return Err("case has no definition".into()),
     };
-    let parsed = parse_definition(&def_value);
-    let machine = match parsed.machine {
-        Some(m) => Rc::new(m),
-        None => {
-            let msgs: Vec<String> = parsed.diagnostics.iter().map(|d| d.to_string()).collect();
-            return Err(format!("definition rejected: {}", msgs.join("; ")));
-        }
-    };
-    let input_text = match (case.get("inputText"), case.get("input")) {
-        (Some(Value::String(t)), _) => t.to_string(),
-        (_, Some(v)) => v.to_json(),
-        _ => "{}".into(),
-    };
-    let mut options = ExecutionOptions {
+    let base = ExecutionOptions {
         account: "111111111111".into(),
         role_arn: "arn:aws:iam::111111111111:role/StepFunctionsRole".into(),
-        machine_type: if case.get("stateMachineType").and_then(Value::as_str) == Some("EXPRESS") { MachineType::Express } else { MachineType::Standard },
         limits: Limits::default(),
         ..ExecutionOptions::default()
     };
-    if let Some(ms) = case.get("clock").and_then(Value::as_str).and_then(crate::query::timestamp::parse_runtime_timestamp) {
-        options.start_time_ms = ms;
-    }
-    let mut mocks: HashMap<String, MockQueue> = HashMap::new();
-    if let Some(Value::Object(m)) = case.get("mocks") {
-        for (state, list) in m.iter() {
-            let responses: Vec<Value> = list.as_array().map(|a| a.to_vec()).unwrap_or_default();
-            let used = vec![false; responses.len()];
-            mocks.insert(state.to_string(), MockQueue { responses, used });
-        }
-    }
-    let stop_during = case.get("stopExecution").and_then(|s| s.get("duringState")).and_then(Value::as_str).map(String::from);
-
-    let mut ex = Execution::start(machine, &input_text, options)?;
-    let mut seen_events = 0;
-    let mut guard = 0u64;
-    loop {
-        guard += 1;
-        if guard > 10_000_000 {
-            return Err("the run did not settle".into());
-        }
-        // Step by step, so that StopExecution lands while its state is active.
-        let Some(commands) = ex.step() else {
-            if let Some(stop) = &stop_during {
-                let entered = ex.history().events[seen_events..].iter().any(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
-                seen_events = ex.history().len();
-                if entered && ex.outcome().is_none() {
-                    ex.complete(Completion::Stop { error: None, cause: None });
-                    break;
-                }
-            }
-            continue;
-        };
-        if commands.is_empty() {
-            break;
-        }
-        for c in commands {
-            match c {
-                Command::InvokeTask(req) => {
-                    for completion in mock_answer(&mut mocks, &req) {
-                        ex.complete(completion);
-                    }
-                }
-                Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
-            }
-        }
-    }
+    let ex = execute_case(case, &def_value, base)?;
     let expect = case.get("expect").ok_or("case has no expect")?;
     let outcome = ex.outcome().cloned();
     let status = outcome.as_ref().map_or(Status::Running, |o| o.status);
@@ -171,35 +103,125 @@ fn truncate(s: &str) -> String {
     }
 }
 
-/// Answers a task from the recorded responses.
-fn mock_answer(mocks: &mut HashMap<String, MockQueue>, req: &crate::engine::TaskRequest) -> Vec<Completion> {
-    let task_id = req.task_id;
-    let Some(queue) = mocks.get_mut(&*req.state_name) else {
-        return vec![Completion::TaskFailed { task_id, error: "MockMissing".into(), cause: Some(format!("no recorded response for state '{}'", req.state_name)) }];
+/// The recorded responses of one Task state, used in order (or by input inside Map and
+/// Parallel, where iterations interleave).
+struct MockQueue {
+    responses: Vec<Value>,
+    used: Vec<bool>,
+}
+
+/// Runs a case in the corpus format (definition, `input`/`inputText`, `stateMachineType`,
+/// `clock`, `mocks`, `stopExecution`) to its end, answering tasks from its recorded
+/// responses. `base` gives the options the case does not set. The CLI's `test` command runs
+/// users' cases with the same function.
+pub fn execute_case(case: &Value, definition: &Value, base: ExecutionOptions) -> Result<Execution, String> {
+    let parsed = parse_definition(definition);
+    let machine = match parsed.machine {
+        Some(m) => Rc::new(m),
+        None => {
+            let msgs: Vec<String> = parsed.diagnostics.iter().map(|d| d.to_string()).collect();
+            return Err(format!("definition rejected: {}", msgs.join("; ")));
+        }
     };
-    // Prefer a response recorded for this very input (iterations interleave), else the next.
-    let by_input = queue.responses.iter().enumerate().position(|(i, r)| !queue.used[i] && r.get("input").is_some_and(|want| matches(want, &req.input, "$").is_ok()));
-    let index = by_input.or_else(|| queue.used.iter().position(|u| !u));
-    let Some(index) = index else {
-        return vec![Completion::TaskFailed { task_id, error: "MockMissing".into(), cause: Some(format!("no more recorded responses for state '{}'", req.state_name)) }];
+    let input_text = match (case.get("inputText"), case.get("input")) {
+        (Some(Value::String(t)), _) => t.to_string(),
+        (_, Some(v)) => v.to_json(),
+        _ => "{}".into(),
+    };
+    let mut options = base;
+    if case.get("stateMachineType").and_then(Value::as_str) == Some("EXPRESS") {
+        options.machine_type = MachineType::Express;
+    }
+    if let Some(name) = case.get("name").and_then(Value::as_str) {
+        options.machine_name = name.to_string();
+    }
+    if let Some(ms) = case.get("clock").and_then(Value::as_str).and_then(crate::query::timestamp::parse_runtime_timestamp) {
+        options.start_time_ms = ms;
+    }
+    let mut mocks: HashMap<String, MockQueue> = HashMap::new();
+    if let Some(Value::Object(m)) = case.get("mocks") {
+        for (state, list) in m.iter() {
+            let responses: Vec<Value> = match list {
+                Value::Array(a) => a.to_vec(),
+                other => vec![other.clone()],
+            };
+            let used = vec![false; responses.len()];
+            mocks.insert(state.to_string(), MockQueue { responses, used });
+        }
+    }
+    let stop_during = case.get("stopExecution").and_then(|s| s.get("duringState")).and_then(Value::as_str).map(String::from);
+
+    let mut ex = Execution::start(machine, &input_text, options)?;
+    let mut seen_events = 0;
+    let mut steps = 0u64;
+    loop {
+        steps += 1;
+        if steps > 50_000_000 {
+            return Err("the execution did not settle".into());
+        }
+        // Step by step, so that StopExecution lands while its state is active.
+        let Some(commands) = ex.step() else {
+            if let Some(stop) = &stop_during {
+                let entered = ex.history().events[seen_events..].iter().any(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
+                seen_events = ex.history().len();
+                if entered && ex.outcome().is_none() {
+                    ex.complete(Completion::Stop { error: None, cause: None });
+                    break;
+                }
+            }
+            continue;
+        };
+        if commands.is_empty() {
+            break;
+        }
+        for command in commands {
+            match command {
+                Command::InvokeTask(request) => {
+                    for completion in mock_answer(&mut mocks, &request) {
+                        ex.complete(completion);
+                    }
+                }
+                Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
+            }
+        }
+    }
+    Ok(ex)
+}
+
+/// Answers a task from the recorded responses.
+fn mock_answer(mocks: &mut HashMap<String, MockQueue>, request: &TaskRequest) -> Vec<Completion> {
+    let task_id = request.task_id;
+    let missing = |cause: String| vec![Completion::TaskFailed { task_id, error: "asl-sim.MockMissing".into(), cause: Some(cause) }];
+    let Some(queue) = mocks.get_mut(&*request.state_name) else {
+        return missing(format!("The test gives no mocked response for Task state '{}'", request.state_name));
+    };
+    let unused = |i: usize| !queue.used[i];
+    let by_input = (0..queue.responses.len()).find(|&i| unused(i) && queue.responses[i].get("input").is_some_and(|want| matches(want, &request.input, "$").is_ok()));
+    let next = (0..queue.responses.len()).find(|&i| unused(i));
+    let Some(index) = by_input.or(next) else {
+        return missing(format!("The test's mocked responses for Task state '{}' are used up ({} given)", request.state_name, queue.responses.len()));
     };
     queue.used[index] = true;
-    let r = &queue.responses[index];
+    let response = &queue.responses[index];
     let mut out = Vec::new();
-    if let Some(sub) = r.get("submitted") {
-        out.push(Completion::TaskSubmitted { task_id, output: sub.clone() });
-    } else if req.target.pattern() == Pattern::Sync && (r.get("return").is_some()) {
-        // A .sync call always submits first; the recording kept no separate response.
+    if let Some(submitted) = response.get("submitted") {
+        out.push(Completion::TaskSubmitted { task_id, output: submitted.clone() });
     }
-    if let Some(v) = r.get("return") {
+    if let Some(v) = response.get("return") {
         out.push(Completion::TaskSucceeded { task_id, output: v.clone() });
-    } else if let Some(t) = r.get("throw") {
+    } else if let Some(t) = response.get("throw") {
         let error = t.get("error").and_then(Value::as_str).unwrap_or("").to_string();
         let cause = t.get("cause").map(|c| c.as_str().map(String::from).unwrap_or_else(|| c.to_json()));
         out.push(Completion::TaskFailed { task_id, error, cause });
-    } else {
-        // "timeout" or "pending": the task never answers; the engine's clock decides.
+    } else if response.get("timeout").is_some() || response.get("pending").is_some() {
+        // The task never answers; the engine's clock decides.
         out.push(Completion::TaskWillNotAnswer { task_id });
+    } else {
+        out.push(Completion::TaskFailed {
+            task_id,
+            error: "asl-sim.BadMock".into(),
+            cause: Some(format!("A mocked response for Task state '{}' has none of return, throw, timeout, pending", request.state_name)),
+        });
     }
     out
 }
