@@ -12,6 +12,8 @@ pub mod definition;
 pub mod query;
 /// The sans-IO interpreter: executions, states, errors and retries, history, clock.
 pub mod engine;
+/// The seeded random source behind jitter, tokens, UUIDs and random functions.
+pub mod random;
 /// IO around the core: Rust closures and mocks.
 pub mod drivers;
 /// The JavaScript API (wasm-bindgen), built only for wasm32.

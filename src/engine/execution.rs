@@ -20,6 +20,9 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::rc::Rc;
 
+/// Mixed into the execution's seed, so that seed 0 does not start the generator at 0.
+const SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// How time passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ClockMode {
@@ -68,7 +71,7 @@ pub struct ExecutionOptions {
 impl ExecutionOptions {
     /// A stable per-execution id part, derived from the seed (Express ARNs carry one).
     pub fn execution_id_suffix(&self) -> String {
-        super::random::Rng::new(self.seed ^ 0x5EED).uuid()
+        crate::random::Rng::new(self.seed ^ 0x5EED ^ SEED_SALT).uuid()
     }
 }
 
@@ -240,7 +243,7 @@ pub struct Execution {
     pub(crate) now: f64,
     pub(crate) transitions: u64,
     pub(crate) outcome: Option<Outcome>,
-    pub(crate) rng: super::random::Rng,
+    pub(crate) rng: crate::random::Rng,
     pub(crate) wake_requested: Option<f64>,
     pub(crate) traces: Vec<super::trace::StateTrace>,
     /// The top-level variable scope.
@@ -278,7 +281,7 @@ impl Execution {
             now: options.start_time_ms,
             transitions: 0,
             outcome: None,
-            rng: super::random::Rng::new(options.seed),
+            rng: crate::random::Rng::new(options.seed ^ SEED_SALT),
             wake_requested: None,
             traces: Vec::new(),
             root_vars: VarFrame::root(),

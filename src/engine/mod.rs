@@ -6,7 +6,6 @@ pub mod context;
 pub mod errors;
 pub mod execution;
 pub mod history;
-pub mod random;
 pub mod test_state;
 pub mod trace;
 mod states;

@@ -557,24 +557,7 @@ fn random_u64(seed: i64) -> u64 {
 
 /// A small, fast deterministic generator the engine can use as the random source:
 /// `let mut rng = SplitMix64::new(seed); intrinsic.evaluate(&scope, &mut || rng.next_u64())`.
-#[derive(Clone, Debug)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64 { state: seed }
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+pub use crate::random::SplitMix64;
 
 /// A version-4 UUID from 128 random bits (the first from `first`, the second derived).
 fn uuid_v4(first: u64) -> String {

@@ -144,7 +144,7 @@ impl Execution {
     /// Evaluates a payload template, lending it the execution's random source (for
     /// `States.UUID` and `States.MathRandom`).
     pub(crate) fn eval_template(&mut self, fid: FiberId, t: &crate::query::template::Template, input: &Value, ctx: &Value) -> Result<Value, QueryError> {
-        let mut rng = std::mem::replace(&mut self.rng, super::random::Rng::new(0));
+        let mut rng = std::mem::replace(&mut self.rng, crate::random::Rng::new(0));
         let result = {
             let scope = self.scope_input(fid, input, ctx);
             t.evaluate(&scope, &mut || rng.next_u64())

@@ -1,11 +1,16 @@
-//! A small deterministic random source (SplitMix64), seeded per execution so that jitter,
-//! UUIDs and task tokens reproduce run after run.
+//! The one deterministic random source (SplitMix64): the engine seeds it per execution so
+//! that jitter, task tokens, `States.UUID`, `States.MathRandom` and JSONata's `$random`,
+//! `$uuid` and `$shuffle` reproduce run after run.
 
+#[derive(Clone, Debug)]
 pub struct Rng(u64);
+
+/// The same generator under its algorithm's name.
+pub type SplitMix64 = Rng;
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Rng(seed)
     }
 
     pub fn next_u64(&mut self) -> u64 {
