@@ -146,3 +146,11 @@ fn task_events_render_in_aws_shape() {
     assert!(json("LambdaFunctionScheduled").ends_with(r#""lambdaFunctionScheduledEventDetails":{"input":"{\"ok\":true}","inputDetails":{"truncated":false},"resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}}"#));
     assert!(json("LambdaFunctionSucceeded").ends_with(r#""lambdaFunctionSucceededEventDetails":{"output":"{\"ok\":true}","outputDetails":{"truncated":false}}}"#));
 }
+
+#[test]
+fn map_iteration_events_render_in_aws_shape() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let ex = run(def, "[7]", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let started = ex.history().events.iter().find(|e| e.kind == "MapIterationStarted").unwrap().to_json();
+    assert!(started.ends_with(r#""mapIterationStartedEventDetails":{"index":0,"name":"M"}}"#), "{started}");
+}

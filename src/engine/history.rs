@@ -44,6 +44,8 @@ pub enum Details {
     StateEntered { name: Rc<str>, input: Value },
     /// `stateExitedEventDetails`: `{assignedVariables?, assignedVariablesDetails?, name, output, outputDetails}`.
     StateExited { name: Rc<str>, output: Value, assigned: Option<Box<Value>> },
+    /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}`.
+    MapIteration { key: &'static str, index: u32, name: Rc<str> },
     /// A Task state's scheduled, started, submitted or succeeded event: the resource names
     /// come from the state itself, so the event holds the state and its one value.
     Task(Box<TaskEvent>),
@@ -140,6 +142,7 @@ impl Event {
             Details::StateEntered { .. } => Some("stateEnteredEventDetails"),
             Details::StateExited { .. } => Some("stateExitedEventDetails"),
             Details::Task(t) => Some(t.key),
+            Details::MapIteration { key, .. } => Some(key),
             Details::Fields(key, _) => Some(key),
         }
     }
@@ -166,6 +169,11 @@ impl Event {
                 "assignedVariablesDetails" => assigned.as_ref().map(|_| Field::NotTruncated),
                 _ => None,
             },
+            Details::MapIteration { index, name: n, .. } => match name {
+                "index" => Some(Field::Int(*index as i64)),
+                "name" => Some(Field::Text(n.clone())),
+                _ => None,
+            },
             Details::Task(t) => match name {
                 "input" | "parameters" | "output" => t.value.clone().map(Field::Json),
                 _ => None,
@@ -182,7 +190,7 @@ impl Event {
                 (&"name", Field::Text(t)) => Some(&**t),
                 _ => None,
             }),
-            Details::Task(_) | Details::None => None,
+            Details::MapIteration { .. } | Details::Task(_) | Details::None => None,
         }
     }
 
@@ -217,6 +225,10 @@ impl Event {
                 out.push_str(",\"outputDetails\":{\"truncated\":false}");
             }
             Details::Task(t) => t.write(out),
+            Details::MapIteration { index, name, .. } => {
+                let _ = write!(out, "\"index\":{index},\"name\":");
+                write_string(name, out);
+            }
             Details::Fields(_, fields) => {
                 for (i, (name, field)) in fields.iter().enumerate() {
                     if i > 0 {

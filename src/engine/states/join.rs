@@ -3,7 +3,7 @@
 
 use crate::engine::errors::Failure;
 use crate::engine::execution::{Blocked, Execution, FiberId};
-use crate::engine::history::Field;
+use crate::engine::history::{Details, Field};
 use crate::value::Value;
 
 pub(crate) struct Join {
@@ -43,7 +43,7 @@ impl Execution {
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
             let name = self.fiber(parent).state.name.clone();
-            self.fiber_event(parent, "MapIterationSucceeded", Some(("mapIterationSucceededEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name))])));
+            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, name });
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -86,7 +86,7 @@ impl Execution {
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
                     let name = self.fiber(parent).state.name.clone();
-                    self.fiber_event(parent, "MapIterationFailed", Some(("mapIterationFailedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name))])));
+                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name });
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -98,7 +98,7 @@ impl Execution {
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
         let name = self.fiber(parent).state.name.clone();
         if join.is_map && !join.distributed {
-            self.fiber_event(parent, "MapIterationFailed", Some(("mapIterationFailedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(name.clone()))])));
+            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name: name.clone() });
         }
         for (&i, &child) in join.running.iter() {
             if i == index {
@@ -109,7 +109,7 @@ impl Execution {
             }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
-                self.fiber_event(parent, "MapIterationAborted", Some(("mapIterationAbortedEventDetails", vec![("index", Field::Int(i as i64)), ("name", Field::Text(name.clone()))])));
+                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, name: name.clone() });
             }
         }
         // A state about to be retried is not recorded as failed.

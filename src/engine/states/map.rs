@@ -5,7 +5,7 @@
 use super::join::Join;
 use crate::definition::model::{Map, MapMode, Seconds};
 use crate::engine::execution::{Blocked, Execution, FiberId};
-use crate::engine::history::Field;
+use crate::engine::history::{Details, Field};
 use crate::engine::variables::VarFrame;
 use crate::query::QueryError;
 use crate::value::Value;
@@ -225,7 +225,7 @@ impl Execution {
                 (None, None) => item.clone(),
             };
             if !distributed {
-                self.fiber_event(fid, "MapIterationStarted", Some(("mapIterationStartedEventDetails", vec![("index", Field::Int(index as i64)), ("name", Field::Text(state.name.clone()))])));
+                self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { key: "mapIterationStartedEventDetails", index: index as u32, name: state.name.clone() });
             }
             let processor = m.processor.clone();
             let Some(start) = processor.get(&processor.start_at).cloned() else {
