@@ -109,13 +109,13 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None };
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new() };
     p.document()
 }
 
 /// Parses JSON text, recording the span of every value and key by JSON pointer.
 pub fn parse_with_positions(text: &str) -> Result<(Value, Positions), ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())) };
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())), keys: Vec::new() };
     let v = p.document()?;
     Ok((v, p.positions.map(|(ps, _)| ps).unwrap_or_default()))
 }
@@ -127,7 +127,13 @@ struct Parser<'a> {
     depth: usize,
     /// Positions being recorded, and the pointer of the value being parsed.
     positions: Option<(Positions, String)>,
+    /// Object keys seen so far: payloads repeat the same few keys thousands of times, and one
+    /// shared `Rc<str>` per key saves an allocation (and memory) per member.
+    keys: Vec<Rc<str>>,
 }
+
+/// How many distinct keys are shared at most.
+const KEY_CACHE: usize = 128;
 
 impl<'a> Parser<'a> {
     fn document(&mut self) -> Result<Value, ParseError> {
@@ -219,7 +225,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("Expected a double-quoted property name"));
             }
             let key_start = self.pos;
-            let key = self.string()?;
+            let key = self.key()?;
             let key_end = self.pos;
             self.skip_ws();
             if self.peek() != Some(b':') {
@@ -239,7 +245,7 @@ impl<'a> Parser<'a> {
                 ptr.truncate(len);
             }
             // AWS keeps the last of duplicate keys; the validator reports duplicates itself.
-            map.insert(Rc::from(key), v);
+            map.insert(key, v);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -252,6 +258,35 @@ impl<'a> Parser<'a> {
         }
         self.depth -= 1;
         Ok(Value::object(map))
+    }
+
+    /// An object key, shared with earlier occurrences of the same key.
+    fn key(&mut self) -> Result<Rc<str>, ParseError> {
+        // Fast path: a key without escapes is a slice of the text.
+        let start = self.pos + 1;
+        let mut end = start;
+        while let Some(&b) = self.bytes.get(end) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            end += 1;
+        }
+        let owned;
+        let text: &str = if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            &self.text[start..end]
+        } else {
+            owned = self.string()?;
+            &owned
+        };
+        if let Some(k) = self.keys.iter().rev().find(|k| &***k == text) {
+            return Ok(k.clone());
+        }
+        let k: Rc<str> = Rc::from(text);
+        if self.keys.len() < KEY_CACHE {
+            self.keys.push(k.clone());
+        }
+        Ok(k)
     }
 
     fn array(&mut self) -> Result<Value, ParseError> {
@@ -419,6 +454,16 @@ mod tests {
         assert!(parse("[1,]").is_err());
         assert!(parse("01").is_err());
         assert!(parse("\"\\ud83d\\ude00\"").unwrap().as_str() == Some("😀"));
+    }
+
+    #[test]
+    fn repeated_keys_share_one_string() {
+        let v = parse(r#"[{"id":1,"n\u0061me":"a"},{"id":2,"name":"b"}]"#).unwrap();
+        let a = v.as_array().unwrap();
+        let k0 = a[0].as_object().unwrap().keys().next().unwrap().clone();
+        let k1 = a[1].as_object().unwrap().keys().next().unwrap().clone();
+        assert!(Rc::ptr_eq(&k0, &k1));
+        assert_eq!(a[0].get("name").unwrap().as_str(), Some("a"), "escaped keys are read too");
     }
 
     #[test]
