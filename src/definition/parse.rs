@@ -80,23 +80,22 @@ pub(crate) fn parse_value(value: &Value) -> (Option<StateMachine>, Diagnostics) 
 }
 
 fn parse_machine(value: &Value, diags: &mut Diagnostics) -> Option<StateMachine> {
-    let Some(obj) = value.as_object() else {
+    if value.as_object().is_none() {
         diags.schema("", "Definition must be a valid JSON object");
         return None;
-    };
+    }
     let mut r = Reader::new(value, "", diags);
     let comment = r.string("Comment");
     let version = r.string("Version");
     let timeout_seconds = r.u64_range("TimeoutSeconds", 1, MAX_SECONDS);
     let query_language = r.query_language(QueryLanguage::JsonPath).unwrap_or_default();
-    let body = parse_states(value, "", query_language, &mut r, true);
+    let body = parse_states(value, "", query_language, &mut r);
     r.finish(&["Comment", "Version", "TimeoutSeconds", "QueryLanguage", "StartAt", "States"]);
-    let _ = obj;
     Some(StateMachine { comment, version, timeout_seconds, query_language, body: body? })
 }
 
 /// Parses `StartAt` + `States` of an object (top level, branch or item processor).
-fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader, top: bool) -> Option<Rc<States>> {
+fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Option<Rc<States>> {
     let missing: Vec<&str> = ["StartAt", "States"].into_iter().filter(|k| value.get(k).is_none()).collect();
     if !missing.is_empty() {
         r.diags.schema(if pointer.is_empty() { "/" } else { pointer }, format!("These fields are required: [{}]", missing.join(", ")));
@@ -116,7 +115,6 @@ fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader,
         Some(_) => r.diags.schema(&states_ptr, "The field 'States' must be an object"),
         None => {}
     }
-    let _ = top;
     let start_at = start_at?;
     if !states.contains_key(&start_at) && value.get("States").is_some_and(|s| s.get(&start_at).is_none()) {
         r.diags.error(codes::MISSING_TRANSITION_TARGET, &format!("{pointer}/StartAt"), format!("Missing 'Next' target: {start_at}"));
@@ -298,7 +296,7 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                             continue;
                         }
                         let mut br = Reader::new(b, &bp, r.diags);
-                        if let Some(s) = parse_states(b, &bp, parent_ql, &mut br, false) {
+                        if let Some(s) = parse_states(b, &bp, parent_ql, &mut br) {
                             branches.push(s);
                         }
                         br.finish(&["StartAt", "States", "Comment"]);
@@ -342,7 +340,7 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         }
         execution_type = cfg.get("ExecutionType").and_then(Value::as_str).map(String::from);
     }
-    let processor = parse_states(proc_v, &pp, top_ql, &mut pr, false);
+    let processor = parse_states(proc_v, &pp, top_ql, &mut pr);
     pr.finish(&["StartAt", "States", "Comment", "ProcessorConfig"]);
     let item_selector_raw = if v.get("ItemSelector").is_some() { "ItemSelector" } else { "Parameters" };
     let (item_selector, item_selector_jsonata) = if jsonata {
@@ -370,8 +368,6 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
 }
 
 fn allowed_fields(ty: &str, jsonata: bool) -> &'static [&'static str] {
-    const COMMON: [&str; 3] = ["Type", "Comment", "QueryLanguage"];
-    let _ = COMMON;
     match (ty, jsonata) {
         ("Pass", false) => &["Type", "Comment", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result", "Assign"],
         ("Pass", true) => &["Type", "Comment", "QueryLanguage", "Next", "End", "Output", "Assign"],

@@ -3,7 +3,6 @@
 use crate::definition::model::{FailField, StateKind};
 use crate::engine::errors::Failure;
 use crate::engine::execution::{Execution, FiberId};
-use crate::engine::history::Field;
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -24,8 +23,8 @@ impl Execution {
             Ok(v) => v,
             Err(()) => return,
         };
-        let _ = Field::NotTruncated;
-        self.fail_fiber(fid, Failure { error: error.unwrap_or_else(|| Rc::from("")), cause }.normalise());
+        // A Fail state without `Error` reports no error name (an empty one is left out).
+        self.fail_fiber(fid, Failure { error: error.unwrap_or_else(|| Rc::from("")), cause });
     }
 
     /// Evaluates `Error`/`Cause` (literal or `...Path`); Err(()) when the state already failed.
@@ -44,7 +43,6 @@ impl Execution {
                         }
                     }
                     Err(e) => {
-                        let _ = path_key;
                         self.query_failed(fid, e);
                         Err(())
                     }
@@ -65,12 +63,5 @@ impl Execution {
                 }
             }
         }
-    }
-}
-
-impl Failure {
-    /// A Fail state without `Error` reports no error name at all.
-    fn normalise(self) -> Failure {
-        self
     }
 }

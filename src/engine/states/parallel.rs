@@ -5,7 +5,6 @@ use super::join::Join;
 use crate::definition::model::Parallel;
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::variables::VarFrame;
-use crate::value::Value;
 
 impl Execution {
     pub(crate) fn run_parallel(&mut self, fid: FiberId, p: &Parallel) {
@@ -57,6 +56,5 @@ impl Execution {
         if n == 0 {
             self.join_finished(fid);
         }
-        let _ = Value::Null;
     }
 }
