@@ -270,10 +270,8 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                         }
                     }
                 }
-            } else if let Some(p) = r.path("TimestampPath") {
-                Some(Wait::TimestampPath(p))
             } else {
-                None
+                r.path("TimestampPath").map(Wait::TimestampPath)
             };
             match w {
                 Some(w) => StateKind::Wait(w),
@@ -550,10 +548,8 @@ impl<'a, 'd> Reader<'a, 'd> {
             }
             return self.u64_range(key, min, MAX_SECONDS).map(Seconds::Literal);
         }
-        if !jsonata {
-            if self.value.get(path_key).is_some() {
-                return self.path(path_key).map(Seconds::Path);
-            }
+        if !jsonata && self.value.get(path_key).is_some() {
+            return self.path(path_key).map(Seconds::Path);
         }
         self.seen.insert(path_key);
         None

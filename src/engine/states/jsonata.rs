@@ -65,7 +65,7 @@ impl Execution {
 
     /// Evaluates a JSONata `Assign` (every value reads the variables from before it) and
     /// stores the variables.
-    pub(crate) fn assign_jsonata(&mut self, fid: FiberId, assign: Option<&Assign>, field: &str, states: &Value) -> Result<Option<Vec<(Rc<str>, Value)>>, QueryError> {
+    pub(crate) fn assign_jsonata(&mut self, fid: FiberId, assign: Option<&Assign>, field: &str, states: &Value) -> Result<super::Assigned, QueryError> {
         match assign {
             None => Ok(None),
             Some(Assign::Jsonata(jv)) => {

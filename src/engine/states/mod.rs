@@ -59,6 +59,9 @@ fn exited_event_name(ty: &str) -> &'static str {
 
 /// Variables obey the nesting limit of state outputs (see `check_size`): an Assign that
 /// wraps a variable in itself on every loop iteration ends with an error, not a crash.
+/// What an `Assign` stored: the variables in the order written (for the exited event).
+pub(crate) type Assigned = Option<Vec<(Rc<str>, Value)>>;
+
 /// AWS's variable limits: 256 KiB for one variable and for everything one `Assign` sets.
 const MAX_VARIABLE_CHARS: usize = 256 * 1024;
 
@@ -232,7 +235,7 @@ impl Execution {
         self.transition(fid, output, next);
     }
 
-    pub(crate) fn exit_event(&mut self, fid: FiberId, output: &Value, assigned: Option<Vec<(Rc<str>, Value)>>) {
+    pub(crate) fn exit_event(&mut self, fid: FiberId, output: &Value, assigned: Assigned) {
         let state = self.fiber(fid).state.clone();
         self.trace_stage(fid, Stage::Output, output);
         self.trace_assigned(fid, &assigned);
@@ -255,7 +258,7 @@ impl Execution {
     }
 
     /// Evaluates `Assign` (all values read before any is written) and stores the variables.
-    pub(crate) fn apply_assign(&mut self, fid: FiberId, assign: Option<&Assign>, input: &Value) -> Result<Option<Vec<(Rc<str>, Value)>>, QueryError> {
+    pub(crate) fn apply_assign(&mut self, fid: FiberId, assign: Option<&Assign>, input: &Value) -> Result<Assigned, QueryError> {
         let Some(assign) = assign else { return Ok(None) };
         match assign {
             Assign::Template(t) => {
@@ -274,7 +277,7 @@ impl Execution {
     /// Stores what an `Assign` evaluated to (all names at once), within AWS's limits: no
     /// variable over 256 KiB, nor all of one `Assign` together (when the payload limit is on),
     /// and never deeper than the nesting limit.
-    pub(crate) fn store_variables(&mut self, fid: FiberId, assigned: &Value) -> Result<Option<Vec<(Rc<str>, Value)>>, QueryError> {
+    pub(crate) fn store_variables(&mut self, fid: FiberId, assigned: &Value) -> Result<Assigned, QueryError> {
         let pairs: Vec<(Rc<str>, Value)> = assigned.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
         let limited = self.options.limits.max_payload_bytes.is_some();
         let mut total = 0;

@@ -903,7 +903,7 @@ impl<'a> Ctx<'a> {
             }
             Func::Regex(p) => {
                 let Some(Some(JV::Str(ref s))) = args.into_iter().next() else { return Ok(None) };
-                Ok(functions::regex_match_object(p, &s, 0))
+                Ok(functions::regex_match_object(p, s, 0))
             }
             Func::Compose(a, b) => {
                 let r = self.apply(a, args, input, env)?;
@@ -969,7 +969,7 @@ impl<'a> Ctx<'a> {
                         for k in items_of(&dv) {
                             match k {
                                 JV::Str(ref s) => {
-                                    map.shift_remove(&*s);
+                                    map.shift_remove(s);
                                 }
                                 other => {
                                     return Err(Error::at(
