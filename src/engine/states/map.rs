@@ -192,34 +192,14 @@ impl Execution {
                 None
             };
             let input = match (&m.item_selector, selected) {
-                (_, Some(Err(e))) => {
-                    if let Some(j) = self.fiber_mut(fid).join.as_mut() {
-                        j.next_index = j.items.len();
-                    }
-                    self.abort_children_of(fid);
-                    self.fiber_mut(fid).join = None;
-                    self.block(fid, Blocked::No);
-                    self.query_failed(fid, e);
-                    self.requeue(fid);
-                    return;
-                }
+                (_, Some(Err(e))) => return self.item_selector_failed(fid, e),
                 (_, Some(Ok(v))) => v,
                 (Some(t), None) => {
                     let ctx = self.map_item_context(fid, index, &item);
                     let effective = self.fiber(fid).effective.clone();
                     match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
-                        Err(e) => {
-                            if let Some(j) = self.fiber_mut(fid).join.as_mut() {
-                                j.next_index = j.items.len();
-                            }
-                            self.abort_children_of(fid);
-                            self.fiber_mut(fid).join = None;
-                            self.block(fid, Blocked::No);
-                            self.query_failed(fid, e);
-                            self.requeue(fid);
-                            return;
-                        }
+                        Err(e) => return self.item_selector_failed(fid, e),
                     }
                 }
                 (None, None) => item.clone(),
@@ -245,6 +225,16 @@ impl Execution {
                 j.running.insert(index, child);
             }
         }
+    }
+
+    /// An item's ItemSelector failed: no further item starts, the running ones stop, and the
+    /// Map state fails.
+    fn item_selector_failed(&mut self, fid: FiberId, e: QueryError) {
+        self.abort_children_of(fid);
+        self.fiber_mut(fid).join = None;
+        self.block(fid, Blocked::No);
+        self.query_failed(fid, e);
+        self.requeue(fid);
     }
 
     fn abort_children_of(&mut self, fid: FiberId) {
