@@ -1,5 +1,38 @@
 //! Message digests for `States.Hash` and JSONata's `$hash`: MD5, SHA-1, SHA-256, SHA-384,
-//! SHA-512, written here to keep the wasm free of crypto crates.
+//! SHA-512, written here to keep the wasm free of crypto crates; and the lowercase hex and
+//! base64 encodings both use. (Their base64 *decoders* differ on purpose: `States.Base64Decode`
+//! skips any character outside the alphabet, JSONata's accepts the URL-safe alphabet.)
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// The standard base64 alphabet.
+pub const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk.len();
+        let b0 = chunk[0] as u32;
+        let b1 = if n > 1 { chunk[1] as u32 } else { 0 };
+        let b2 = if n > 2 { chunk[2] as u32 } else { 0 };
+        let triple = (b0 << 16) | (b1 << 8) | b2;
+        out.push(B64[(triple >> 18) as usize & 63] as char);
+        out.push(B64[(triple >> 12) as usize & 63] as char);
+        out.push(if n > 1 { B64[(triple >> 6) as usize & 63] as char } else { '=' });
+        out.push(if n > 2 { B64[triple as usize & 63] as char } else { '=' });
+    }
+    out
+}
 
 fn pad64(data: &[u8], big_endian: bool) -> Vec<u8> {
     let mut m = data.to_vec();

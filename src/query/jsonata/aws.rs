@@ -4,7 +4,7 @@
 //! (`query::digest`).
 
 use super::error::Error;
-use crate::query::digest::{md5, sha1, sha256, sha512_family};
+use crate::query::digest::{hex, md5, sha1, sha256, sha512_family};
 use super::eval::{Ctx, R};
 use super::jvalue::JV;
 
@@ -84,35 +84,9 @@ pub fn call(ctx: &mut Ctx, name: &str, a: &[Option<JV>]) -> R {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
-}
-
 // ------------------------------------------------------------------ base64
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk.len();
-        let b0 = chunk[0] as u32;
-        let b1 = if n > 1 { chunk[1] as u32 } else { 0 };
-        let b2 = if n > 2 { chunk[2] as u32 } else { 0 };
-        let triple = (b0 << 16) | (b1 << 8) | b2;
-        out.push(B64[(triple >> 18) as usize & 63] as char);
-        out.push(B64[(triple >> 12) as usize & 63] as char);
-        out.push(if n > 1 { B64[(triple >> 6) as usize & 63] as char } else { '=' });
-        out.push(if n > 2 { B64[triple as usize & 63] as char } else { '=' });
-    }
-    out
-}
+pub use crate::query::digest::base64_encode;
 
 /// Decodes base64, ignoring whitespace and tolerating missing padding.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
