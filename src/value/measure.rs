@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn measures_like_the_text_and_remembers_shared_parts() {
         let m = Measurer::new();
-        for text in [r#"{"a":[1,-20,300,0,1.5,"x\"y",null,true,false,{}]}"#, "[]", "\"\\u0001\""] {
+        for text in [r#"{"a":[1,-20,300,0,1.5,"x\"y",null,true,false,{}]}"#, "[]", "\"\\u0001\"", "-9223372036854775808", "\"\"", "\"x\u{00e9}\""] {
             let v = parse(text).unwrap();
             let s = m.measure(&v, 512).unwrap();
             assert_eq!(s.chars, v.to_json().chars().count(), "{text}");
@@ -152,6 +152,17 @@ mod tests {
         assert_eq!(s.chars, wrapped.to_json().len());
         assert_eq!(s.depth, 3);
         assert!(m.lookup(&big).is_some(), "the big array is remembered");
+    }
+
+    #[test]
+    fn depth_is_counted_in_container_levels() {
+        let m = Measurer::new();
+        assert_eq!(m.measure(&Value::Null, 0).map(|s| s.depth), Some(0));
+        assert!(m.measure(&Value::array(vec![]), 0).is_none());
+        assert_eq!(m.measure(&Value::array(vec![]), 1).map(|s| s.depth), Some(1));
+        let deep = parse(&("[".repeat(crate::value::MAX_DEPTH) + &"]".repeat(crate::value::MAX_DEPTH))).unwrap();
+        assert!(m.measure(&deep, crate::value::MAX_DEPTH).is_some());
+        assert!(m.measure(&Value::array(vec![deep]), crate::value::MAX_DEPTH).is_none());
     }
 
     #[test]

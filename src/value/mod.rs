@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 pub use number::{format_f64, Number};
 pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
-pub use write::{json_len_exceeds, to_json, to_json_pretty, write_json};
+pub use write::{to_json, to_json_pretty, write_json};
 
 /// Insertion-ordered JSON object.
 pub type Map = indexmap::IndexMap<Rc<str>, Value, hash::FastBuildHasher>;
@@ -120,16 +120,6 @@ impl Value {
             Value::String(_) => "string",
             Value::Array(_) => "array",
             Value::Object(_) => "object",
-        }
-    }
-
-    /// Whether arrays and objects nest more than `max` levels (`[]` is one level), looking
-    /// no deeper than `max + 1`: the check itself cannot run out of stack.
-    pub fn depth_exceeds(&self, max: usize) -> bool {
-        match self {
-            Value::Array(a) => max == 0 || a.iter().any(|v| v.depth_exceeds(max - 1)),
-            Value::Object(o) => max == 0 || o.values().any(|v| v.depth_exceeds(max - 1)),
-            _ => false,
         }
     }
 
@@ -254,15 +244,5 @@ mod tests {
         w.make_object_mut().unwrap().insert("b".into(), Value::int(2));
         assert_eq!(v.to_json(), r#"{"a":1}"#);
         assert_eq!(w.to_json(), r#"{"a":1,"b":2}"#);
-    }
-
-    #[test]
-    fn depth_is_counted_in_container_levels() {
-        assert!(!Value::Null.depth_exceeds(0));
-        assert!(Value::array(vec![]).depth_exceeds(0));
-        assert!(!Value::array(vec![]).depth_exceeds(1));
-        let deep = parse(&("[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH))).unwrap();
-        assert!(!deep.depth_exceeds(MAX_DEPTH));
-        assert!(Value::array(vec![deep]).depth_exceeds(MAX_DEPTH));
     }
 }
