@@ -308,7 +308,7 @@ impl Execution {
         match body.get(&body.start_at).cloned() {
             Some(state) => {
                 let vars = ex.root_vars.clone();
-                let fid = ex.spawn(body, state, input, None, vars, None, false);
+                let fid = ex.spawn(body, state, input, None, vars, false);
                 ex.root_fiber = Some(fid);
                 // AWS gives the first state's entered event previousEventId 0.
                 if let Some(f) = ex.fibers[fid].as_mut() {
@@ -460,7 +460,7 @@ impl Execution {
             self.add_timer(self.now + t as f64 * 1000.0, TimerKind::ExecutionTimeout);
         }
         let vars = self.root_vars.clone();
-        let fid = self.spawn(states, state, input, None, vars, None, false);
+        let fid = self.spawn(states, state, input, None, vars, false);
         self.root_fiber = Some(fid);
         Ok(())
     }
@@ -535,8 +535,7 @@ impl Execution {
         id
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn spawn(&mut self, states: Rc<States>, state: Rc<State>, input: Value, parent: Option<(FiberId, usize)>, vars: Rc<VarFrame>, _map_item: Option<(usize, Value)>, silent: bool) -> FiberId {
+    pub(crate) fn spawn(&mut self, states: Rc<States>, state: Rc<State>, input: Value, parent: Option<(FiberId, usize)>, vars: Rc<VarFrame>, silent: bool) -> FiberId {
         let last_event = parent.and_then(|(p, _)| self.fibers[p].as_ref().map(|f| f.last_event)).unwrap_or(self.history.len() as u32);
         let fiber = Fiber {
             states,

@@ -219,7 +219,7 @@ impl Execution {
                 return;
             };
             let vars = VarFrame::child(&self.fiber(fid).vars);
-            let child = self.spawn(processor, start, input, Some((fid, index)), vars, Some((index, item)), distributed);
+            let child = self.spawn(processor, start, input, Some((fid, index)), vars, distributed);
             if let Some(j) = self.fiber_mut(fid).join.as_mut() {
                 j.next_index += 1;
                 j.running.insert(index, child);

@@ -47,7 +47,7 @@ impl Execution {
         let mut running = std::collections::BTreeMap::new();
         for (i, branch) in p.branches.iter().enumerate() {
             let Some(start) = branch.get(&branch.start_at).cloned() else { continue };
-            let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), None, false);
+            let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), false);
             running.insert(i, child);
         }
         let f = self.fiber_mut(fid);
