@@ -101,6 +101,10 @@ export interface Context {
  * is its `message`. For a `.waitForTaskToken` task the result is the submit response, and the
  * task ends when its token is sent back (`Execution.sendTaskSuccess`).
  */
+/**
+ * A Task state's implementation. `input`'s top level is the handler's own to change; arrays and
+ * objects nested in it whose JSON is 16 KiB or more are shared with the engine and frozen.
+ */
 export type Handler = (input: any, context: Context) => unknown;
 
 /** Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. */

@@ -236,7 +236,12 @@ export class StateMachine {
 }
 
 const kTaskFailed = 'States.TaskFailed';
+/** Arrays and objects of this many KiB of JSON or more are shared with the engine (src/wasm/shared.rs). */
+const kShareMinKiB = 16;
 const kRedrive = Symbol('asl-sim.redrive');
+// Starts the strings that stand for a shared value in an answer (see #placeShared). The random
+// part makes sure no string a handler returns is taken for one.
+const kSharedPrefix = `\u0000asl-sim-shared:${Math.random().toString(36).slice(2)}${Date.now().toString(36)}:`;
 
 export class Execution {
   #raw;
@@ -255,6 +260,9 @@ export class Execution {
   #historyLength;
   /** The parts of `$$` shared by every task: { Execution, StateMachine }, frozen, made on first use. */
   #sharedContext = null;
+  /** Big values the engine holds too, frozen: id -> value, and value -> id (see #placeShared). */
+  #sharedById = new Map();
+  #sharedIds = new WeakMap();
   #outcome = null;
   #paused = false;
   #waiters = [];
@@ -272,6 +280,7 @@ export class Execution {
     this.#onEvent = onEvent;
     this.#real = real;
     this.#historyLength = raw.historyLength();
+    raw.shareValues(kSharedPrefix);
     /** The execution's ARN, as `$$.Execution.Id` has it. */
     this.executionArn = raw.executionArn();
     /** Resolves to { status, output, error, cause } when the execution ends; rejects only on an asl-sim bug. */
@@ -311,7 +320,7 @@ export class Execution {
   /** SendTaskSuccess: the task holding `token` succeeds with `output` (any JSON value). */
   sendTaskSuccess(token, output) {
     const id = this.#taskForToken(token);
-    const text = encodeValue(output);
+    const text = this.#encode(output);
     if (typeof text !== 'string') throw new ApiError('InvalidOutput', `Invalid output: ${text.reason}`);
     this.#tokenAnswer(id, `[0,${id},${text}]`);
   }
@@ -531,6 +540,7 @@ export class Execution {
   #invoke(command) {
     if (this.#outcome) return;
     const id = command.taskId;
+    if (command.r) command.input = this.#placeShared(command.input, command.r);
     this.#tasks.set(id, command);
     if (command.token !== null) this.#tokens.set(command.token, id);
     // With the real clock, time runs while tasks work: the engine may time them out.
@@ -588,7 +598,7 @@ export class Execution {
       if (command.deferred) this.#push(command.deferred);
       return;
     }
-    const text = encodeValue(value);
+    const text = this.#encode(value);
     if (typeof text !== 'string') {
       const cause = `The handler of Task state '${command.stateName}' returned a value that is not JSON: ${text.reason}`;
       this.#answer(`[1,${id},"${kTaskFailed}",${JSON.stringify(cause)}]`, id);
@@ -613,8 +623,53 @@ export class Execution {
   #handlerFailed(command, err) {
     command.running = false;
     if (this.#outcome) return;
-    const [error, cause] = describeThrown(err, command.stateName);
+    let [error, cause] = describeThrown(err, command.stateName);
+    if (err instanceof TypeError && this.#sharedById.size > 0 && /read[- ]only|not extensible|Cannot delete|frozen/i.test(cause ?? '')) {
+      cause = `${cause ?? ''} (asl-sim hands handlers big values, ${kShareMinKiB} KiB or more, frozen and shared instead of copied: copy one before changing it, e.g. structuredClone(value))`;
+    }
     this.#answer(`[1,${command.taskId},${JSON.stringify(error)},${JSON.stringify(cause)}]`, command.taskId);
+  }
+
+  // ---- values shared with the engine ----
+
+  /**
+   * Puts the shared values into a task input as the engine wrote it. `places` lists
+   * [id, new, ...path] (a part before any part that holds it): a new one is frozen and kept
+   * under its id, a known one replaces the null the engine wrote in its place. The top level
+   * the handler gets is always its own (a shallow copy when it is shared).
+   */
+  #placeShared(input, places) {
+    let root = input;
+    for (const [id, isNew, ...path] of places) {
+      if (path.length === 0) {
+        if (isNew) this.#keepShared(id, root);
+        const value = this.#sharedById.get(id);
+        root = Array.isArray(value) ? value.slice() : value !== null && typeof value === 'object' ? { ...value } : value;
+        continue;
+      }
+      let parent = root;
+      for (let i = 0; i < path.length - 1; i++) parent = parent[path[i]];
+      const key = path[path.length - 1];
+      if (isNew) this.#keepShared(id, parent[key]);
+      else parent[key] = this.#sharedById.get(id);
+    }
+    return root;
+  }
+
+  #keepShared(id, value) {
+    freezeParsed(value);
+    this.#sharedById.set(id, value);
+    this.#sharedIds.set(value, id);
+  }
+
+  /** JSON text for a handler's answer, with shared values as references (see encodeValue). */
+  #encode(value) {
+    if (this.#sharedById.size === 0) return encodeValue(value);
+    const ids = this.#sharedIds;
+    return encodeValue(value, (v) => {
+      const id = ids.get(v);
+      return id === undefined ? v : kSharedPrefix + id;
+    });
   }
 
   #taskForToken(token) {
@@ -774,10 +829,27 @@ function deepFreeze(value) {
   return value;
 }
 
+/**
+ * Freezes a value from JSON.parse and everything in it. A frozen part is already frozen
+ * throughout: it is a shared value placed into it (parse results are otherwise never frozen).
+ */
+function freezeParsed(value) {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) freezeParsed(value[i]);
+  } else {
+    for (const key in value) freezeParsed(value[key]);
+  }
+  Object.freeze(value);
+}
+
 class NotJson extends Error {}
 
-/** JSON text for a value, or { reason } when it has none (BigInt, cycles, functions, NaN...). */
-function encodeValue(value) {
+/**
+ * JSON text for a value, or { reason } when it has none (BigInt, cycles, functions, NaN...).
+ * `share`, when given, maps each object or array to itself or to the string that stands for it.
+ */
+function encodeValue(value, share) {
   switch (typeof value) {
     case 'undefined':
       return 'null';
@@ -793,8 +865,9 @@ function encodeValue(value) {
     default:
   }
   let text;
+  const replacer = share && ((key, v) => (v !== null && typeof v === 'object' ? share(v) : v));
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, replacer);
   } catch (e) {
     return { reason: `${e?.message ?? e}` };
   }
@@ -803,6 +876,7 @@ function encodeValue(value) {
   if (text.includes('null')) {
     try {
       JSON.stringify(value, (key, v) => {
+        if (share && v !== null && typeof v === 'object') return share(v);
         if (typeof v === 'number' && !Number.isFinite(v)) throw new NotJson(`it contains ${v}${key === '' ? '' : ` (at key '${key}')`}, which JSON cannot represent`);
         return v;
       });

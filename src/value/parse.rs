@@ -109,13 +109,25 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new() };
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new(), refs: None };
+    p.document()
+}
+
+/// Looks up a value by the id that follows a reference prefix (see [`parse_with_refs`]).
+pub type RefLookup<'a> = &'a dyn Fn(u32) -> Option<Value>;
+
+/// Parses JSON text in which a string made of `prefix` and a decimal id stands for the value
+/// `lookup` gives for that id. The wasm boundary uses this so that a big value JS already
+/// holds crosses back as a reference instead of as text; the prefix carries a random part, so
+/// no real string is taken for a reference.
+pub fn parse_with_refs(text: &str, prefix: &str, lookup: RefLookup<'_>) -> Result<Value, ParseError> {
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new(), refs: Some((prefix, lookup)) };
     p.document()
 }
 
 /// Parses JSON text, recording the span of every value and key by JSON pointer.
 pub fn parse_with_positions(text: &str) -> Result<(Value, Positions), ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())), keys: Vec::new() };
+    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())), keys: Vec::new(), refs: None };
     let v = p.document()?;
     Ok((v, p.positions.map(|(ps, _)| ps).unwrap_or_default()))
 }
@@ -130,6 +142,8 @@ struct Parser<'a> {
     /// Object keys seen so far: payloads repeat the same few keys thousands of times, and one
     /// shared `Rc<str>` per key saves an allocation (and memory) per member.
     keys: Vec<Rc<str>>,
+    /// The prefix of reference strings and how to resolve them ([`parse_with_refs`]).
+    refs: Option<(&'a str, RefLookup<'a>)>,
 }
 
 /// How many distinct keys are shared at most.
@@ -176,7 +190,16 @@ impl<'a> Parser<'a> {
             None => return Err(self.error("Unexpected end of input: expected a JSON value")),
             Some(b'{') => self.object()?,
             Some(b'[') => self.array()?,
-            Some(b'"') => Value::String(self.string()?.into()),
+            Some(b'"') => {
+                let s = self.string()?;
+                match self.refs {
+                    Some((prefix, lookup)) if s.starts_with(prefix) => {
+                        let id = s[prefix.len()..].parse::<u32>().ok().and_then(lookup);
+                        id.ok_or_else(|| self.error(format!("Unknown shared value reference '{}'", &s[prefix.len()..])))?
+                    }
+                    _ => Value::String(s.into()),
+                }
+            }
             Some(b't') => self.literal("true", Value::Bool(true))?,
             Some(b'f') => self.literal("false", Value::Bool(false))?,
             Some(b'n') => self.literal("null", Value::Null)?,
@@ -470,5 +493,17 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
         assert!(parse(&text).unwrap_err().message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn references_resolve_to_shared_values() {
+        let rows = Value::array(vec![Value::int(1), Value::int(2)]);
+        let lookup = |id: u32| (id == 7).then(|| rows.clone());
+        let v = parse_with_refs(r#"{"rows":"\u0000R1:7","s":"\u0000R2:7","t":"x"}"#, "\u{0}R1:", &lookup).unwrap();
+        let (Some(Value::Array(got)), Some(Value::Array(want))) = (v.get("rows"), Some(&rows)) else { panic!("not an array: {v:?}") };
+        assert!(Rc::ptr_eq(got, want), "the reference gives the very value, not a copy");
+        assert_eq!(v.get("s").and_then(Value::as_str), Some("\u{0}R2:7"), "another prefix stays a string");
+        let err = parse_with_refs(r#"["\u0000R1:8"]"#, "\u{0}R1:", &lookup).unwrap_err();
+        assert!(err.message.contains("Unknown shared value"), "{}", err.message);
     }
 }

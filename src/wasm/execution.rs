@@ -17,7 +17,8 @@
 //!
 //! A reply is `{"c": [command...], "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`
 //! where a command is `{"type":"invoke", taskId, stateName, resource, pattern, input, context
-//! (without Execution and StateMachine: see `contextJson`), token, retryCount}` (`pattern`: "request-response" | "sync" | "token") or
+//! (without Execution and StateMachine: see `contextJson`), token, retryCount, r?}` (`pattern`: "request-response" | "sync" | "token";
+//! `r`: where shared values go in `input`, once JS has asked for sharing: see `shared.rs`) or
 //! `{"type":"wake", timeMs}` (external clock only).
 
 use wasm_bindgen::prelude::*;
@@ -28,9 +29,14 @@ use crate::drivers::native::outcome_value;
 use crate::engine::{Command, Completion, Execution};
 use crate::value::Value;
 
+use super::shared::SharedValues;
+
 #[wasm_bindgen]
 pub struct RawExecution {
     execution: Execution,
+    /// Big values JS holds too, and the prefix of JS's reference strings; `None` until JS
+    /// asks for sharing (`shareValues`).
+    shared: Option<(SharedValues, String)>,
     mocks: Option<Mocks>,
     /// Whether replies carry the new history events.
     events: bool,
@@ -40,7 +46,7 @@ pub struct RawExecution {
 
 impl RawExecution {
     pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
-        RawExecution { execution, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0 }
+        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0 }
     }
 
     /// Feeds a batch of answers; returns how many there were.
@@ -51,7 +57,11 @@ impl RawExecution {
         if batch == "[]" || batch.is_empty() {
             return Ok(0);
         }
-        let batch = crate::value::parse(batch).map_err(|e| JsValue::from_str(&format!("asl-sim: bad answer batch: {e}")))?;
+        let batch = match &self.shared {
+            Some((values, prefix)) => crate::value::parse_with_refs(batch, prefix, &|id| values.get(id)),
+            None => crate::value::parse(batch),
+        };
+        let batch = batch.map_err(|e| JsValue::from_str(&format!("asl-sim: bad answer batch: {e}")))?;
         let items = batch.as_array().ok_or_else(|| JsValue::from_str("asl-sim: the answer batch is not an array"))?;
         for item in items.iter() {
             let completion = completion(item).ok_or_else(|| JsValue::from_str(&format!("asl-sim: bad answer {}", item.to_json())))?;
@@ -90,7 +100,7 @@ impl RawExecution {
             if i > 0 {
                 out.push(',');
             }
-            write_command(c, &mut out);
+            write_command(c, self.shared.as_mut().map(|(values, _)| values), &mut out);
         }
         out.push(']');
         let len = self.execution.history().len();
@@ -142,6 +152,14 @@ impl RawExecution {
             }
         }
         Ok(self.reply(commands, Some(progressed)))
+    }
+
+    /// From now on, big values cross as ids (see `shared.rs`): in answers, a string made of
+    /// `prefix` and an id stands for the value of that id; invoke commands get an `r` list of
+    /// where shared values go in their input.
+    #[wasm_bindgen(js_name = shareValues)]
+    pub fn share_values(&mut self, prefix: String) {
+        self.shared = Some((SharedValues::default(), prefix));
     }
 
     /// RedriveExecution: starts a FAILED, TIMED_OUT or ABORTED execution again from where it
@@ -219,7 +237,7 @@ fn completion(item: &Value) -> Option<Completion> {
 /// Writes a command as the JSON the JS wrapper reads, straight into the reply (no value tree
 /// is built: this runs once per task). The context carries only what changes per task
 /// (`State`, `Task`); `Execution` and `StateMachine` cross once per execution.
-fn write_command(command: &Command, out: &mut String) {
+fn write_command(command: &Command, shared: Option<&mut SharedValues>, out: &mut String) {
     use crate::value::write::write_string;
     use std::fmt::Write;
     match command {
@@ -234,7 +252,17 @@ fn write_command(command: &Command, out: &mut String) {
             out.push_str(",\"resource\":");
             write_string(&task.resource, out);
             let _ = write!(out, ",\"pattern\":\"{pattern}\",\"input\":");
-            crate::value::write_json(&task.input, out);
+            match shared {
+                Some(shared) => {
+                    let mut places = String::new();
+                    shared.write(&task.input, out, &mut places);
+                    if places.len() > 2 {
+                        out.push_str(",\"r\":");
+                        out.push_str(&places);
+                    }
+                }
+                None => crate::value::write_json(&task.input, out),
+            }
             out.push_str(",\"context\":{");
             let mut first = true;
             if let Some(map) = task.context.as_object() {

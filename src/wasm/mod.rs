@@ -21,6 +21,7 @@ use crate::value::Value;
 mod alloc;
 mod cli;
 mod execution;
+mod shared;
 
 pub use execution::RawExecution;
 

@@ -1,0 +1,123 @@
+//! Big values shared with JavaScript instead of copied across the boundary each time.
+//!
+//! A payload that goes to a Task handler and comes back (the handler returns part of its
+//! input) would otherwise cross as JSON text twice per task: for a 400 KB payload that is
+//! milliseconds per task, more than all the engine's own work. So the first time a big array
+//! or object crosses to JS, it gets an id on both sides: JS parses it once, freezes it (so
+//! that no later change by user code can make the two copies differ), and keeps it under that
+//! id. From then on the value crosses in either direction as its id alone: the engine writes
+//! a placeholder and tells JS where to put its object; JS writes a reference string (see
+//! [`crate::value::parse_with_refs`]) where a handler's answer holds that object.
+//!
+//! The engine's side is the `Rc` of the array or object: the table keeps it alive, so its
+//! address identifies it for as long as the execution lives. The history keeps the engine's
+//! values, so what it records never depends on JS objects.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use crate::value::write::write_string;
+use crate::value::{write_json, Value};
+
+/// Arrays and objects whose JSON text is at least this long are shared; smaller ones cost less
+/// to copy than to track.
+pub const SHARE_MIN_BYTES: usize = 16 * 1024;
+
+#[derive(Default)]
+pub struct SharedValues {
+    /// The values by id (the index).
+    values: Vec<Value>,
+    /// Address of an array's `Vec` or an object's `Map` -> id.
+    ids: HashMap<usize, u32>,
+}
+
+/// One step of the path from the written value to a shared part.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl SharedValues {
+    pub fn get(&self, id: u32) -> Option<Value> {
+        self.values.get(id as usize).cloned()
+    }
+
+    /// Writes `v` as JSON, with every nested array or object that JS already holds written as
+    /// `null` and listed in `places`, and every big one that JS does not hold yet written out
+    /// and listed as new. `places` gets a JSON array of `[id, new (0|1), ...path]`, in writing
+    /// order, a part before any that contains it. A shared top level is listed with an empty path:
+    /// JS gives a handler its own shallow copy of it, so that the handler can change its input's
+    /// top level as a Lambda function can.
+    pub fn write(&mut self, v: &Value, out: &mut String, places: &mut String) {
+        places.push('[');
+        let mut path = Vec::new();
+        self.write_part(v, out, places, &mut path);
+        places.push(']');
+    }
+
+    fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Step<'a>>) {
+        let address = match v {
+            Value::Array(a) => std::rc::Rc::as_ptr(a) as usize,
+            Value::Object(o) => std::rc::Rc::as_ptr(o) as usize,
+            _ => return write_json(v, out),
+        };
+        if let Some(&id) = self.ids.get(&address) {
+            out.push_str("null");
+            place(places, id, false, path);
+            return;
+        }
+        let start = out.len();
+        match v {
+            Value::Array(a) => {
+                out.push('[');
+                for (i, item) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    path.push(Step::Index(i));
+                    self.write_part(item, out, places, path);
+                    path.pop();
+                }
+                out.push(']');
+            }
+            Value::Object(o) => {
+                out.push('{');
+                for (i, (k, item)) in o.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(k, out);
+                    out.push(':');
+                    path.push(Step::Key(k));
+                    self.write_part(item, out, places, path);
+                    path.pop();
+                }
+                out.push('}');
+            }
+            _ => {}
+        }
+        if out.len() - start >= SHARE_MIN_BYTES {
+            let id = self.values.len() as u32;
+            self.values.push(v.clone());
+            self.ids.insert(address, id);
+            place(places, id, true, path);
+        }
+    }
+}
+
+fn place(places: &mut String, id: u32, new: bool, path: &[Step<'_>]) {
+    if places.len() > 1 {
+        places.push(',');
+    }
+    let _ = write!(places, "[{id},{}", u8::from(new));
+    for step in path {
+        places.push(',');
+        match step {
+            Step::Key(k) => write_string(k, places),
+            Step::Index(i) => {
+                let _ = write!(places, "{i}");
+            }
+        }
+    }
+    places.push(']');
+}
