@@ -558,7 +558,7 @@ export class Execution {
     let result;
     command.running = true;
     try {
-      const shared = this.#sharedContext ??= deepFreeze(JSON.parse(guard(() => this.#raw.contextJson())));
+      const shared = this.#sharedContext ??= this.#makeSharedContext();
       result = handler(command.input, { Execution: shared.Execution, StateMachine: shared.StateMachine, ...command.context });
     } catch (err) {
       this.#handlerFailed(command, err);
@@ -628,6 +628,30 @@ export class Execution {
       cause = `${cause ?? ''} (asl-sim hands handlers big values, ${kShareMinKiB} KiB or more, frozen and shared instead of copied: copy one before changing it, e.g. structuredClone(value))`;
     }
     this.#answer(`[1,${command.taskId},${JSON.stringify(error)},${JSON.stringify(cause)}]`, command.taskId);
+  }
+
+  /** `$$`'s Execution and StateMachine parts, frozen; `Execution.Input` is read on first use. */
+  #makeSharedContext() {
+    const raw = this.#raw;
+    const context = JSON.parse(guard(() => raw.contextJson()));
+    const execution = context.Execution;
+    for (const value of Object.values(execution)) deepFreeze(value);
+    let input;
+    let read = false;
+    Object.defineProperty(execution, 'Input', {
+      enumerable: true,
+      get() {
+        if (!read) {
+          input = JSON.parse(guard(() => raw.executionInputJson()));
+          freezeParsed(input);
+          read = true;
+        }
+        return input;
+      },
+    });
+    Object.freeze(execution);
+    deepFreeze(context.StateMachine);
+    return Object.freeze(context);
   }
 
   // ---- values shared with the engine ----

@@ -197,11 +197,24 @@ impl RawExecution {
         self.execution.task_for_token(token).map(|id| id as f64)
     }
 
-    /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task.
+    /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task,
+    /// with `Execution.Input` null: it can be big and few handlers read it (`executionInputJson`).
     #[wasm_bindgen(js_name = contextJson)]
     pub fn context_json(&self) -> String {
         let ctx = &self.execution.ctx;
-        Value::from_pairs([("Execution", ctx.execution.clone()), ("StateMachine", ctx.state_machine.clone())]).to_json()
+        let mut execution = ctx.execution.clone();
+        if let Value::Object(map) = &mut execution {
+            if let Some(input) = std::rc::Rc::make_mut(map).get_mut("Input") {
+                *input = Value::Null;
+            }
+        }
+        Value::from_pairs([("Execution", execution), ("StateMachine", ctx.state_machine.clone())]).to_json()
+    }
+
+    /// `$$.Execution.Input` as JSON text.
+    #[wasm_bindgen(js_name = executionInputJson)]
+    pub fn execution_input_json(&self) -> String {
+        self.execution.ctx.execution.get("Input").map(Value::to_json).unwrap_or_else(|| "null".into())
     }
 
     #[wasm_bindgen(js_name = executionArn)]
