@@ -237,12 +237,12 @@ say(`\n3. tasks ${N} on the raw bindings (pkg/asl_sim.js), a minimal driver inst
       const text = ex.resume(batch, NaN);
       const reply = origParse(text);
       if (reply.o) return reply.o;
-      const cmd = reply.c[0];
-      batch = `[[0,${cmd.taskId},${origStringify(cmd.input)}]]`;
+      const [taskId, , input] = reply.c[0];
+      batch = `[[0,${taskId},${origStringify(input)}]]`;
     }
   };
   // b: no JS JSON at all: the task id and input are cut out of the reply text
-  const re = /"taskId":(\d+),.*?"input":(\{[^}]*\})/;
+  const re = /"c":\[\[(\d+),\d+,(\{[^}]*\})/;
   const noJson = () => {
     const ex = raw.start(inputText, settings);
     let batch = '[]';

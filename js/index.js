@@ -252,8 +252,10 @@ export class Execution {
   #queue = [];
   /** Handlers whose promise has not settled. */
   #inFlight = 0;
-  /** taskId -> the invoke command, while the task waits for a handler or a token. */
+  /** taskId -> the task, while it waits for a handler or a token. */
   #tasks = new Map();
+  /** The Task states met so far, by the engine's number: { stateName, resource, pattern }. */
+  #taskStates = [];
   /** Every token handed out, -> taskId (to tell an unknown token from a closed task). */
   #tokens = new Map();
   #events = [];
@@ -442,11 +444,11 @@ export class Execution {
       }
     }
     this.#historyLength = reply.n;
-    for (const command of reply.c) {
-      if (command.type === 'invoke') this.#invoke(command);
-      else if (command.type === 'wake') this.#wakeAt(command.timeMs);
-      else throw new InternalError(`unknown engine command '${command.type}'`);
+    if (reply.s) {
+      for (const [key, stateName, resource, pattern] of reply.s) this.#taskStates[key] = { stateName, resource, pattern };
     }
+    for (const invoke of reply.c) this.#invoke(invoke);
+    if (reply.w !== undefined) this.#wakeAt(reply.w);
     if (reply.o) this.#finish(reply.o);
     return reply;
   }
@@ -537,10 +539,13 @@ export class Execution {
 
   // ---- tasks ----
 
-  #invoke(command) {
+  /** Runs a task's handler; `invoke` is [taskId, stateKey, input, enteredTime, retryCount, token, places?]. */
+  #invoke(invoke) {
     if (this.#outcome) return;
-    const id = command.taskId;
-    if (command.r) command.input = this.#placeShared(command.input, command.r);
+    const [id, key, rawInput, enteredTime, retryCount, token, places] = invoke;
+    const { stateName, resource, pattern } = this.#taskStates[key];
+    const input = places ? this.#placeShared(rawInput, places) : rawInput;
+    const command = { taskId: id, stateName, resource, pattern, input, token, enteredTime, retryCount, running: false, deferred: null };
     this.#tasks.set(id, command);
     if (command.token !== null) this.#tokens.set(command.token, id);
     // With the real clock, time runs while tasks work: the engine may time them out.
@@ -559,7 +564,9 @@ export class Execution {
     command.running = true;
     try {
       const shared = this.#sharedContext ??= this.#makeSharedContext();
-      result = handler(command.input, { Execution: shared.Execution, StateMachine: shared.StateMachine, ...command.context });
+      const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
+      if (token !== null) context.Task = { Token: token };
+      result = handler(input, context);
     } catch (err) {
       this.#handlerFailed(command, err);
       return;

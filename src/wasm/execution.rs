@@ -15,18 +15,24 @@
 //! | `[5, timeMs]` | TimeReached (external clock) |
 //! | `[6, error, cause]` | Stop (StopExecution; either may be null) |
 //!
-//! A reply is `{"c": [command...], "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`
-//! where a command is `{"type":"invoke", taskId, stateName, resource, pattern, input, context
-//! (without Execution and StateMachine: see `contextJson`), token, retryCount, r?}` (`pattern`: "request-response" | "sync" | "token";
-//! `r`: where shared values go in `input`, once JS has asked for sharing: see `shared.rs`) or
-//! `{"type":"wake", timeMs}` (external clock only).
+//! A reply is `{"c": [invoke...], "s": [state...]?, "w": timeMs?, "n": historyLength,
+//! "e": [event...]?, "o": outcome?, "p": bool?}`, kept small because one crosses per task:
+//!
+//! - an invoke is `[taskId, stateKey, input, enteredTime, retryCount, token | null, places?]`:
+//!   JS builds the handler's context from these and the parts of `$$` it got once
+//!   (`contextJson`); `places` says where shared values go in `input` (see `shared.rs`);
+//! - a state is `[stateKey, stateName, resource, pattern]`, sent before the first invoke of
+//!   that Task state (`pattern`: "request-response" | "sync" | "token");
+//! - `w` is when to wake the engine (external clock only).
 
 use wasm_bindgen::prelude::*;
 
 use crate::definition::resource::Pattern;
 use crate::drivers::mocks::Mocks;
 use crate::drivers::native::outcome_value;
-use crate::engine::{Command, Completion, Execution};
+use crate::engine::{Command, Completion, Execution, TaskRequest};
+use std::collections::HashMap;
+use std::rc::Rc;
 use crate::value::Value;
 
 use super::shared::SharedValues;
@@ -42,11 +48,13 @@ pub struct RawExecution {
     events: bool,
     /// History events already sent in replies.
     sent: usize,
+    /// Task states JS knows, by (state name, resource), as numbered in invokes.
+    state_keys: HashMap<(Rc<str>, Rc<str>), u32>,
 }
 
 impl RawExecution {
     pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
-        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0 }
+        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::new() }
     }
 
     /// Feeds a batch of answers; returns how many there were.
@@ -93,16 +101,34 @@ impl RawExecution {
     }
 
     fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>) -> String {
-        let mut out = String::with_capacity(256);
-        out.push_str("{\"c\":");
-        out.push('[');
-        for (i, c) in commands.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+        let mut out = String::with_capacity(128);
+        let mut states = String::new();
+        let mut wake = None;
+        out.push_str("{\"c\":[");
+        let mut first = true;
+        for command in &commands {
+            match command {
+                Command::InvokeTask(task) => {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    let key = self.state_key(task, &mut states);
+                    write_invoke(task, key, self.shared.as_mut().map(|(values, _)| values), &mut out);
+                }
+                Command::WakeAt { time_ms } => wake = Some(*time_ms),
             }
-            write_command(c, self.shared.as_mut().map(|(values, _)| values), &mut out);
         }
         out.push(']');
+        if !states.is_empty() {
+            out.push_str(",\"s\":[");
+            out.push_str(&states);
+            out.push(']');
+        }
+        if let Some(t) = wake.and_then(Value::float) {
+            out.push_str(",\"w\":");
+            crate::value::write_json(&t, &mut out);
+        }
         let len = self.execution.history().len();
         out.push_str(",\"n\":");
         out.push_str(&len.to_string());
@@ -120,6 +146,31 @@ impl RawExecution {
         }
         out.push('}');
         out
+    }
+
+    /// The number JS knows a Task state by; a new one is described in `states`.
+    fn state_key(&mut self, task: &TaskRequest, states: &mut String) -> u32 {
+        use crate::value::write::write_string;
+        if let Some(&key) = self.state_keys.get(&(task.state_name.clone(), task.resource.clone())) {
+            return key;
+        }
+        let key = self.state_keys.len() as u32;
+        self.state_keys.insert((task.state_name.clone(), task.resource.clone()), key);
+        if !states.is_empty() {
+            states.push(',');
+        }
+        states.push('[');
+        states.push_str(&key.to_string());
+        states.push(',');
+        write_string(&task.state_name, states);
+        states.push(',');
+        write_string(&task.resource, states);
+        states.push_str(match task.target.pattern() {
+            Pattern::RequestResponse => ",\"request-response\"]",
+            Pattern::Sync => ",\"sync\"]",
+            Pattern::WaitForTaskToken => ",\"token\"]",
+        });
+        key
     }
 }
 
@@ -245,62 +296,29 @@ fn completion(item: &Value) -> Option<Completion> {
     })
 }
 
-/// The context without its `Execution` and `StateMachine` parts, which never change during an
-/// execution: JS gets them once (`contextJson`), not once per task (`Execution.Input` can be big).
-/// Writes a command as the JSON the JS wrapper reads, straight into the reply (no value tree
-/// is built: this runs once per task). The context carries only what changes per task
-/// (`State`, `Task`); `Execution` and `StateMachine` cross once per execution.
-fn write_command(command: &Command, shared: Option<&mut SharedValues>, out: &mut String) {
+/// Writes an invoke straight into the reply (no value tree is built: this runs once per task).
+fn write_invoke(task: &TaskRequest, key: u32, shared: Option<&mut SharedValues>, out: &mut String) {
     use crate::value::write::write_string;
     use std::fmt::Write;
-    match command {
-        Command::InvokeTask(task) => {
-            let pattern = match task.target.pattern() {
-                Pattern::RequestResponse => "request-response",
-                Pattern::Sync => "sync",
-                Pattern::WaitForTaskToken => "token",
-            };
-            let _ = write!(out, "{{\"type\":\"invoke\",\"taskId\":{},\"stateName\":", task.task_id);
-            write_string(&task.state_name, out);
-            out.push_str(",\"resource\":");
-            write_string(&task.resource, out);
-            let _ = write!(out, ",\"pattern\":\"{pattern}\",\"input\":");
-            match shared {
-                Some(shared) => {
-                    let mut places = String::new();
-                    shared.write(&task.input, out, &mut places);
-                    if places.len() > 2 {
-                        out.push_str(",\"r\":");
-                        out.push_str(&places);
-                    }
-                }
-                None => crate::value::write_json(&task.input, out),
-            }
-            out.push_str(",\"context\":{");
-            let mut first = true;
-            if let Some(map) = task.context.as_object() {
-                for (k, v) in map.iter().filter(|(k, _)| !matches!(&***k, "Execution" | "StateMachine")) {
-                    if !first {
-                        out.push(',');
-                    }
-                    first = false;
-                    write_string(k, out);
-                    out.push(':');
-                    crate::value::write_json(v, out);
-                }
-            }
-            out.push_str("},\"token\":");
-            match &task.token {
-                Some(t) => write_string(t, out),
-                None => out.push_str("null"),
-            }
-            let _ = write!(out, ",\"retryCount\":{}}}", task.retry_count);
-        }
-        Command::WakeAt { time_ms } => {
-            let t = Value::float(*time_ms).unwrap_or(Value::Null);
-            out.push_str("{\"type\":\"wake\",\"timeMs\":");
-            crate::value::write_json(&t, out);
-            out.push('}');
-        }
+    let _ = write!(out, "[{},{key},", task.task_id);
+    let mut places = String::new();
+    match shared {
+        Some(shared) => shared.write(&task.input, out, &mut places),
+        None => crate::value::write_json(&task.input, out),
     }
+    out.push(',');
+    match task.context.get("State").and_then(|s| s.get("EnteredTime")) {
+        Some(t) => crate::value::write_json(t, out),
+        None => out.push_str("null"),
+    }
+    let _ = write!(out, ",{},", task.retry_count);
+    match &task.token {
+        Some(t) => write_string(t, out),
+        None => out.push_str("null"),
+    }
+    if places.len() > 2 {
+        out.push(',');
+        out.push_str(&places);
+    }
+    out.push(']');
 }
