@@ -449,7 +449,14 @@ export class Execution {
     }
     for (const invoke of reply.c) this.#invoke(invoke);
     if (reply.w !== undefined) this.#wakeAt(reply.w);
-    if (reply.o) this.#finish(reply.o);
+    if (reply.o) {
+      const outcome = reply.o;
+      if (outcome.r) {
+        outcome.output = this.#placeShared(outcome.output, outcome.r);
+        delete outcome.r;
+      }
+      this.#finish(outcome);
+    }
     return reply;
   }
 

@@ -139,7 +139,10 @@ impl RawExecution {
         }
         if let Some(outcome) = self.execution.outcome() {
             out.push_str(",\"o\":");
-            out.push_str(&outcome_value(outcome).to_json());
+            match (&outcome.output, self.shared.as_mut()) {
+                (Some(output), Some((values, _))) if outcome.error.is_none() && outcome.cause.is_none() => write_outcome(outcome.status.as_str(), output, values, &mut out),
+                _ => out.push_str(&outcome_value(outcome).to_json()),
+            }
         }
         if let Some(p) = progressed {
             out.push_str(if p { ",\"p\":true" } else { ",\"p\":false" });
@@ -294,6 +297,22 @@ fn completion(item: &Value) -> Option<Completion> {
         6 => Completion::Stop { error: text(1), cause: text(2) },
         _ => return None,
     })
+}
+
+/// A successful outcome, `{"status", "output", "r"?}`, its output written with shared values in
+/// their places (`r`), like a task input: big results reach JS without being copied again.
+fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &mut String) {
+    use crate::value::write::write_string;
+    out.push_str("{\"status\":");
+    write_string(status, out);
+    out.push_str(",\"output\":");
+    let mut places = String::new();
+    shared.write(output, out, &mut places);
+    if places.len() > 2 {
+        out.push_str(",\"r\":");
+        out.push_str(&places);
+    }
+    out.push('}');
 }
 
 /// Writes an invoke straight into the reply (no value tree is built: this runs once per task).

@@ -37,6 +37,8 @@ test('a big value a handler passes on reaches the next handler as the same froze
   assert.equal(seen[2].rows, seen[0].rows);
   assert.ok(!Object.isFrozen(seen[1]), 'the top level is the handler\'s own');
   assert.deepEqual(result.output, { doc: { rows, i: 3 } });
+  assert.equal(result.output.doc.rows, seen[0].rows, 'the output shares it too');
+  assert.ok(!Object.isFrozen(result.output), 'the output\'s top level is the caller\'s own');
 });
 
 test('the history records values, whatever user code does later with its own objects', async () => {
