@@ -256,6 +256,8 @@ export class Execution {
   #tasks = new Map();
   /** The Task states met so far, by the engine's number: { stateName, resource, pattern }. */
   #taskStates = [];
+  /** The EnteredTime of the last invoke (the engine sends it only when it changes). */
+  #lastEnteredTime = null;
   /** Every token handed out, -> taskId (to tell an unknown token from a closed task). */
   #tokens = new Map();
   #events = [];
@@ -546,10 +548,13 @@ export class Execution {
 
   // ---- tasks ----
 
-  /** Runs a task's handler; `invoke` is [taskId, stateKey, input, enteredTime, retryCount, token, places?]. */
+  /** Runs a task's handler; `invoke` is [taskId, stateKey, input, enteredTime | null, retryCount, token, places?]. */
   #invoke(invoke) {
+    const [id, key, rawInput, time, retryCount, token, places] = invoke;
+    // null: the same instant as the last invoke (kept in step with the engine, so before returning).
+    const enteredTime = time ?? this.#lastEnteredTime;
+    this.#lastEnteredTime = enteredTime;
     if (this.#outcome) return;
-    const [id, key, rawInput, enteredTime, retryCount, token, places] = invoke;
     const { stateName, resource, pattern } = this.#taskStates[key];
     const input = places ? this.#placeShared(rawInput, places) : rawInput;
     const command = { taskId: id, stateName, resource, pattern, input, token, enteredTime, retryCount, running: false, deferred: null };

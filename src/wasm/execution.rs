@@ -18,8 +18,8 @@
 //! A reply is `{"c": [invoke...], "s": [state...]?, "w": timeMs?, "n": historyLength,
 //! "e": [event...]?, "o": outcome?, "p": bool?}`, kept small because one crosses per task:
 //!
-//! - an invoke is `[taskId, stateKey, input, enteredTime, retryCount, token | null, places?]`:
-//!   JS builds the handler's context from these and the parts of `$$` it got once
+//! - an invoke is `[taskId, stateKey, input, enteredTime, retryCount, token | null, places?]`
+//!   (`enteredTime` is null when it is the previous invoke's): JS builds the handler's context from these and the parts of `$$` it got once
 //!   (`contextJson`); `places` says where shared values go in `input` (see `shared.rs`);
 //! - a state is `[stateKey, stateName, resource, pattern]`, sent before the first invoke of
 //!   that Task state (`pattern`: "request-response" | "sync" | "token");
@@ -50,11 +50,13 @@ pub struct RawExecution {
     sent: usize,
     /// Task states JS knows, by (state name, resource), as numbered in invokes.
     state_keys: HashMap<(Rc<str>, Rc<str>), u32>,
+    /// The `EnteredTime` of the last invoke sent: the next one sends null when it is the same.
+    last_entered: Option<Rc<str>>,
 }
 
 impl RawExecution {
     pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
-        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::new() }
+        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::new(), last_entered: None }
     }
 
     /// Feeds a batch of answers; returns how many there were.
@@ -114,7 +116,7 @@ impl RawExecution {
                     }
                     first = false;
                     let key = self.state_key(task, &mut states);
-                    write_invoke(task, key, self.shared.as_mut().map(|(values, _)| values), &mut out);
+                    write_invoke(task, key, &mut self.last_entered, self.shared.as_mut().map(|(values, _)| values), &mut out);
                 }
                 Command::WakeAt { time_ms } => wake = Some(*time_ms),
             }
@@ -131,7 +133,7 @@ impl RawExecution {
         }
         let len = self.execution.history().len();
         out.push_str(",\"n\":");
-        out.push_str(&len.to_string());
+        push_uint(&mut out, len as u64);
         if self.events {
             out.push_str(",\"e\":");
             out.push_str(&self.execution.history().to_json_from(self.sent));
@@ -163,7 +165,7 @@ impl RawExecution {
             states.push(',');
         }
         states.push('[');
-        states.push_str(&key.to_string());
+        push_uint(states, key as u64);
         states.push(',');
         write_string(&task.state_name, states);
         states.push(',');
@@ -316,21 +318,32 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
 }
 
 /// Writes an invoke straight into the reply (no value tree is built: this runs once per task).
-fn write_invoke(task: &TaskRequest, key: u32, shared: Option<&mut SharedValues>, out: &mut String) {
+/// `enteredTime` is null when it is the same as the last invoke's (on the virtual clock it
+/// nearly always is).
+fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>, shared: Option<&mut SharedValues>, out: &mut String) {
     use crate::value::write::write_string;
-    use std::fmt::Write;
-    let _ = write!(out, "[{},{key},", task.task_id);
+    out.push('[');
+    push_uint(out, task.task_id);
+    out.push(',');
+    push_uint(out, key as u64);
+    out.push(',');
     let mut places = String::new();
     match shared {
         Some(shared) => shared.write(&task.input, out, &mut places),
         None => crate::value::write_json(&task.input, out),
     }
     out.push(',');
-    match task.context.get("State").and_then(|s| s.get("EnteredTime")) {
-        Some(t) => crate::value::write_json(t, out),
+    match task.context.get("State").and_then(|s| s.get("EnteredTime")).and_then(Value::as_str) {
+        Some(t) if last_entered.as_deref() == Some(t) => out.push_str("null"),
+        Some(t) => {
+            write_string(t, out);
+            *last_entered = Some(t.into());
+        }
         None => out.push_str("null"),
     }
-    let _ = write!(out, ",{},", task.retry_count);
+    out.push(',');
+    push_uint(out, task.retry_count);
+    out.push(',');
     match &task.token {
         Some(t) => write_string(t, out),
         None => out.push_str("null"),
@@ -340,4 +353,20 @@ fn write_invoke(task: &TaskRequest, key: u32, shared: Option<&mut SharedValues>,
         out.push_str(&places);
     }
     out.push(']');
+}
+
+/// Writes a number in decimal without going through `core::fmt` (this runs several times per task).
+pub(super) fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // The bytes are ASCII digits.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }

@@ -14,10 +14,11 @@
 //! values, so what it records never depends on JS objects.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use crate::value::write::write_string;
 use crate::value::{write_json, Value};
+
+use super::execution::push_uint;
 
 /// Arrays and objects whose JSON text is at least this long are shared; smaller ones cost less
 /// to copy than to track.
@@ -109,14 +110,14 @@ fn place(places: &mut String, id: u32, new: bool, path: &[Step<'_>]) {
     if places.len() > 1 {
         places.push(',');
     }
-    let _ = write!(places, "[{id},{}", u8::from(new));
+    places.push('[');
+    push_uint(places, id as u64);
+    places.push_str(if new { ",1" } else { ",0" });
     for step in path {
         places.push(',');
         match step {
             Step::Key(k) => write_string(k, places),
-            Step::Index(i) => {
-                let _ = write!(places, "{i}");
-            }
+            Step::Index(i) => push_uint(places, *i as u64),
         }
     }
     places.push(']');
