@@ -40,7 +40,8 @@ pub struct StateMachine {
 #[derive(Debug)]
 pub struct States {
     pub start_at: Rc<str>,
-    pub states: IndexMap<Rc<str>, Rc<State>>,
+    /// Looked up on every transition, so keyed with the fast hasher of payload objects.
+    pub states: IndexMap<Rc<str>, Rc<State>, crate::value::hash::FastBuildHasher>,
     /// JSON pointer of this set's `States` object.
     pub pointer: String,
 }

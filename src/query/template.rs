@@ -15,6 +15,9 @@ const MAX_DEPTH: usize = 600;
 #[derive(Clone, Debug)]
 pub struct Template {
     root: Node,
+    /// Whether any path or intrinsic reads `$$`: known at compile time, asked on every
+    /// evaluation (building the context object is only worth it when this is true).
+    uses_context: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -32,7 +35,7 @@ impl Template {
     /// Compiles a template. The error is AWS's validation reason, e.g. "The value for the
     /// field 'x.$' must be a valid JSONPath or a valid intrinsic function call".
     pub fn compile(value: &Value) -> Result<Template, String> {
-        Ok(Template { root: compile(value, 0)? })
+        Ok(Template::new(compile(value, 0)?))
     }
 
     /// One path or intrinsic standing for a whole field (`ErrorPath`, `CausePath`): its value
@@ -46,15 +49,21 @@ impl Template {
         } else {
             return Err(invalid(&field));
         };
-        Ok(Template { root })
+        Ok(Template::new(root))
+    }
+
+    fn new(root: Node) -> Template {
+        let mut t = Template { root, uses_context: false };
+        t.uses_context = t.dynamic_fields().iter().any(|(_, f)| match f {
+            DynamicField::Path(p) => p.root() == &super::path::Root::Context,
+            DynamicField::Call(c) => c.uses_context(),
+        });
+        t
     }
 
     /// Whether evaluating reads the context object (`$$`), which is then worth building.
     pub fn uses_context(&self) -> bool {
-        self.dynamic_fields().iter().any(|(_, f)| match f {
-            DynamicField::Path(p) => p.root() == &super::path::Root::Context,
-            DynamicField::Call(c) => c.uses_context(),
-        })
+        self.uses_context
     }
 
     /// True when the template has no `.$` field (its value is a constant).
