@@ -576,10 +576,12 @@ impl Execution {
         self.outcome.is_none() && self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::No)
     }
 
+    #[inline]
     pub(crate) fn fiber(&self, fid: FiberId) -> &Fiber {
         self.fibers[fid].as_ref().expect("live fiber")
     }
 
+    #[inline]
     pub(crate) fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
         self.fibers[fid].as_mut().expect("live fiber")
     }
@@ -644,7 +646,7 @@ impl Execution {
             Transition::Next(n) => Some(n.clone()),
             _ => None,
         });
-        self.trace_next(fid, next.clone());
+        self.trace_next(fid, &next);
         let f = self.fiber(fid);
         match next {
             Some(name) => {
