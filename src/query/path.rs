@@ -318,6 +318,20 @@ fn put(cur: &mut Value, segs: &[Segment], value: Value) -> Result<(), ()> {
             if cur.is_null() {
                 *cur = Value::empty_object();
             }
+            if let Value::Object(o) = cur {
+                if Rc::strong_count(o) > 1 && crate::value::field(o, name).is_none() {
+                    // A shared object gaining a member (`ResultPath: $.result` on a state's
+                    // input): copied once with room for it, rather than copied exactly and
+                    // then grown.
+                    let mut child = Value::Null;
+                    put(&mut child, rest, value)?;
+                    let mut map = Map::with_capacity_and_hasher(o.len() + 1, Default::default());
+                    map.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    map.insert(name.clone(), child);
+                    *cur = Value::object(map);
+                    return Ok(());
+                }
+            }
             let map = cur.make_object_mut().ok_or(())?;
             match map.get_mut(&**name) {
                 Some(child) => put(child, rest, value),

@@ -50,11 +50,23 @@ impl Measurer {
             return (s.depth <= max_depth).then_some(s);
         }
         let size = self.walk(v, max_depth)?;
+        self.remember_recent(v, size);
+        Some(size)
+    }
+
+    /// Records the size of a value built from parts measured already (a Map state's result
+    /// from its iterations' outputs), as if it had just been measured whole.
+    pub fn note(&self, v: &Value, size: Size) {
+        if matches!(v, Value::Array(_) | Value::Object(_)) && self.lookup_recent(v).is_none() {
+            self.remember_recent(v, size);
+        }
+    }
+
+    fn remember_recent(&self, v: &Value, size: Size) {
         let i = self.recent_next.get();
         self.recent[i].set((address(v), size));
         self.recent_held.borrow_mut()[i] = v.clone();
         self.recent_next.set((i + 1) % RECENT);
-        Some(size)
     }
 
     fn lookup_recent(&self, v: &Value) -> Option<Size> {

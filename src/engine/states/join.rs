@@ -4,7 +4,8 @@
 use crate::engine::errors::Failure;
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::history::{Details, Field};
-use crate::value::Value;
+use crate::value::measure::Size;
+use crate::value::{Value, MAX_DEPTH};
 
 pub(crate) struct Join {
     pub is_map: bool,
@@ -20,6 +21,30 @@ pub(crate) struct Join {
     /// Map: tolerated failed items as (count, percentage), and how many failed so far.
     pub tolerance: Option<(Option<u64>, Option<f64>)>,
     pub failures: u64,
+    /// The sizes of the results so far (`None` if one could not be measured): the result
+    /// array's size follows from them, so that array is not walked again when it is checked.
+    pub measured: Option<Measured>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Measured {
+    pub results: usize,
+    pub chars: usize,
+    pub depth: usize,
+}
+
+impl Measured {
+    /// Counts one result in; `None` when it could not be measured.
+    fn add(m: Option<Measured>, size: Option<Size>) -> Option<Measured> {
+        let (m, size) = (m?, size?);
+        Some(Measured { results: m.results + 1, chars: m.chars + size.chars, depth: m.depth.max(size.depth) })
+    }
+
+    /// The size of the array of `n` results, unset ones being `null`.
+    fn of_array(self, n: usize) -> Size {
+        let nulls = n.saturating_sub(self.results);
+        Size { chars: 2 + n.saturating_sub(1) + self.chars + 4 * nulls, depth: 1 + self.depth }
+    }
 }
 
 impl Join {
@@ -34,9 +59,16 @@ impl Join {
 
 impl Execution {
     pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value) {
+        // The child's output was measured as it left its last state: remembered, not walked.
+        let size = self.measurer.measure(&output, MAX_DEPTH);
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
         join.running.remove(&index);
         if let Some(slot) = join.results.get_mut(index) {
+            if slot.is_none() {
+                join.measured = Measured::add(join.measured, size);
+            } else {
+                join.measured = None;
+            }
             *slot = Some(output);
         }
         join.remaining -= 1;
@@ -55,7 +87,11 @@ impl Execution {
 
     pub(crate) fn join_finished(&mut self, parent: FiberId) {
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
-        let results: Vec<Value> = join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let n = join.results.len();
+        let results = Value::array(join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect());
+        if let Some(m) = join.measured {
+            self.measurer.note(&results, m.of_array(n));
+        }
         if join.is_map {
             if join.distributed {
                 self.fiber_event(parent, "MapRunSucceeded", None);
@@ -65,7 +101,7 @@ impl Execution {
             self.fiber_event(parent, "ParallelStateSucceeded", None);
         }
         self.block(parent, Blocked::No);
-        self.finish_with_result(parent, Value::array(results), true);
+        self.finish_with_result(parent, results, true);
         self.requeue(parent);
     }
 
@@ -80,6 +116,7 @@ impl Execution {
                 ]);
                 join.running.remove(&index);
                 if let Some(slot) = join.results.get_mut(index) {
+                    join.measured = if slot.is_none() { Measured::add(join.measured, self.measurer.measure(&error_output, MAX_DEPTH)) } else { None };
                     *slot = Some(error_output);
                 }
                 join.remaining -= 1;
@@ -140,5 +177,24 @@ impl Execution {
         }
         self.cancel_tasks_of(fid);
         self.fibers[fid] = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::measure::Measurer;
+
+    #[test]
+    fn the_result_array_size_follows_from_the_results() {
+        let m = Measurer::new();
+        let results = [Some(crate::value::parse(r#"{"a":[1,{"b":"\"x"}],"c":null}"#).unwrap()), None, Some(Value::int(-12)), Some(Value::from("é"))];
+        let mut measured = Some(Measured::default());
+        for r in results.iter().flatten() {
+            measured = Measured::add(measured, m.measure(r, MAX_DEPTH));
+        }
+        let array = Value::array(results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
+        assert_eq!(Some(measured.unwrap().of_array(results.len())), Measurer::new().measure(&array, MAX_DEPTH));
+        assert_eq!(Some(Measured::default().of_array(0)), Measurer::new().measure(&Value::array(vec![]), MAX_DEPTH));
     }
 }

@@ -2,7 +2,7 @@
 //! time); its result is the array of the iterations' outputs, in item order. A distributed
 //! Map runs its iterations as child executions, whose events are not in this history.
 
-use super::join::Join;
+use super::join::{Join, Measured};
 use crate::definition::model::{Map, MapMode, Seconds};
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::history::{Details, Field};
@@ -34,7 +34,7 @@ impl Execution {
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0 });
+        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()) });
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
