@@ -47,8 +47,14 @@ pub struct States {
 }
 
 impl States {
+    /// Every transition looks its target up here; most sets of states are small enough that
+    /// comparing names (their lengths first) beats hashing.
     pub fn get(&self, name: &str) -> Option<&Rc<State>> {
-        self.states.get(name)
+        if self.states.len() <= 8 {
+            self.states.iter().find(|(k, _)| k.len() == name.len() && ***k == *name).map(|(_, s)| s)
+        } else {
+            self.states.get(name)
+        }
     }
 }
 

@@ -412,7 +412,7 @@ fn normalize_ints(v: Value, depth: usize) -> Value {
         return v;
     }
     match v {
-        Value::Number(Number::Text(ref t, f)) if !t.contains(['.', 'e', 'E']) && f == 0.0 => Value::int(0),
+        Value::Number(Number::Text(ref t)) if !t.text.contains(['.', 'e', 'E']) && t.value == 0.0 => Value::int(0),
         Value::Array(a) => Value::array(a.iter().map(|x| normalize_ints(x.clone(), depth + 1)).collect()),
         Value::Object(o) => Value::object(o.iter().map(|(k, x)| (k.clone(), normalize_ints(x.clone(), depth + 1))).collect()),
         other => other,

@@ -447,8 +447,8 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
 pub fn java_number(n: &Number) -> String {
     match n {
         Number::Int(i) => i.to_string(),
-        Number::Text(t, _) if !n.is_float_text() => t.to_string(),
-        Number::Float(f) | Number::Text(_, f) => java_double(*f),
+        Number::Text(t) if !n.is_float_text() => t.text.to_string(),
+        Number::Float(_) | Number::Text(_) => java_double(n.as_f64()),
     }
 }
 

@@ -13,7 +13,7 @@ pub mod write;
 
 use std::rc::Rc;
 
-pub use number::{format_f64, Number};
+pub use number::{format_f64, Number, NumberText};
 pub use parse::{escape_pointer_token, parse, parse_with_positions, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{to_json, to_json_pretty, write_json};
 
@@ -235,6 +235,12 @@ impl std::fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_stay_three_words() {
+        // Every payload member, array item and history event holds values.
+        assert!(std::mem::size_of::<Value>() <= 24);
+    }
 
     #[test]
     fn clone_shares_payload() {
