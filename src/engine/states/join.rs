@@ -74,8 +74,8 @@ impl Execution {
         join.remaining -= 1;
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
-            let name = self.fiber(parent).state.name.clone();
-            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, name });
+            let state = self.fiber(parent).state.clone();
+            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, state });
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -122,8 +122,8 @@ impl Execution {
                 join.remaining -= 1;
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
-                    let name = self.fiber(parent).state.name.clone();
-                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name });
+                    let state = self.fiber(parent).state.clone();
+                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state });
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -133,9 +133,9 @@ impl Execution {
             }
         }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
-        let name = self.fiber(parent).state.name.clone();
+        let state = self.fiber(parent).state.clone();
         if join.is_map && !join.distributed {
-            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name: name.clone() });
+            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state: state.clone() });
         }
         for (&i, &child) in join.running.iter() {
             if i == index {
@@ -146,7 +146,7 @@ impl Execution {
             }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
-                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, name: name.clone() });
+                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, state: state.clone() });
             }
         }
         // A state about to be retried is not recorded as failed.

@@ -74,7 +74,7 @@ impl Execution {
         let state = f.state.clone();
         let input = f.input.clone();
         let ty = state.kind.type_name();
-        let id = self.fiber_event_details(fid, entered_event_name(ty), Details::StateEntered { name: state.name.clone(), input: input.clone() });
+        let id = self.fiber_event_details(fid, entered_event_name(ty), Details::StateEntered { state: state.clone(), input: input.clone() });
         self.fiber_mut(fid).entered_event = id;
         self.trace_enter(fid, id);
         // The input was checked as the previous state's output (or the execution's input).
@@ -241,7 +241,7 @@ impl Execution {
         self.trace_assigned(fid, &assigned);
         // Each assigned value is shown as its JSON text, as AWS does.
         let assigned = assigned.map(|vars| Box::new(Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))))));
-        self.fiber_event_details(fid, exited_event_name(state.kind.type_name()), Details::StateExited { name: state.name.clone(), output: output.clone(), assigned });
+        self.fiber_event_details(fid, exited_event_name(state.kind.type_name()), Details::StateExited { state: state.clone(), output: output.clone(), assigned });
     }
 
     fn apply_output_path(&self, fid: FiberId, merged: &Value) -> Result<Value, QueryError> {
