@@ -521,6 +521,7 @@ impl Execution {
         self.event_details(prev, kind, details)
     }
 
+    #[inline]
     pub(crate) fn event_details(&mut self, prev: u32, kind: &'static str, details: Details) -> u32 {
         let id = self.history.push_details(prev, self.now, kind, details);
         if let Some(max) = self.options.limits.max_history_events {

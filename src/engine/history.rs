@@ -283,6 +283,7 @@ impl History {
     }
 
     /// Appends an event with details already in their compact shape; returns its id.
+    #[inline]
     pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
         let id = self.events.len() as u32 + 1;
         self.events.push(Event { id, previous_id, timestamp_ms, kind, details });

@@ -126,6 +126,7 @@ impl Execution {
         self.fail_state(fid, Failure::with_cause(e.error, cause));
     }
 
+    #[inline]
     pub(crate) fn scope_input<'a>(&'a self, fid: FiberId, input: &'a Value, context: &'a Value) -> Scope<'a> {
         let f = self.fiber(fid);
         Scope { input, context, variables: Some(&*f.vars) }
@@ -157,10 +158,12 @@ impl Execution {
     }
 
     /// The context object if a query needs it (building it costs allocations).
+    #[inline]
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
         self.context_if_with_retry(fid, needed, false)
     }
 
+    #[inline]
     pub(crate) fn context_if_with_retry(&self, fid: FiberId, needed: bool, with_retry_count: bool) -> Value {
         if needed {
             self.context(fid, None, with_retry_count)
