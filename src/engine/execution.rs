@@ -256,6 +256,8 @@ pub struct Execution {
     pub(crate) measurer: crate::value::measure::Measurer,
     /// The last time written as text (see `timestamp_text`).
     pub(crate) timestamp_cache: std::cell::RefCell<Option<(f64, Rc<str>)>>,
+    /// The last context object built (see `context`).
+    pub(crate) context_memo: std::cell::RefCell<Option<super::context::ContextMemo>>,
 }
 
 impl Execution {
@@ -289,6 +291,7 @@ impl Execution {
             redrive_point: None,
             measurer: crate::value::measure::Measurer::new(),
             timestamp_cache: std::cell::RefCell::new(None),
+            context_memo: std::cell::RefCell::new(None),
             machine: machine.clone(),
             options,
         };
@@ -455,6 +458,7 @@ impl Execution {
             None => Value::Null,
         };
         self.ctx = ContextInfo::new(&self.options, input_value);
+        *self.context_memo.borrow_mut() = None;
         self.event(self.history.len() as u32, "ExecutionRedriven", Some(("executionRedrivenEventDetails", vec![("redriveCount", Field::Int(self.options.redrive_count as i64))])));
         if let Some(t) = self.machine.timeout_seconds {
             self.add_timer(self.now + t as f64 * 1000.0, TimerKind::ExecutionTimeout);
