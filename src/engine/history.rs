@@ -323,7 +323,7 @@ mod tests {
     #[test]
     fn events_stay_small() {
         // A long loop's history is most of its memory: every byte here is paid per event.
-        assert!(std::mem::size_of::<Event>() <= 80, "{}", std::mem::size_of::<Event>());
+        assert!(std::mem::size_of::<Event>() <= 72, "{}", std::mem::size_of::<Event>());
     }
 
     #[test]
