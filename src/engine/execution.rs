@@ -203,7 +203,8 @@ pub(crate) struct Fiber {
     pub retry_counts: Vec<u64>,
     pub retry_count: u64,
     pub vars: Rc<VarFrame>,
-    pub join: Option<super::states::join::Join>,
+    /// Boxed: only Parallel and Map states wait on children, and every iteration is a fiber.
+    pub join: Option<Box<super::states::join::Join>>,
     /// Index of this visit's trace in `Execution::traces`, when tracing.
     pub trace: Option<usize>,
     /// Events of this fiber are not recorded (iterations of a distributed Map run as child
