@@ -12,7 +12,7 @@ pub(crate) struct Join {
     pub distributed: bool,
     pub results: Vec<Option<Value>>,
     /// Children still running, by index (ordered, so aborts are recorded in item order).
-    pub running: std::collections::BTreeMap<usize, FiberId>,
+    pub running: Running,
     pub remaining: usize,
     /// Map: the next item to start, the items, and how many may run at once (0: no limit).
     pub next_index: usize,
@@ -47,6 +47,43 @@ impl Measured {
     }
 }
 
+/// The children of a join still running, by branch or item index. Indexes are dense (0..n)
+/// and every iteration of a Map comes and goes through here, so a slot per index beats an
+/// ordered map; walking them in index order is only needed when the join is cut short.
+#[derive(Default)]
+pub(crate) struct Running {
+    slots: Vec<Option<FiberId>>,
+    count: usize,
+}
+
+impl Running {
+    pub fn insert(&mut self, index: usize, child: FiberId) {
+        if self.slots.len() <= index {
+            self.slots.resize(index + 1, None);
+        }
+        if self.slots[index].replace(child).is_none() {
+            self.count += 1;
+        }
+    }
+
+    pub fn remove(&mut self, index: usize) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            if slot.take().is_some() {
+                self.count -= 1;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// (index, child) in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, FiberId)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c)))
+    }
+}
+
 impl Join {
     /// Whether one more failed item stays within the tolerated failures.
     fn tolerates_one_more(&self) -> bool {
@@ -62,7 +99,7 @@ impl Execution {
         // The child's output was measured as it left its last state: remembered, not walked.
         let size = self.measurer.measure(&output, MAX_DEPTH);
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
-        join.running.remove(&index);
+        join.running.remove(index);
         if let Some(slot) = join.results.get_mut(index) {
             if slot.is_none() {
                 join.measured = Measured::add(join.measured, size);
@@ -114,7 +151,7 @@ impl Execution {
                     ("Error", Value::String(failure.error.clone())),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
-                join.running.remove(&index);
+                join.running.remove(index);
                 if let Some(slot) = join.results.get_mut(index) {
                     join.measured = if slot.is_none() { Measured::add(join.measured, self.measurer.measure(&error_output, MAX_DEPTH)) } else { None };
                     *slot = Some(error_output);
@@ -137,7 +174,7 @@ impl Execution {
         if join.is_map && !join.distributed {
             self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state: state.clone() });
         }
-        for (&i, &child) in join.running.iter() {
+        for (i, child) in join.running.iter() {
             if i == index {
                 continue;
             }
@@ -171,7 +208,7 @@ impl Execution {
 
     /// Stops a fiber and everything it started.
     pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.values().copied().collect()).unwrap_or_default();
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| c).collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }
@@ -184,6 +221,21 @@ impl Execution {
 mod tests {
     use super::*;
     use crate::value::measure::Measurer;
+
+    #[test]
+    fn running_children_are_counted_and_walked_in_index_order() {
+        let mut r = Running::default();
+        for (i, c) in [(3, 30), (0, 10), (7, 70)] {
+            r.insert(i, c);
+        }
+        r.insert(3, 31);
+        assert_eq!(r.len(), 3);
+        r.remove(0);
+        r.remove(0);
+        r.remove(99);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r.iter().collect::<Vec<_>>(), [(3, 31), (7, 70)]);
+    }
 
     #[test]
     fn the_result_array_size_follows_from_the_results() {

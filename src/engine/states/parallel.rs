@@ -44,7 +44,7 @@ impl Execution {
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();
         let vars = self.fiber(fid).vars.clone();
-        let mut running = std::collections::BTreeMap::new();
+        let mut running = super::join::Running::default();
         for (i, branch) in p.branches.iter().enumerate() {
             let Some(start) = branch.get(&branch.start_at).cloned() else { continue };
             let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), false);
