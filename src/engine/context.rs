@@ -26,9 +26,12 @@ struct ContextKeys {
     retry_count: Rc<str>,
 }
 
-/// What a context object was built from (without a task token): while the same state visit
-/// asks again, at the same time and retry, the same value is handed out. Values are shared and
-/// copied before any change, so the memo cannot be altered by its users.
+/// What a context object was built from (without a task token). Its content depends only on
+/// these (the state's name, its entered time, the retry count if asked for) and on the
+/// execution's part, which changes only on redrive (the memo is cleared then): whoever asks
+/// with the same ones (a retry re-reading it, a loop coming back to the state at the same
+/// virtual time) gets the same shared value. Values are copied before any change, so no user
+/// can alter the memo.
 pub(crate) struct ContextMemo {
     state: *const crate::definition::model::State,
     entered_time: u64,
