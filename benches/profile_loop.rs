@@ -4,22 +4,66 @@ use asl_sim::engine::{ExecutionOptions, Limits};
 use asl_sim::value::Value;
 
 fn main() {
-    let which = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_else(|| "loop".into());
-    let def = std::fs::read_to_string(format!("{}/../shared/bench/machines/{which}.json", env!("CARGO_MANIFEST_DIR"))).expect("bench machine");
-    let input = if which == "map" {
-        let items: Vec<String> = (0..10_000).map(|k| format!("{{\"id\":{k},\"v\":{k}}}")).collect();
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
+    let which = args.next().unwrap_or_else(|| "loop".into());
+    // How many runs (more samples for a sampling profiler).
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    let def = if which == "parallel" {
+        parallel_def(50)
+    } else {
+        std::fs::read_to_string(format!(
+            "{}/../shared/bench/machines/{which}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("bench machine")
+    };
+    let input = if which == "parallel" {
+        "{\"x\":1}".to_string()
+    } else if which == "map" {
+        let items: Vec<String> = (0..10_000)
+            .map(|k| format!("{{\"id\":{k},\"v\":{k}}}"))
+            .collect();
         format!("{{\"items\":[{}]}}", items.join(","))
     } else {
         "{\"i\":0,\"n\":100000}".to_string()
     };
-    let options = ExecutionOptions { limits: Limits { max_payload_bytes: Some(256 * 1024), max_history_events: None, max_transitions: None }, ..ExecutionOptions::default() };
-    let ex = run(&def, &input, options, |req| {
-        let i = req.input.get("i").and_then(Value::as_f64).unwrap_or(0.0);
-        match &*req.state_name {
-            "Inc" => TaskAnswer::Success(Value::from_pairs([("i", Value::float(i + 1.0).unwrap()), ("n", req.input.get("n").cloned().unwrap_or(Value::Null))])),
-            _ => TaskAnswer::Success(req.input.clone()),
-        }
-    })
-    .unwrap();
-    println!("{:?} {} events", ex.status(), ex.history().len());
+    for _ in 0..runs {
+        let options = ExecutionOptions {
+            limits: Limits {
+                max_payload_bytes: Some(256 * 1024),
+                max_history_events: None,
+                max_transitions: None,
+            },
+            ..ExecutionOptions::default()
+        };
+        let ex = run(&def, &input, options, |req| {
+            let i = req.input.get("i").and_then(Value::as_f64).unwrap_or(0.0);
+            match &*req.state_name {
+                "Inc" => TaskAnswer::Success(Value::from_pairs([
+                    ("i", Value::float(i + 1.0).unwrap()),
+                    ("n", req.input.get("n").cloned().unwrap_or(Value::Null)),
+                ])),
+                _ => TaskAnswer::Success(req.input.clone()),
+            }
+        })
+        .unwrap();
+        println!("{:?} {} events", ex.status(), ex.history().len());
+    }
+}
+
+/// The native bench's parallel machine: n branches of 10 Pass states.
+fn parallel_def(n: usize) -> String {
+    let branches: Vec<String> = (0..n)
+        .map(|b| {
+            let states: Vec<String> = (0..10)
+                .map(|s| {
+                    let next = if s == 9 { "\"End\":true".to_string() } else { format!("\"Next\":\"S{b}_{}\"", s + 1) };
+                    let result_path = if s == 9 { "\"ResultPath\":\"$.last\"" } else { "\"ResultPath\":\"$.step\"" };
+                    format!("\"S{b}_{s}\":{{\"Type\":\"Pass\",\"Result\":{{\"branch\":{b},\"step\":{s}}},{result_path},{next}}}")
+                })
+                .collect();
+            format!("{{\"StartAt\":\"S{b}_0\",\"States\":{{{}}}}}", states.join(","))
+        })
+        .collect();
+    format!("{{\"StartAt\":\"P\",\"States\":{{\"P\":{{\"Type\":\"Parallel\",\"Branches\":[{}],\"End\":true}}}}}}", branches.join(","))
 }

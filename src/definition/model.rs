@@ -40,14 +40,21 @@ pub struct StateMachine {
 #[derive(Debug)]
 pub struct States {
     pub start_at: Rc<str>,
-    pub states: IndexMap<Rc<str>, Rc<State>>,
+    /// Looked up on every transition, so keyed with the fast hasher of payload objects.
+    pub states: IndexMap<Rc<str>, Rc<State>, crate::value::hash::FastBuildHasher>,
     /// JSON pointer of this set's `States` object.
     pub pointer: String,
 }
 
 impl States {
+    /// Every transition looks its target up here; most sets of states are small enough that
+    /// comparing names (their lengths first) beats hashing.
     pub fn get(&self, name: &str) -> Option<&Rc<State>> {
-        self.states.get(name)
+        if self.states.len() <= 8 {
+            self.states.iter().find(|(k, _)| k.len() == name.len() && ***k == *name).map(|(_, s)| s)
+        } else {
+            self.states.get(name)
+        }
     }
 }
 

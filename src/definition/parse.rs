@@ -102,7 +102,7 @@ fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader)
     }
     let start_at = r.string("StartAt").map(Rc::from);
     let states_ptr = format!("{pointer}/States");
-    let mut states = IndexMap::new();
+    let mut states = IndexMap::default();
     match value.get("States") {
         Some(Value::Object(o)) => {
             for (name, sv) in o.iter() {

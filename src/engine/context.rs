@@ -13,6 +13,32 @@ pub struct ContextInfo {
     /// `{"Execution": {...}}` and `{"StateMachine": {...}}` values, shared by every state.
     pub execution: Value,
     pub state_machine: Value,
+    /// Keys of the per-state parts, made once rather than on every build.
+    keys: ContextKeys,
+}
+
+struct ContextKeys {
+    execution: Rc<str>,
+    state_machine: Rc<str>,
+    state: Rc<str>,
+    name: Rc<str>,
+    entered_time: Rc<str>,
+    retry_count: Rc<str>,
+}
+
+/// What a context object was built from (without a task token). Its content depends only on
+/// these (the state's name, its entered time, the retry count if asked for) and on the
+/// execution's part, which changes only on redrive (the memo is cleared then): whoever asks
+/// with the same ones (a retry re-reading it, a loop coming back to the state at the same
+/// virtual time) gets the same shared value. Values are copied before any change, so no user
+/// can alter the memo.
+pub(crate) struct ContextMemo {
+    state: *const crate::definition::model::State,
+    entered_time: u64,
+    retry_count: Option<u64>,
+    /// Held so that `state` stays the same allocation while it is compared against.
+    _held: Rc<crate::definition::model::State>,
+    value: Value,
 }
 
 impl ContextInfo {
@@ -39,7 +65,15 @@ impl ContextInfo {
         }
         let execution = Value::from_pairs(execution);
         let state_machine = Value::from_pairs([("Id", Value::String(machine_arn.clone())), ("Name", Value::from(o.machine_name.as_str()))]);
-        ContextInfo { execution_arn, machine_arn, execution, state_machine, region: o.region.as_str().into() }
+        let keys = ContextKeys {
+            execution: "Execution".into(),
+            state_machine: "StateMachine".into(),
+            state: "State".into(),
+            name: "Name".into(),
+            entered_time: "EnteredTime".into(),
+            retry_count: "RetryCount".into(),
+        };
+        ContextInfo { execution_arn, machine_arn, execution, state_machine, region: o.region.as_str().into(), keys }
     }
 }
 
@@ -47,20 +81,32 @@ impl Execution {
     /// The context object as the current state of a fiber sees it.
     pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>, with_retry_count: bool) -> Value {
         let f = self.fiber(fid);
+        let retry_count = with_retry_count.then_some(f.retry_count);
+        if token.is_none() {
+            if let Some(m) = &*self.context_memo.borrow() {
+                if std::ptr::eq(m.state, Rc::as_ptr(&f.state)) && m.entered_time == f.entered_time.to_bits() && m.retry_count == retry_count {
+                    return m.value.clone();
+                }
+            }
+        }
+        let keys = &self.ctx.keys;
         let mut state = Map::with_capacity_and_hasher(3, Default::default());
-        state.insert("Name".into(), Value::String(f.state.name.clone()));
-        state.insert("EnteredTime".into(), Value::String(self.timestamp_text(f.entered_time)));
-        if with_retry_count {
-            state.insert("RetryCount".into(), Value::int(f.retry_count as i64));
+        state.insert(keys.name.clone(), Value::String(f.state.name.clone()));
+        state.insert(keys.entered_time.clone(), Value::String(self.timestamp_text(f.entered_time)));
+        if let Some(n) = retry_count {
+            state.insert(keys.retry_count.clone(), Value::int(n as i64));
         }
         let mut ctx = Map::with_capacity_and_hasher(5, Default::default());
-        ctx.insert("Execution".into(), self.ctx.execution.clone());
-        ctx.insert("StateMachine".into(), self.ctx.state_machine.clone());
-        ctx.insert("State".into(), Value::object(state));
+        ctx.insert(keys.execution.clone(), self.ctx.execution.clone());
+        ctx.insert(keys.state_machine.clone(), self.ctx.state_machine.clone());
+        ctx.insert(keys.state.clone(), Value::object(state));
         if let Some(t) = token {
             ctx.insert("Task".into(), Value::from_pairs([("Token", Value::String(t.clone()))]));
+            return Value::object(ctx);
         }
-        Value::object(ctx)
+        let value = Value::object(ctx);
+        *self.context_memo.borrow_mut() = Some(ContextMemo { state: Rc::as_ptr(&f.state), entered_time: f.entered_time.to_bits(), retry_count, _held: f.state.clone(), value: value.clone() });
+        value
     }
 
     /// A time as AWS's text; the last one is remembered (on the virtual clock many states
@@ -84,5 +130,38 @@ impl Execution {
             m.insert("Map".into(), Value::from_pairs([("Item", Value::from_pairs([("Index", Value::int(index as i64)), ("Value", item.clone())]))]));
         }
         ctx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::drivers::native::{run, TaskAnswer};
+    use crate::engine::ExecutionOptions;
+
+    #[test]
+    fn each_visit_and_retry_sees_its_own_context() {
+        let def = r#"{"StartAt":"T","States":{
+            "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Retry":[{"ErrorEquals":["Boom"],"IntervalSeconds":1,"MaxAttempts":3}],"Next":"W"},
+            "W":{"Type":"Wait","Seconds":5,"Next":"U"},
+            "U":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
+        let mut seen = Vec::new();
+        run(def, "{}", ExecutionOptions::default(), |req| {
+            let state = req.context.get("State").unwrap();
+            seen.push((state.get("Name").unwrap().to_json(), state.get("EnteredTime").unwrap().to_json(), state.get("RetryCount").unwrap().to_json()));
+            if seen.len() < 3 {
+                TaskAnswer::Failure { error: "Boom".into(), cause: None }
+            } else {
+                TaskAnswer::Success(crate::value::Value::Null)
+            }
+        })
+        .unwrap();
+        let entered = r#""2023-11-14T22:13:20.000Z""#;
+        // Retries after 1 s and 2 s (backoff 2), then the 5 s wait.
+        let later = r#""2023-11-14T22:13:28.000Z""#;
+        let expect: Vec<(String, String, String)> = [("T", entered, "0"), ("T", entered, "1"), ("T", entered, "2"), ("U", later, "0")]
+            .iter()
+            .map(|(n, t, r)| (format!("\"{n}\""), t.to_string(), r.to_string()))
+            .collect();
+        assert_eq!(seen, expect);
     }
 }

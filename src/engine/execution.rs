@@ -203,7 +203,8 @@ pub(crate) struct Fiber {
     pub retry_counts: Vec<u64>,
     pub retry_count: u64,
     pub vars: Rc<VarFrame>,
-    pub join: Option<super::states::join::Join>,
+    /// Boxed: only Parallel and Map states wait on children, and every iteration is a fiber.
+    pub join: Option<Box<super::states::join::Join>>,
     /// Index of this visit's trace in `Execution::traces`, when tracing.
     pub trace: Option<usize>,
     /// Events of this fiber are not recorded (iterations of a distributed Map run as child
@@ -256,6 +257,8 @@ pub struct Execution {
     pub(crate) measurer: crate::value::measure::Measurer,
     /// The last time written as text (see `timestamp_text`).
     pub(crate) timestamp_cache: std::cell::RefCell<Option<(f64, Rc<str>)>>,
+    /// The last context object built (see `context`).
+    pub(crate) context_memo: std::cell::RefCell<Option<super::context::ContextMemo>>,
 }
 
 impl Execution {
@@ -289,6 +292,7 @@ impl Execution {
             redrive_point: None,
             measurer: crate::value::measure::Measurer::new(),
             timestamp_cache: std::cell::RefCell::new(None),
+            context_memo: std::cell::RefCell::new(None),
             machine: machine.clone(),
             options,
         };
@@ -455,6 +459,7 @@ impl Execution {
             None => Value::Null,
         };
         self.ctx = ContextInfo::new(&self.options, input_value);
+        *self.context_memo.borrow_mut() = None;
         self.event(self.history.len() as u32, "ExecutionRedriven", Some(("executionRedrivenEventDetails", vec![("redriveCount", Field::Int(self.options.redrive_count as i64))])));
         if let Some(t) = self.machine.timeout_seconds {
             self.add_timer(self.now + t as f64 * 1000.0, TimerKind::ExecutionTimeout);
@@ -521,6 +526,7 @@ impl Execution {
         self.event_details(prev, kind, details)
     }
 
+    #[inline]
     pub(crate) fn event_details(&mut self, prev: u32, kind: &'static str, details: Details) -> u32 {
         let id = self.history.push_details(prev, self.now, kind, details);
         if let Some(max) = self.options.limits.max_history_events {
@@ -576,10 +582,12 @@ impl Execution {
         self.outcome.is_none() && self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::No)
     }
 
+    #[inline]
     pub(crate) fn fiber(&self, fid: FiberId) -> &Fiber {
         self.fibers[fid].as_ref().expect("live fiber")
     }
 
+    #[inline]
     pub(crate) fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
         self.fibers[fid].as_mut().expect("live fiber")
     }
@@ -644,7 +652,7 @@ impl Execution {
             Transition::Next(n) => Some(n.clone()),
             _ => None,
         });
-        self.trace_next(fid, next.clone());
+        self.trace_next(fid, &next);
         let f = self.fiber(fid);
         match next {
             Some(name) => {

@@ -40,12 +40,13 @@ pub struct Event {
 #[derive(Clone, Debug)]
 pub enum Details {
     None,
-    /// `stateEnteredEventDetails`: `{input, inputDetails, name}`.
-    StateEntered { name: Rc<str>, input: Value },
+    /// `stateEnteredEventDetails`: `{input, inputDetails, name}`. The state itself stands for
+    /// its name here and below (one pointer: every event of a history is smaller for it).
+    StateEntered { state: Rc<State>, input: Value },
     /// `stateExitedEventDetails`: `{assignedVariables?, assignedVariablesDetails?, name, output, outputDetails}`.
-    StateExited { name: Rc<str>, output: Value, assigned: Option<Box<Value>> },
-    /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}`.
-    MapIteration { key: &'static str, index: u32, name: Rc<str> },
+    StateExited { state: Rc<State>, output: Value, assigned: Option<Box<Value>> },
+    /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}` (the Map state's name).
+    MapIteration { key: &'static str, index: u32, state: Rc<State> },
     /// A Task state's scheduled, started, submitted or succeeded event: the resource names
     /// come from the state itself, so the event holds the state and its one value.
     Task(Box<TaskEvent>),
@@ -155,23 +156,23 @@ impl Event {
     pub fn field(&self, name: &str) -> Option<Field> {
         match &self.details {
             Details::None => None,
-            Details::StateEntered { name: n, input } => match name {
-                "name" => Some(Field::Text(n.clone())),
+            Details::StateEntered { state, input } => match name {
+                "name" => Some(Field::Text(state.name.clone())),
                 "input" => Some(Field::Json(input.clone())),
                 "inputDetails" => Some(Field::NotTruncated),
                 _ => None,
             },
-            Details::StateExited { name: n, output, assigned } => match name {
-                "name" => Some(Field::Text(n.clone())),
+            Details::StateExited { state, output, assigned } => match name {
+                "name" => Some(Field::Text(state.name.clone())),
                 "output" => Some(Field::Json(output.clone())),
                 "outputDetails" => Some(Field::NotTruncated),
                 "assignedVariables" => assigned.as_ref().map(|a| Field::Nested((**a).clone())),
                 "assignedVariablesDetails" => assigned.as_ref().map(|_| Field::NotTruncated),
                 _ => None,
             },
-            Details::MapIteration { index, name: n, .. } => match name {
+            Details::MapIteration { index, state, .. } => match name {
                 "index" => Some(Field::Int(*index as i64)),
-                "name" => Some(Field::Text(n.clone())),
+                "name" => Some(Field::Text(state.name.clone())),
                 _ => None,
             },
             Details::Task(t) => match name {
@@ -185,7 +186,7 @@ impl Event {
     /// The state name of a state-entered/exited event.
     pub fn state_name(&self) -> Option<&str> {
         match &self.details {
-            Details::StateEntered { name, .. } | Details::StateExited { name, .. } => Some(name),
+            Details::StateEntered { state, .. } | Details::StateExited { state, .. } => Some(&state.name),
             Details::Fields(_, fields) => fields.iter().find_map(|(k, f)| match (k, f) {
                 (&"name", Field::Text(t)) => Some(&**t),
                 _ => None,
@@ -206,28 +207,28 @@ impl Event {
         };
         let _ = write!(out, ",\"{key}\":{{");
         match &self.details {
-            Details::StateEntered { name, input } => {
+            Details::StateEntered { state, input } => {
                 out.push_str("\"input\":");
                 write_string(&input.to_json(), out);
                 out.push_str(",\"inputDetails\":{\"truncated\":false},\"name\":");
-                write_string(name, out);
+                write_string(&state.name, out);
             }
-            Details::StateExited { name, output, assigned } => {
+            Details::StateExited { state, output, assigned } => {
                 if let Some(a) = assigned {
                     out.push_str("\"assignedVariables\":");
                     write_json(a, out);
                     out.push_str(",\"assignedVariablesDetails\":{\"truncated\":false},");
                 }
                 out.push_str("\"name\":");
-                write_string(name, out);
+                write_string(&state.name, out);
                 out.push_str(",\"output\":");
                 write_string(&output.to_json(), out);
                 out.push_str(",\"outputDetails\":{\"truncated\":false}");
             }
             Details::Task(t) => t.write(out),
-            Details::MapIteration { index, name, .. } => {
+            Details::MapIteration { index, state, .. } => {
                 let _ = write!(out, "\"index\":{index},\"name\":");
-                write_string(name, out);
+                write_string(&state.name, out);
             }
             Details::Fields(_, fields) => {
                 for (i, (name, field)) in fields.iter().enumerate() {
@@ -282,6 +283,7 @@ impl History {
     }
 
     /// Appends an event with details already in their compact shape; returns its id.
+    #[inline]
     pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
         let id = self.events.len() as u32 + 1;
         self.events.push(Event { id, previous_id, timestamp_ms, kind, details });
@@ -317,6 +319,12 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_stay_small() {
+        // A long loop's history is most of its memory: every byte here is paid per event.
+        assert!(std::mem::size_of::<Event>() <= 72, "{}", std::mem::size_of::<Event>());
+    }
 
     #[test]
     fn renders_aws_shape() {

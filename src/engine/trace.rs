@@ -49,10 +49,16 @@ impl Execution {
         &self.traces
     }
 
+    /// Most runs do not trace: the check is inlined into the state code, the recording is not.
+    #[inline]
     pub(crate) fn trace_enter(&mut self, fid: FiberId, entered_event: u32) {
-        if !self.options.trace {
-            return;
+        if self.options.trace {
+            self.trace_enter_recorded(fid, entered_event);
         }
+    }
+
+    #[inline(never)]
+    fn trace_enter_recorded(&mut self, fid: FiberId, entered_event: u32) {
         let f = self.fiber(fid);
         let t = StateTrace { state: f.state.name.clone(), entered_event, input: f.input.clone(), ..StateTrace::default() };
         self.traces.push(t);
@@ -68,7 +74,15 @@ impl Execution {
         self.traces.get_mut(i)
     }
 
+    #[inline]
     pub(crate) fn trace_stage(&mut self, fid: FiberId, stage: Stage, v: &Value) {
+        if self.options.trace {
+            self.trace_stage_recorded(fid, stage, v);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_stage_recorded(&mut self, fid: FiberId, stage: Stage, v: &Value) {
         if let Some(t) = self.current_trace(fid) {
             let slot = match stage {
                 Stage::AfterInputPath => &mut t.after_input_path,
@@ -82,33 +96,73 @@ impl Execution {
         }
     }
 
+    #[inline]
     pub(crate) fn trace_assigned(&mut self, fid: FiberId, assigned: &Option<Vec<(Rc<str>, Value)>>) {
+        if self.options.trace {
+            self.trace_assigned_recorded(fid, assigned);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_assigned_recorded(&mut self, fid: FiberId, assigned: &Option<Vec<(Rc<str>, Value)>>) {
         if let (Some(t), Some(a)) = (self.current_trace(fid), assigned) {
             t.assigned = Some(a.clone());
         }
     }
 
+    #[inline]
     pub(crate) fn trace_error(&mut self, fid: FiberId, failure: &Failure) {
+        if self.options.trace {
+            self.trace_error_recorded(fid, failure);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_error_recorded(&mut self, fid: FiberId, failure: &Failure) {
         if let Some(t) = self.current_trace(fid) {
             t.errors.push(failure.clone());
         }
     }
 
+    #[inline]
     pub(crate) fn trace_retry(&mut self, fid: FiberId) {
+        if self.options.trace {
+            self.trace_retry_recorded(fid);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_retry_recorded(&mut self, fid: FiberId) {
         if let Some(t) = self.current_trace(fid) {
             t.retries += 1;
         }
     }
 
+    #[inline]
     pub(crate) fn trace_caught(&mut self, fid: FiberId, index: usize) {
+        if self.options.trace {
+            self.trace_caught_recorded(fid, index);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_caught_recorded(&mut self, fid: FiberId, index: usize) {
         if let Some(t) = self.current_trace(fid) {
             t.caught_by = Some(index);
         }
     }
 
-    pub(crate) fn trace_next(&mut self, fid: FiberId, next: Option<Rc<str>>) {
+    #[inline]
+    pub(crate) fn trace_next(&mut self, fid: FiberId, next: &Option<Rc<str>>) {
+        if self.options.trace {
+            self.trace_next_recorded(fid, next);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_next_recorded(&mut self, fid: FiberId, next: &Option<Rc<str>>) {
         if let Some(t) = self.current_trace(fid) {
-            t.next = next;
+            t.next = next.clone();
         }
     }
 }

@@ -158,6 +158,9 @@ impl IntrinsicError {
     }
 }
 
+/// Arguments evaluated without a heap allocation.
+const INLINE_ARGS: usize = 4;
+
 fn failure(message: impl Into<String>) -> IntrinsicError {
     IntrinsicError::Failure(QueryError::new(INTRINSIC_FAILURE, message))
 }
@@ -205,9 +208,17 @@ impl Intrinsic {
     /// Evaluates the call. `random` supplies fresh 64-bit random numbers for `States.UUID` and
     /// unseeded `States.MathRandom`.
     pub fn evaluate(&self, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, IntrinsicError> {
-        let mut values = Vec::with_capacity(self.args.len());
-        for arg in &self.args {
-            values.push(match arg {
+        // Calls rarely take more than a few arguments: those are held on the stack.
+        let mut inline: [Value; INLINE_ARGS] = Default::default();
+        let mut spilled: Vec<Value> = Vec::new();
+        let values: &mut [Value] = if self.args.len() <= INLINE_ARGS {
+            &mut inline[..self.args.len()]
+        } else {
+            spilled.resize(self.args.len(), Value::Null);
+            &mut spilled
+        };
+        for (slot, arg) in values.iter_mut().zip(&self.args) {
+            *slot = match arg {
                 Arg::Literal(v) => v.clone(),
                 Arg::Text { value, .. } => Value::String(value.clone()),
                 Arg::Path(p) => match p.find(scope) {
@@ -215,7 +226,7 @@ impl Intrinsic {
                     Err(_) => return Err(IntrinsicError::PathNotFound(p.text().into())),
                 },
                 Arg::Call(c) => c.evaluate(scope, random)?,
-            });
+            };
         }
         let (min, max) = self.function.arity();
         if values.len() < min || values.len() > max {
@@ -254,7 +265,7 @@ impl Intrinsic {
                 }
             }
             Function::JsonToString => Ok(Value::from(values[0].to_json())),
-            Function::Array => Ok(Value::array(values)),
+            Function::Array => Ok(Value::array(values.iter_mut().map(std::mem::take).collect())),
             Function::ArrayPartition => {
                 let arr = array_arg(name, 1, &values[0])?;
                 let size = int_arg(name, 2, &values[1])?;
@@ -401,7 +412,7 @@ fn normalize_ints(v: Value, depth: usize) -> Value {
         return v;
     }
     match v {
-        Value::Number(Number::Text(ref t, f)) if !t.contains(['.', 'e', 'E']) && f == 0.0 => Value::int(0),
+        Value::Number(Number::Text(ref t)) if !t.text.contains(['.', 'e', 'E']) && t.value == 0.0 => Value::int(0),
         Value::Array(a) => Value::array(a.iter().map(|x| normalize_ints(x.clone(), depth + 1)).collect()),
         Value::Object(o) => Value::object(o.iter().map(|(k, x)| (k.clone(), normalize_ints(x.clone(), depth + 1))).collect()),
         other => other,

@@ -155,30 +155,48 @@ impl Path {
         self.definite
     }
 
-    /// The value the path starts from, or `None` for an undefined variable.
-    fn start(&self, scope: &Scope) -> Option<Value> {
-        match &self.root {
-            Root::Input => Some(scope.input.clone()),
-            Root::Context => Some(scope.context.clone()),
-            Root::Variable(name) => scope.variables?.get(name),
-        }
-    }
-
     /// Evaluates the path. A definite path yields the value or Jayway's reason for finding
     /// nothing (e.g. `No results for path: $['a']`); an indefinite path yields the array of
     /// its matches.
     pub fn find(&self, scope: &Scope) -> Result<Value, String> {
-        let Some(start) = self.start(scope) else {
-            return Err(format!("No results for path: {}", self.normalized()));
+        let variable;
+        let start = match &self.root {
+            Root::Input => scope.input,
+            Root::Context => scope.context,
+            Root::Variable(name) => match scope.variables.and_then(|vars| vars.get(name)) {
+                Some(v) => {
+                    variable = v;
+                    &variable
+                }
+                None => return Err(format!("No results for path: {}", self.normalized())),
+            },
         };
-        let ctx = Ctx { scope, doc: &start };
+        let ctx = Ctx { scope, doc: start };
         if self.definite {
-            self.find_definite(&start, &ctx)
+            if let Some(v) = self.find_present(start) {
+                return Ok(v.clone());
+            }
+            self.find_definite(start, &ctx)
         } else {
             let mut out = Vec::new();
-            walk(&self.segments, &start, &ctx, &mut out);
+            walk(&self.segments, start, &ctx, &mut out);
             Ok(Value::array(out))
         }
+    }
+
+    /// A definite path through fields and indexes that all exist, walked by reference (no
+    /// value is cloned on the way). `None` leaves every other case, and the error texts, to
+    /// `find_definite`.
+    fn find_present<'v>(&self, start: &'v Value) -> Option<&'v Value> {
+        let mut cur = start;
+        for seg in &self.segments {
+            cur = match (seg, cur) {
+                (Segment::Field(name), Value::Object(o)) => crate::value::field(o, name)?,
+                (Segment::Index(i), Value::Array(a)) => &a[index_of(*i, a.len())?],
+                _ => return None,
+            };
+        }
+        Some(cur)
     }
 
     fn find_definite(&self, start: &Value, ctx: &Ctx) -> Result<Value, String> {
@@ -196,7 +214,7 @@ impl Path {
             let leaf = i == last;
             let next = match seg {
                 Segment::Field(name) => match &cur {
-                    Value::Object(o) => match o.get(&**name) {
+                    Value::Object(o) => match crate::value::field(o, name) {
                         Some(v) => v.clone(),
                         None if leaf => return Err(format!("No results for path: {}", self.normalized())),
                         None => return Err(format!("Missing property in path {}['{name}']", prefix_at(i))),
@@ -299,6 +317,20 @@ fn put(cur: &mut Value, segs: &[Segment], value: Value) -> Result<(), ()> {
         Segment::Field(name) => {
             if cur.is_null() {
                 *cur = Value::empty_object();
+            }
+            if let Value::Object(o) = cur {
+                if Rc::strong_count(o) > 1 && crate::value::field(o, name).is_none() {
+                    // A shared object gaining a member (`ResultPath: $.result` on a state's
+                    // input): copied once with room for it, rather than copied exactly and
+                    // then grown.
+                    let mut child = Value::Null;
+                    put(&mut child, rest, value)?;
+                    let mut map = Map::with_capacity_and_hasher(o.len() + 1, Default::default());
+                    map.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    map.insert(name.clone(), child);
+                    *cur = Value::object(map);
+                    return Ok(());
+                }
             }
             let map = cur.make_object_mut().ok_or(())?;
             match map.get_mut(&**name) {
@@ -415,8 +447,8 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
 pub fn java_number(n: &Number) -> String {
     match n {
         Number::Int(i) => i.to_string(),
-        Number::Text(t, _) if !n.is_float_text() => t.to_string(),
-        Number::Float(f) | Number::Text(_, f) => java_double(*f),
+        Number::Text(t) if !n.is_float_text() => t.text.to_string(),
+        Number::Float(_) | Number::Text(_) => java_double(n.as_f64()),
     }
 }
 

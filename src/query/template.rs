@@ -15,13 +15,20 @@ const MAX_DEPTH: usize = 600;
 #[derive(Clone, Debug)]
 pub struct Template {
     root: Node,
+    /// Whether any path or intrinsic reads `$$`: known at compile time, asked on every
+    /// evaluation (building the context object is only worth it when this is true).
+    uses_context: bool,
 }
 
 #[derive(Clone, Debug)]
 enum Node {
     /// A sub-tree without `.$` fields: produced as is (a cheap shared clone).
     Const(Value),
-    Object(Vec<(Rc<str>, Node)>),
+    /// An object with `.$` members somewhere inside. Evaluating copies `skeleton` (its keys
+    /// in output order, already hashed, with the constant members' values) and fills in the
+    /// `dynamic` members: (slot in `skeleton`, node, whether this member is the last one
+    /// written to its key, as with `"a": 1, "a.$": "$.x"`), evaluated in the order written.
+    Object { skeleton: Map, dynamic: Vec<(usize, Node, bool)> },
     Array(Vec<Node>),
     /// `"key.$": "$.path"`; `field` is the key as written (with `.$`).
     Path { path: Path, field: Rc<str> },
@@ -32,7 +39,7 @@ impl Template {
     /// Compiles a template. The error is AWS's validation reason, e.g. "The value for the
     /// field 'x.$' must be a valid JSONPath or a valid intrinsic function call".
     pub fn compile(value: &Value) -> Result<Template, String> {
-        Ok(Template { root: compile(value, 0)? })
+        Ok(Template::new(compile(value, 0)?))
     }
 
     /// One path or intrinsic standing for a whole field (`ErrorPath`, `CausePath`): its value
@@ -46,15 +53,21 @@ impl Template {
         } else {
             return Err(invalid(&field));
         };
-        Ok(Template { root })
+        Ok(Template::new(root))
+    }
+
+    fn new(root: Node) -> Template {
+        let mut t = Template { root, uses_context: false };
+        t.uses_context = t.dynamic_fields().iter().any(|(_, f)| match f {
+            DynamicField::Path(p) => p.root() == &super::path::Root::Context,
+            DynamicField::Call(c) => c.uses_context(),
+        });
+        t
     }
 
     /// Whether evaluating reads the context object (`$$`), which is then worth building.
     pub fn uses_context(&self) -> bool {
-        self.dynamic_fields().iter().any(|(_, f)| match f {
-            DynamicField::Path(p) => p.root() == &super::path::Root::Context,
-            DynamicField::Call(c) => c.uses_context(),
-        })
+        self.uses_context
     }
 
     /// True when the template has no `.$` field (its value is a constant).
@@ -73,7 +86,7 @@ impl Template {
         fn collect<'a>(n: &'a Node, out: &mut Vec<(&'a str, DynamicField<'a>)>) {
             match n {
                 Node::Const(_) => {}
-                Node::Object(items) => items.iter().for_each(|(_, c)| collect(c, out)),
+                Node::Object { dynamic, .. } => dynamic.iter().for_each(|(_, c, _)| collect(c, out)),
                 Node::Array(items) => items.iter().for_each(|c| collect(c, out)),
                 Node::Path { path, field } => out.push((field, DynamicField::Path(path))),
                 Node::Call { call, field } => out.push((field, DynamicField::Call(call))),
@@ -123,7 +136,28 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
                 dynamic |= !matches!(node, Node::Const(_));
                 items.push((k.clone(), node));
             }
-            Ok(if dynamic { Node::Object(items) } else { Node::Const(value.clone()) })
+            if !dynamic {
+                return Ok(Node::Const(value.clone()));
+            }
+            let mut skeleton = Map::with_capacity_and_hasher(items.len(), Default::default());
+            let slots: Vec<usize> = items.iter().map(|(k, _)| skeleton.insert_full(k.clone(), Value::Null).0).collect();
+            let mut last_writer = vec![0; skeleton.len()];
+            for (i, slot) in slots.iter().enumerate() {
+                last_writer[*slot] = i;
+            }
+            let mut members = Vec::new();
+            for (i, ((_, node), slot)) in items.into_iter().zip(slots).enumerate() {
+                let last = last_writer[slot] == i;
+                match node {
+                    Node::Const(v) => {
+                        if let (true, Some((_, held))) = (last, skeleton.get_index_mut(slot)) {
+                            *held = v;
+                        }
+                    }
+                    node => members.push((slot, node, last)),
+                }
+            }
+            Ok(Node::Object { skeleton, dynamic: members })
         }
         Value::Array(a) => {
             let items = a.iter().map(|v| compile(v, depth + 1)).collect::<Result<Vec<_>, _>>()?;
@@ -140,10 +174,13 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
 fn eval(node: &Node, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, QueryError> {
     match node {
         Node::Const(v) => Ok(v.clone()),
-        Node::Object(items) => {
-            let mut map = Map::with_capacity_and_hasher(items.len(), Default::default());
-            for (k, n) in items {
-                map.insert(k.clone(), eval(n, scope, random)?);
+        Node::Object { skeleton, dynamic } => {
+            let mut map = skeleton.clone();
+            for (slot, n, last) in dynamic {
+                let v = eval(n, scope, random)?;
+                if let (true, Some((_, held))) = (*last, map.get_index_mut(*slot)) {
+                    *held = v;
+                }
             }
             Ok(Value::object(map))
         }
@@ -222,6 +259,14 @@ mod tests {
             Template::compile(&parse(r#"{"parsed.$":"x"}"#).unwrap()).unwrap_err(),
             "The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic function call"
         );
+    }
+
+    #[test]
+    fn a_key_written_twice_keeps_its_place_and_the_last_value() {
+        assert_eq!(apply(r#"{"a":1,"b":2,"a.$":"$.x"}"#, r#"{"x":"v"}"#).unwrap(), r#"{"a":"v","b":2}"#);
+        assert_eq!(apply(r#"{"a.$":"$.x","b":2,"a":1}"#, r#"{"x":"v"}"#).unwrap(), r#"{"a":1,"b":2}"#);
+        // The member overwritten is still evaluated: its failure is the template's.
+        assert!(apply(r#"{"a.$":"$.missing","a":1}"#, r#"{"x":"v"}"#).is_err());
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! it alive) and are not walked again.
 
 use super::{Number, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// Arrays and objects with at least this many members are worth remembering.
 const REMEMBER_FROM: usize = 32;
 /// How many measured values are remembered (the oldest is forgotten first).
 const CAPACITY: usize = 64;
+/// How many of the last values measured whole are remembered, whatever their size.
+const RECENT: usize = 4;
 
 /// JSON text length (in characters, as AWS counts) and nesting depth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -22,6 +24,15 @@ pub struct Size {
 #[derive(Default)]
 pub struct Measurer {
     remembered: RefCell<Vec<(Value, Size)>>,
+    /// The last objects and arrays measured whole, small ones included: a state's output is
+    /// mostly its result (or holds it), and the next state's input is that output, so each is
+    /// measured again at once. Holding them keeps them unchanged (shared values are copied
+    /// before any change) and their allocations from being reused by other values.
+    /// Each as its allocation's address (0: none) and size, compared at every level.
+    recent: [Cell<(usize, Size)>; RECENT],
+    recent_held: RefCell<[Value; RECENT]>,
+    /// Where the next value measured whole goes in `recent`.
+    recent_next: Cell<usize>,
 }
 
 impl Measurer {
@@ -32,7 +43,35 @@ impl Measurer {
     /// The value's size, or `None` as soon as it is known to be deeper than `max_depth`
     /// (a deeper value is never walked further, so this cannot overflow the stack).
     pub fn measure(&self, v: &Value, max_depth: usize) -> Option<Size> {
-        self.walk(v, max_depth)
+        if !matches!(v, Value::Array(_) | Value::Object(_)) {
+            return self.walk(v, max_depth);
+        }
+        if let Some(s) = self.lookup_recent(v) {
+            return (s.depth <= max_depth).then_some(s);
+        }
+        let size = self.walk(v, max_depth)?;
+        self.remember_recent(v, size);
+        Some(size)
+    }
+
+    /// Records the size of a value built from parts measured already (a Map state's result
+    /// from its iterations' outputs), as if it had just been measured whole.
+    pub fn note(&self, v: &Value, size: Size) {
+        if matches!(v, Value::Array(_) | Value::Object(_)) && self.lookup_recent(v).is_none() {
+            self.remember_recent(v, size);
+        }
+    }
+
+    fn remember_recent(&self, v: &Value, size: Size) {
+        let i = self.recent_next.get();
+        self.recent[i].set((address(v), size));
+        self.recent_held.borrow_mut()[i] = v.clone();
+        self.recent_next.set((i + 1) % RECENT);
+    }
+
+    fn lookup_recent(&self, v: &Value) -> Option<Size> {
+        let a = address(v);
+        self.recent.iter().map(Cell::get).find(|(r, _)| *r == a && a != 0).map(|(_, s)| s)
     }
 
     fn lookup(&self, v: &Value) -> Option<Size> {
@@ -48,15 +87,28 @@ impl Measurer {
         r.push((v.clone(), s));
     }
 
-    fn walk(&self, v: &Value, budget: usize) -> Option<Size> {
+    /// Scalars are measured in place (most members of most payloads are scalars); only
+    /// arrays and objects cost a call.
+    #[inline]
+    fn member(&self, v: &Value, budget: usize) -> Option<Size> {
         match v {
             Value::Null => Some(Size { chars: 4, depth: 0 }),
             Value::Bool(b) => Some(Size { chars: if *b { 4 } else { 5 }, depth: 0 }),
             Value::Number(n) => Some(Size { chars: number_chars(n), depth: 0 }),
             Value::String(s) => Some(Size { chars: string_chars(s), depth: 0 }),
+            Value::Array(_) | Value::Object(_) => self.walk(v, budget),
+        }
+    }
+
+    fn walk(&self, v: &Value, budget: usize) -> Option<Size> {
+        match v {
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => self.member(v, budget),
             Value::Array(a) => {
                 if budget == 0 {
                     return None;
+                }
+                if let Some(s) = self.lookup_recent(v) {
+                    return (s.depth <= budget).then_some(s);
                 }
                 let big = a.len() >= REMEMBER_FROM;
                 if big {
@@ -66,7 +118,7 @@ impl Measurer {
                 }
                 let mut s = Size { chars: 2 + a.len().saturating_sub(1), depth: 1 };
                 for item in a.iter() {
-                    let c = self.walk(item, budget - 1)?;
+                    let c = self.member(item, budget - 1)?;
                     s.chars += c.chars;
                     s.depth = s.depth.max(c.depth + 1);
                 }
@@ -79,6 +131,9 @@ impl Measurer {
                 if budget == 0 {
                     return None;
                 }
+                if let Some(s) = self.lookup_recent(v) {
+                    return (s.depth <= budget).then_some(s);
+                }
                 let big = o.len() >= REMEMBER_FROM;
                 if big {
                     if let Some(s) = self.lookup(v) {
@@ -87,7 +142,7 @@ impl Measurer {
                 }
                 let mut s = Size { chars: 2 + o.len().saturating_sub(1), depth: 1 };
                 for (k, item) in o.iter() {
-                    let c = self.walk(item, budget - 1)?;
+                    let c = self.member(item, budget - 1)?;
                     s.chars += string_chars(k) + 1 + c.chars;
                     s.depth = s.depth.max(c.depth + 1);
                 }
@@ -100,6 +155,15 @@ impl Measurer {
     }
 }
 
+/// Where an array's or object's contents live (0 for other values).
+fn address(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => Rc::as_ptr(a) as *const () as usize,
+        Value::Object(o) => Rc::as_ptr(o) as *const () as usize,
+        _ => 0,
+    }
+}
+
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
@@ -108,6 +172,7 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
+#[inline]
 fn number_chars(n: &Number) -> usize {
     match n {
         Number::Int(i) => (if *i == 0 { 1 } else { i.unsigned_abs().ilog10() as usize + 1 }) + (*i < 0) as usize,
@@ -120,7 +185,12 @@ fn number_chars(n: &Number) -> usize {
 }
 
 /// Characters of the string's JSON text (quotes and escapes included).
+#[inline]
 fn string_chars(s: &str) -> usize {
+    // Most strings (and nearly all keys) are printable ASCII without quotes or backslashes.
+    if s.bytes().all(|b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\') {
+        return s.len() + 2;
+    }
     let mut n = 2;
     for c in s.chars() {
         n += match c {
@@ -152,6 +222,22 @@ mod tests {
         assert_eq!(s.chars, wrapped.to_json().len());
         assert_eq!(s.depth, 3);
         assert!(m.lookup(&big).is_some(), "the big array is remembered");
+    }
+
+    #[test]
+    fn small_values_measured_whole_are_remembered_briefly() {
+        let m = Measurer::new();
+        let result = parse(r#"{"v":1,"tag":"a"}"#).unwrap();
+        assert_eq!(m.measure(&result, 512).unwrap().chars, result.to_json().len());
+        assert!(m.lookup_recent(&result).is_some());
+        let merged = Value::from_pairs([("id", Value::int(7)), ("a", result.clone())]);
+        let s = m.measure(&merged, 512).unwrap();
+        assert_eq!((s.chars, s.depth), (merged.to_json().len(), 2));
+        assert!(m.measure(&merged, 1).is_none(), "a remembered size still obeys the depth budget");
+        for _ in 0..RECENT {
+            m.measure(&Value::array(vec![]), 512);
+        }
+        assert!(m.lookup_recent(&result).is_none(), "only the last few are kept");
     }
 
     #[test]

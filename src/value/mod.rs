@@ -13,12 +13,26 @@ pub mod write;
 
 use std::rc::Rc;
 
-pub use number::{format_f64, Number};
+pub use number::{format_f64, Number, NumberText};
 pub use parse::{escape_pointer_token, parse, parse_with_positions, parse_with_refs, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{to_json, to_json_pretty, write_json};
 
 /// Insertion-ordered JSON object.
 pub type Map = indexmap::IndexMap<Rc<str>, Value, hash::FastBuildHasher>;
+
+/// Objects up to this many members are searched by scanning their keys.
+const SCAN_UP_TO: usize = 8;
+
+/// A member of an object. Most payload objects are small, and comparing a few keys (their
+/// lengths first) is cheaper than hashing the key and probing the table.
+#[inline]
+pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find(|(k, _)| k.len() == key.len() && ***k == *key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -108,7 +122,7 @@ impl Value {
 
     /// Field of an object; `None` for a missing field or a non-object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object().and_then(|o| o.get(key))
+        self.as_object().and_then(|o| field(o, key))
     }
 
     /// AWS's name for the JSON type, as used in error causes.
@@ -221,6 +235,12 @@ impl std::fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_stay_three_words() {
+        // Every payload member, array item and history event holds values.
+        assert!(std::mem::size_of::<Value>() <= 24);
+    }
 
     #[test]
     fn clone_shares_payload() {

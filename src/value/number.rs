@@ -7,8 +7,16 @@ use std::rc::Rc;
 pub enum Number {
     Int(i64),
     Float(f64),
-    /// Parsed from text that the canonical writer would not reproduce; the double is its value.
-    Text(Rc<str>, f64),
+    /// Parsed from text that the canonical writer would not reproduce. Boxed: such numbers
+    /// are rare, and every `Value` is a word smaller for it.
+    Text(Rc<NumberText>),
+}
+
+#[derive(Debug)]
+pub struct NumberText {
+    pub text: Box<str>,
+    /// The double the text reads as.
+    pub value: f64,
 }
 
 impl Number {
@@ -35,17 +43,22 @@ impl Number {
         if f.is_finite() && format_f64(f) == text {
             Number::Float(f)
         } else if f.is_finite() {
-            Number::Text(text.into(), f)
+            Number::text(text, f)
         } else {
             // Out of double range: keep the text, compare as infinity.
-            Number::Text(text.into(), f)
+            Number::text(text, f)
         }
+    }
+
+    fn text(text: &str, value: f64) -> Number {
+        Number::Text(Rc::new(NumberText { text: text.into(), value }))
     }
 
     pub fn as_f64(&self) -> f64 {
         match self {
             Number::Int(i) => *i as f64,
-            Number::Float(f) | Number::Text(_, f) => *f,
+            Number::Float(f) => *f,
+            Number::Text(t) => t.value,
         }
     }
 
@@ -53,9 +66,10 @@ impl Number {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Number::Int(i) => Some(*i),
-            Number::Float(f) | Number::Text(_, f) => {
+            Number::Float(_) | Number::Text(_) => {
+                let f = self.as_f64();
                 if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                    Some(*f as i64)
+                    Some(f as i64)
                 } else {
                     None
                 }
@@ -67,7 +81,7 @@ impl Number {
     pub fn is_integral(&self) -> bool {
         match self {
             Number::Int(_) => true,
-            Number::Float(f) | Number::Text(_, f) => f.is_finite() && f.fract() == 0.0,
+            Number::Float(_) | Number::Text(_) => self.as_f64().is_finite() && self.as_f64().fract() == 0.0,
         }
     }
 
@@ -76,7 +90,7 @@ impl Number {
         match self {
             Number::Int(_) => false,
             Number::Float(_) => true,
-            Number::Text(t, _) => t.contains(['.', 'e', 'E']),
+            Number::Text(t) => t.text.contains(['.', 'e', 'E']),
         }
     }
 
@@ -87,7 +101,7 @@ impl Number {
                 let _ = write!(out, "{i}");
             }
             Number::Float(f) => out.push_str(&format_f64(*f)),
-            Number::Text(t, _) => out.push_str(t),
+            Number::Text(t) => out.push_str(&t.text),
         }
     }
 }

@@ -34,8 +34,10 @@ pub struct Span {
 /// Where each value (and each object key) of a parsed document stands, by JSON pointer.
 #[derive(Clone, Debug, Default)]
 pub struct Positions {
-    values: HashMap<String, Span>,
-    keys: HashMap<String, Span>,
+    /// Keyed with the fast hasher: a definition records one entry per value and key, and
+    /// parsing a large one was mostly hashing these pointers.
+    values: HashMap<String, Span, super::hash::FastBuildHasher>,
+    keys: HashMap<String, Span, super::hash::FastBuildHasher>,
     line_starts: Vec<usize>,
     text: Rc<str>,
 }
@@ -44,7 +46,7 @@ impl Positions {
     pub fn new(text: &str) -> Positions {
         let mut line_starts = vec![0];
         line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        Positions { values: HashMap::new(), keys: HashMap::new(), line_starts, text: text.into() }
+        Positions { values: HashMap::default(), keys: HashMap::default(), line_starts, text: text.into() }
     }
 
     pub fn insert_value(&mut self, pointer: String, span: Span) {

@@ -4,14 +4,15 @@
 use crate::engine::errors::Failure;
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::history::{Details, Field};
-use crate::value::Value;
+use crate::value::measure::Size;
+use crate::value::{Value, MAX_DEPTH};
 
 pub(crate) struct Join {
     pub is_map: bool,
     pub distributed: bool,
     pub results: Vec<Option<Value>>,
     /// Children still running, by index (ordered, so aborts are recorded in item order).
-    pub running: std::collections::BTreeMap<usize, FiberId>,
+    pub running: Running,
     pub remaining: usize,
     /// Map: the next item to start, the items, and how many may run at once (0: no limit).
     pub next_index: usize,
@@ -20,6 +21,67 @@ pub(crate) struct Join {
     /// Map: tolerated failed items as (count, percentage), and how many failed so far.
     pub tolerance: Option<(Option<u64>, Option<f64>)>,
     pub failures: u64,
+    /// The sizes of the results so far (`None` if one could not be measured): the result
+    /// array's size follows from them, so that array is not walked again when it is checked.
+    pub measured: Option<Measured>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Measured {
+    pub results: usize,
+    pub chars: usize,
+    pub depth: usize,
+}
+
+impl Measured {
+    /// Counts one result in; `None` when it could not be measured.
+    fn add(m: Option<Measured>, size: Option<Size>) -> Option<Measured> {
+        let (m, size) = (m?, size?);
+        Some(Measured { results: m.results + 1, chars: m.chars + size.chars, depth: m.depth.max(size.depth) })
+    }
+
+    /// The size of the array of `n` results, unset ones being `null`.
+    fn of_array(self, n: usize) -> Size {
+        let nulls = n.saturating_sub(self.results);
+        Size { chars: 2 + n.saturating_sub(1) + self.chars + 4 * nulls, depth: 1 + self.depth }
+    }
+}
+
+/// The children of a join still running, by branch or item index. Indexes are dense (0..n)
+/// and every iteration of a Map comes and goes through here, so a slot per index beats an
+/// ordered map; walking them in index order is only needed when the join is cut short.
+#[derive(Default)]
+pub(crate) struct Running {
+    slots: Vec<Option<FiberId>>,
+    count: usize,
+}
+
+impl Running {
+    pub fn insert(&mut self, index: usize, child: FiberId) {
+        if self.slots.len() <= index {
+            self.slots.resize(index + 1, None);
+        }
+        if self.slots[index].replace(child).is_none() {
+            self.count += 1;
+        }
+    }
+
+    pub fn remove(&mut self, index: usize) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            if slot.take().is_some() {
+                self.count -= 1;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// (index, child) in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, FiberId)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c)))
+    }
 }
 
 impl Join {
@@ -34,16 +96,23 @@ impl Join {
 
 impl Execution {
     pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value) {
+        // The child's output was measured as it left its last state: remembered, not walked.
+        let size = self.measurer.measure(&output, MAX_DEPTH);
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
-        join.running.remove(&index);
+        join.running.remove(index);
         if let Some(slot) = join.results.get_mut(index) {
+            if slot.is_none() {
+                join.measured = Measured::add(join.measured, size);
+            } else {
+                join.measured = None;
+            }
             *slot = Some(output);
         }
         join.remaining -= 1;
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
-            let name = self.fiber(parent).state.name.clone();
-            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, name });
+            let state = self.fiber(parent).state.clone();
+            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, state });
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -55,7 +124,11 @@ impl Execution {
 
     pub(crate) fn join_finished(&mut self, parent: FiberId) {
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
-        let results: Vec<Value> = join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let n = join.results.len();
+        let results = Value::array(join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect());
+        if let Some(m) = join.measured {
+            self.measurer.note(&results, m.of_array(n));
+        }
         if join.is_map {
             if join.distributed {
                 self.fiber_event(parent, "MapRunSucceeded", None);
@@ -65,7 +138,7 @@ impl Execution {
             self.fiber_event(parent, "ParallelStateSucceeded", None);
         }
         self.block(parent, Blocked::No);
-        self.finish_with_result(parent, Value::array(results), true);
+        self.finish_with_result(parent, results, true);
         self.requeue(parent);
     }
 
@@ -78,15 +151,16 @@ impl Execution {
                     ("Error", Value::String(failure.error.clone())),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
-                join.running.remove(&index);
+                join.running.remove(index);
                 if let Some(slot) = join.results.get_mut(index) {
+                    join.measured = if slot.is_none() { Measured::add(join.measured, self.measurer.measure(&error_output, MAX_DEPTH)) } else { None };
                     *slot = Some(error_output);
                 }
                 join.remaining -= 1;
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
-                    let name = self.fiber(parent).state.name.clone();
-                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name });
+                    let state = self.fiber(parent).state.clone();
+                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state });
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -96,11 +170,11 @@ impl Execution {
             }
         }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
-        let name = self.fiber(parent).state.name.clone();
+        let state = self.fiber(parent).state.clone();
         if join.is_map && !join.distributed {
-            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, name: name.clone() });
+            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state: state.clone() });
         }
-        for (&i, &child) in join.running.iter() {
+        for (i, child) in join.running.iter() {
             if i == index {
                 continue;
             }
@@ -109,7 +183,7 @@ impl Execution {
             }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
-                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, name: name.clone() });
+                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, state: state.clone() });
             }
         }
         // A state about to be retried is not recorded as failed.
@@ -134,11 +208,45 @@ impl Execution {
 
     /// Stops a fiber and everything it started.
     pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.values().copied().collect()).unwrap_or_default();
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| c).collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }
         self.cancel_tasks_of(fid);
         self.fibers[fid] = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::measure::Measurer;
+
+    #[test]
+    fn running_children_are_counted_and_walked_in_index_order() {
+        let mut r = Running::default();
+        for (i, c) in [(3, 30), (0, 10), (7, 70)] {
+            r.insert(i, c);
+        }
+        r.insert(3, 31);
+        assert_eq!(r.len(), 3);
+        r.remove(0);
+        r.remove(0);
+        r.remove(99);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r.iter().collect::<Vec<_>>(), [(3, 31), (7, 70)]);
+    }
+
+    #[test]
+    fn the_result_array_size_follows_from_the_results() {
+        let m = Measurer::new();
+        let results = [Some(crate::value::parse(r#"{"a":[1,{"b":"\"x"}],"c":null}"#).unwrap()), None, Some(Value::int(-12)), Some(Value::from("é"))];
+        let mut measured = Some(Measured::default());
+        for r in results.iter().flatten() {
+            measured = Measured::add(measured, m.measure(r, MAX_DEPTH));
+        }
+        let array = Value::array(results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
+        assert_eq!(Some(measured.unwrap().of_array(results.len())), Measurer::new().measure(&array, MAX_DEPTH));
+        assert_eq!(Some(Measured::default().of_array(0)), Measurer::new().measure(&Value::array(vec![]), MAX_DEPTH));
     }
 }

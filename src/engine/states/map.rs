@@ -2,7 +2,7 @@
 //! time); its result is the array of the iterations' outputs, in item order. A distributed
 //! Map runs its iterations as child executions, whose events are not in this history.
 
-use super::join::Join;
+use super::join::{Join, Measured};
 use crate::definition::model::{Map, MapMode, Seconds};
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::history::{Details, Field};
@@ -34,7 +34,7 @@ impl Execution {
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0 });
+        f.join = Some(Box::new(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()) }));
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
@@ -205,7 +205,7 @@ impl Execution {
                 (None, None) => item.clone(),
             };
             if !distributed {
-                self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { key: "mapIterationStartedEventDetails", index: index as u32, name: state.name.clone() });
+                self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { key: "mapIterationStartedEventDetails", index: index as u32, state: state.clone() });
             }
             let processor = m.processor.clone();
             let Some(start) = processor.get(&processor.start_at).cloned() else {
@@ -238,7 +238,7 @@ impl Execution {
     }
 
     fn abort_children_of(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.values().copied().collect()).unwrap_or_default();
+        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| c).collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }

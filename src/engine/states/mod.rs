@@ -31,29 +31,30 @@ pub(crate) fn aborted_event_name(ty: &str) -> &'static str {
     }
 }
 
-fn entered_event_name(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateEntered",
-        "Task" => "TaskStateEntered",
-        "Choice" => "ChoiceStateEntered",
-        "Wait" => "WaitStateEntered",
-        "Succeed" => "SucceedStateEntered",
-        "Fail" => "FailStateEntered",
-        "Parallel" => "ParallelStateEntered",
-        _ => "MapStateEntered",
+/// Matched on the kind itself (every state entered and left names its event).
+fn entered_event_name(kind: &StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass(_) => "PassStateEntered",
+        StateKind::Task(_) => "TaskStateEntered",
+        StateKind::Choice(_) => "ChoiceStateEntered",
+        StateKind::Wait(_) => "WaitStateEntered",
+        StateKind::Succeed => "SucceedStateEntered",
+        StateKind::Fail(_) => "FailStateEntered",
+        StateKind::Parallel(_) => "ParallelStateEntered",
+        StateKind::Map(_) => "MapStateEntered",
     }
 }
 
-fn exited_event_name(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateExited",
-        "Task" => "TaskStateExited",
-        "Choice" => "ChoiceStateExited",
-        "Wait" => "WaitStateExited",
-        "Succeed" => "SucceedStateExited",
-        "Fail" => "FailStateExited",
-        "Parallel" => "ParallelStateExited",
-        _ => "MapStateExited",
+fn exited_event_name(kind: &StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass(_) => "PassStateExited",
+        StateKind::Task(_) => "TaskStateExited",
+        StateKind::Choice(_) => "ChoiceStateExited",
+        StateKind::Wait(_) => "WaitStateExited",
+        StateKind::Succeed => "SucceedStateExited",
+        StateKind::Fail(_) => "FailStateExited",
+        StateKind::Parallel(_) => "ParallelStateExited",
+        StateKind::Map(_) => "MapStateExited",
     }
 }
 
@@ -73,8 +74,7 @@ impl Execution {
         f.entered_time = now;
         let state = f.state.clone();
         let input = f.input.clone();
-        let ty = state.kind.type_name();
-        let id = self.fiber_event_details(fid, entered_event_name(ty), Details::StateEntered { name: state.name.clone(), input: input.clone() });
+        let id = self.fiber_event_details(fid, entered_event_name(&state.kind), Details::StateEntered { state: state.clone(), input: input.clone() });
         self.fiber_mut(fid).entered_event = id;
         self.trace_enter(fid, id);
         // The input was checked as the previous state's output (or the execution's input).
@@ -126,6 +126,7 @@ impl Execution {
         self.fail_state(fid, Failure::with_cause(e.error, cause));
     }
 
+    #[inline]
     pub(crate) fn scope_input<'a>(&'a self, fid: FiberId, input: &'a Value, context: &'a Value) -> Scope<'a> {
         let f = self.fiber(fid);
         Scope { input, context, variables: Some(&*f.vars) }
@@ -157,10 +158,12 @@ impl Execution {
     }
 
     /// The context object if a query needs it (building it costs allocations).
+    #[inline]
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
         self.context_if_with_retry(fid, needed, false)
     }
 
+    #[inline]
     pub(crate) fn context_if_with_retry(&self, fid: FiberId, needed: bool, with_retry_count: bool) -> Value {
         if needed {
             self.context(fid, None, with_retry_count)
@@ -241,7 +244,7 @@ impl Execution {
         self.trace_assigned(fid, &assigned);
         // Each assigned value is shown as its JSON text, as AWS does.
         let assigned = assigned.map(|vars| Box::new(Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))))));
-        self.fiber_event_details(fid, exited_event_name(state.kind.type_name()), Details::StateExited { name: state.name.clone(), output: output.clone(), assigned });
+        self.fiber_event_details(fid, exited_event_name(&state.kind), Details::StateExited { state: state.clone(), output: output.clone(), assigned });
     }
 
     fn apply_output_path(&self, fid: FiberId, merged: &Value) -> Result<Value, QueryError> {

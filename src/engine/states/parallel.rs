@@ -1,7 +1,7 @@
 //! Parallel: runs every branch on the same input; its result is the array of the branches'
 //! outputs, in branch order.
 
-use super::join::Join;
+use super::join::{Join, Measured};
 use crate::definition::model::Parallel;
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::variables::VarFrame;
@@ -44,14 +44,14 @@ impl Execution {
         self.fiber_event(fid, "ParallelStateStarted", None);
         let n = p.branches.len();
         let vars = self.fiber(fid).vars.clone();
-        let mut running = std::collections::BTreeMap::new();
+        let mut running = super::join::Running::default();
         for (i, branch) in p.branches.iter().enumerate() {
             let Some(start) = branch.get(&branch.start_at).cloned() else { continue };
             let child = self.spawn(branch.clone(), start, input.clone(), Some((fid, i)), VarFrame::child(&vars), false);
             running.insert(i, child);
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0 });
+        f.join = Some(Box::new(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0, measured: Some(Measured::default()) }));
         f.blocked = Blocked::Children;
         if n == 0 {
             self.join_finished(fid);
