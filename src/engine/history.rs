@@ -269,8 +269,14 @@ impl Field {
 
 #[derive(Default, Debug)]
 pub struct History {
-    pub events: Vec<Event>,
+    /// The events in chunks of `CHUNK`: a history grows one event at a time to hundreds of
+    /// thousands, and one growing `Vec` would copy all of it at every doubling (in wasm, a tenth
+    /// of a long run's time went to those copies and the memory they left behind).
+    chunks: Vec<Vec<Event>>,
+    len: usize,
 }
+
+const CHUNK: usize = 4096;
 
 impl History {
     /// Appends an event; returns its id.
@@ -285,23 +291,53 @@ impl History {
     /// Appends an event with details already in their compact shape; returns its id.
     #[inline]
     pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
-        let id = self.events.len() as u32 + 1;
-        self.events.push(Event { id, previous_id, timestamp_ms, kind, details });
+        self.len += 1;
+        let id = self.len as u32;
+        let event = Event { id, previous_id, timestamp_ms, kind, details };
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(event),
+            _ => {
+                // The first chunk starts small and grows (most histories are short); every
+                // chunk but the last holds CHUNK events, so `get` can divide.
+                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 16 } else { CHUNK });
+                chunk.push(event);
+                self.chunks.push(chunk);
+            }
+        }
         id
     }
 
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.len == 0
+    }
+
+    /// The event at `index` (its id is `index + 1`).
+    pub fn get(&self, index: usize) -> Option<&Event> {
+        self.chunks.get(index / CHUNK)?.get(index % CHUNK)
+    }
+
+    pub fn last(&self) -> Option<&Event> {
+        self.chunks.last()?.last()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.chunks.iter().flatten()
+    }
+
+    /// The events from index `from` on.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &Event> + '_ {
+        let first = from / CHUNK;
+        self.chunks.iter().skip(first).flatten().skip(from - first * CHUNK)
     }
 
     /// Events from index `from` on, as a JSON array.
     pub fn to_json_from(&self, from: usize) -> String {
         let mut out = String::from("[");
-        for (i, e) in self.events.iter().skip(from).enumerate() {
+        for (i, e) in self.iter_from(from).enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -327,6 +363,26 @@ mod tests {
     }
 
     #[test]
+    fn long_histories_keep_order_across_chunks() {
+        let mut h = History::default();
+        let n = 3 * CHUNK + 5;
+        for i in 0..n {
+            assert_eq!(h.push(i as u32, i as f64, "PassStateEntered", None) as usize, i + 1);
+        }
+        assert_eq!(h.len(), n);
+        for i in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, n - 1] {
+            assert_eq!(h.get(i).map(|e| e.id as usize), Some(i + 1), "index {i}");
+        }
+        assert!(h.get(n).is_none());
+        assert_eq!(h.last().map(|e| e.id as usize), Some(n));
+        assert!(h.iter().map(|e| e.id as usize).eq(1..=n));
+        for from in [0, 7, CHUNK, CHUNK + 3, n - 1, n] {
+            assert!(h.iter_from(from).map(|e| e.id as usize).eq(from + 1..=n), "from {from}");
+        }
+        assert_eq!(h.to_json_from(n - 1).matches("\"id\":").count(), 1);
+    }
+
+    #[test]
     fn renders_aws_shape() {
         let mut h = History::default();
         let id = h.push(0, 0.0, "ExecutionStarted", Some(("executionStartedEventDetails", vec![("input", Field::Raw("{ \"a\": 1 }".into())), ("inputDetails", Field::NotTruncated)])));
@@ -335,6 +391,6 @@ mod tests {
             h.to_json(),
             r#"[{"timestamp":"1970-01-01T00:00:00.000Z","type":"ExecutionStarted","id":1,"previousEventId":0,"executionStartedEventDetails":{"input":"{ \"a\": 1 }","inputDetails":{"truncated":false}}},{"timestamp":"1970-01-01T00:00:01.000Z","type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"name":"P","input":"{\"a\":1}"}}]"#
         );
-        assert_eq!(h.events[1].state_name(), Some("P"));
+        assert_eq!(h.get(1).unwrap().state_name(), Some("P"));
     }
 }
