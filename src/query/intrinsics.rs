@@ -246,164 +246,210 @@ impl Intrinsic {
         let f = self.function;
         let name = f.name();
         match f {
-            Function::Format => {
-                let (template, escapes): (Rc<str>, bool) = match (&self.args[0], &values[0]) {
-                    (Arg::Text { template, .. }, _) => (template.clone(), true),
-                    (_, Value::String(s)) => (s.clone(), false),
-                    (_, other) => return Err(type_error(name, 1, "string", other)),
-                };
-                format(&template, escapes, &values[1..])
-            }
-            Function::StringToJson => {
-                let s = string_arg(name, 1, &values[0])?;
-                if s.trim().is_empty() {
-                    return Ok(Value::Null);
-                }
-                match crate::value::parse(s) {
-                    Ok(v) => Ok(normalize_ints(v, 0)),
-                    Err(e) => Err(failure(format!("Invalid argument in {name}: the string is not valid JSON: {}", e.message))),
-                }
-            }
+            Function::Format => intrinsic_format(&self.args, name, values),
+            Function::StringToJson => intrinsic_string_to_json(name, values),
             Function::JsonToString => Ok(Value::from(values[0].to_json())),
             Function::Array => Ok(Value::array(values.iter_mut().map(std::mem::take).collect())),
-            Function::ArrayPartition => {
-                let arr = array_arg(name, 1, &values[0])?;
-                let size = int_arg(name, 2, &values[1])?;
-                if size <= 0 {
-                    return Err(failure(format!(
-                        "Invalid argument in {name}: the chunk size must be a positive integer, but was {size}"
-                    )));
-                }
-                let size = usize::try_from(size).unwrap_or(usize::MAX);
-                Ok(Value::array(arr.chunks(size).map(|c| Value::array(c.to_vec())).collect()))
-            }
-            Function::ArrayContains => {
-                let arr = array_arg(name, 1, &values[0])?;
-                Ok(Value::Bool(arr.iter().any(|v| v == &values[1])))
-            }
-            Function::ArrayRange => {
-                let start = int_arg(name, 1, &values[0])?;
-                let end = int_arg(name, 2, &values[1])?;
-                let step = int_arg(name, 3, &values[2])?;
-                if step == 0 {
-                    return Err(failure(format!("Invalid argument in {name}: the step must not be 0")));
-                }
-                let count = if (step > 0 && start > end) || (step < 0 && start < end) {
-                    0
-                } else {
-                    (end as i128 - start as i128) / step as i128 + 1
-                };
-                if count > MAX_RANGE_ITEMS as i128 {
-                    return Err(failure(format!(
-                        "Invalid arguments in {name}: the range would contain {count} items, more than the maximum of {MAX_RANGE_ITEMS}"
-                    )));
-                }
-                Ok(Value::array((0..count as i64).map(|i| Value::int(start + i * step)).collect()))
-            }
-            Function::ArrayGetItem => {
-                let arr = array_arg(name, 1, &values[0])?;
-                let idx = int_arg(name, 2, &values[1])?;
-                match usize::try_from(idx).ok().and_then(|i| arr.get(i)) {
-                    Some(v) => Ok(v.clone()),
-                    None => Err(failure(format!(
-                        "Invalid argument in {name}: index {idx} is out of bounds for an array of length {}",
-                        arr.len()
-                    ))),
-                }
-            }
+            Function::ArrayPartition => intrinsic_array_partition(name, values),
+            Function::ArrayContains => intrinsic_array_contains(name, values),
+            Function::ArrayRange => intrinsic_array_range(name, values),
+            Function::ArrayGetItem => intrinsic_array_get_item(name, values),
             Function::ArrayLength => Ok(Value::int(array_arg(name, 1, &values[0])?.len() as i64)),
-            Function::ArrayUnique => {
-                let arr = array_arg(name, 1, &values[0])?;
-                let mut out: Vec<Value> = Vec::new();
-                for v in arr.iter() {
-                    if !out.contains(v) {
-                        out.push(v.clone());
-                    }
-                }
-                Ok(Value::array(out))
-            }
-            Function::Base64Encode => {
-                let s = bounded_string_arg(name, &values[0])?;
-                Ok(Value::from(base64_encode(s.as_bytes())))
-            }
-            Function::Base64Decode => {
-                let s = bounded_string_arg(name, &values[0])?;
-                match base64_decode(s) {
-                    Some(bytes) => Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned())),
-                    None => Err(failure(format!("Invalid argument in {name}: the string is not valid Base64"))),
-                }
-            }
-            Function::Hash => {
-                let data = bounded_string_arg(name, &values[0])?;
-                let alg = string_arg(name, 2, &values[1])?;
-                let digest = match alg {
-                    "MD5" => hash::md5(data.as_bytes()).to_vec(),
-                    "SHA-1" => hash::sha1(data.as_bytes()).to_vec(),
-                    "SHA-256" => hash::sha256(data.as_bytes()).to_vec(),
-                    "SHA-384" => hash::sha512_family(data.as_bytes(), true),
-                    "SHA-512" => hash::sha512_family(data.as_bytes(), false),
-                    other => {
-                        return Err(failure(format!(
-                            "Invalid argument in {name}: unsupported hashing algorithm '{other}'; supported: MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-                        )))
-                    }
-                };
-                Ok(Value::from(hex(&digest)))
-            }
-            Function::JsonMerge => {
-                let a = object_arg(name, 1, &values[0])?;
-                let b = object_arg(name, 2, &values[1])?;
-                match &values[2] {
-                    Value::Bool(false) => {}
-                    Value::Bool(true) => {
-                        return Err(failure(format!("Invalid argument in {name}: deep merging is not supported; the third argument must be false")))
-                    }
-                    other => return Err(type_error(name, 3, "boolean", other)),
-                }
-                Ok(Value::object(java_hash_map_merge(a, b)))
-            }
-            Function::MathRandom => {
-                let start = round_half_up(name, 1, &values[0])?;
-                let end = round_half_up(name, 2, &values[1])?;
-                if end <= start {
-                    return Err(failure(format!(
-                        "Invalid arguments in {name}: the start ({start}) must be less than the end ({end})"
-                    )));
-                }
-                let span = (end as i128 - start as i128) as u128;
-                let offset = match values.get(2) {
-                    Some(seed) => {
-                        let seed = round_half_up(name, 3, seed)?;
-                        match i32::try_from(span) {
-                            Ok(bound) => java_random_next_int(seed, bound) as u128,
-                            Err(_) => ((random_u64(seed) as u128) * span) >> 64,
-                        }
-                    }
-                    None => ((random() as u128) * span) >> 64,
-                };
-                Ok(Value::int((start as i128 + offset as i128) as i64))
-            }
-            Function::MathAdd => {
-                let a = round_half_up(name, 1, &values[0])?;
-                let b = round_half_up(name, 2, &values[1])?;
-                match a.checked_add(b) {
-                    Some(s) => Ok(Value::int(s)),
-                    None => Err(failure(format!("Invalid arguments in {name}: the sum is out of range"))),
-                }
-            }
-            Function::StringSplit => {
-                let s = string_arg(name, 1, &values[0])?;
-                let delims = string_arg(name, 2, &values[1])?;
-                let parts = s
-                    .split(|c: char| delims.contains(c))
-                    .filter(|p| !p.is_empty())
-                    .map(Value::from)
-                    .collect();
-                Ok(Value::array(parts))
-            }
+            Function::ArrayUnique => intrinsic_array_unique(name, values),
+            Function::Base64Encode => intrinsic_base64_encode(name, values),
+            Function::Base64Decode => intrinsic_base64_decode(name, values),
+            Function::Hash => intrinsic_hash(name, values),
+            Function::JsonMerge => intrinsic_json_merge(name, values),
+            Function::MathRandom => intrinsic_math_random(name, values, random),
+            Function::MathAdd => intrinsic_math_add(name, values),
+            Function::StringSplit => intrinsic_string_split(name, values),
             Function::Uuid => Ok(Value::from(uuid_v4(random()))),
         }
     }
+}
+
+// One function per intrinsic, never inlined into `evaluate`: V8 optimizes a hot wasm function
+// whole, and a loop calling States.MathAdd should not wait for every other intrinsic to be
+// compiled with it.
+
+#[inline(never)]
+fn intrinsic_format(args: &[Arg], name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let (template, escapes): (Rc<str>, bool) = match (&args[0], &values[0]) {
+        (Arg::Text { template, .. }, _) => (template.clone(), true),
+        (_, Value::String(s)) => (s.clone(), false),
+        (_, other) => return Err(type_error(name, 1, "string", other)),
+    };
+    format(&template, escapes, &values[1..])
+}
+
+#[inline(never)]
+fn intrinsic_string_to_json(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let s = string_arg(name, 1, &values[0])?;
+    if s.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    match crate::value::parse(s) {
+        Ok(v) => Ok(normalize_ints(v, 0)),
+        Err(e) => Err(failure(format!("Invalid argument in {name}: the string is not valid JSON: {}", e.message))),
+    }
+}
+
+#[inline(never)]
+fn intrinsic_array_partition(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let arr = array_arg(name, 1, &values[0])?;
+    let size = int_arg(name, 2, &values[1])?;
+    if size <= 0 {
+        return Err(failure(format!(
+            "Invalid argument in {name}: the chunk size must be a positive integer, but was {size}"
+        )));
+    }
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    Ok(Value::array(arr.chunks(size).map(|c| Value::array(c.to_vec())).collect()))
+}
+
+#[inline(never)]
+fn intrinsic_array_contains(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let arr = array_arg(name, 1, &values[0])?;
+    Ok(Value::Bool(arr.iter().any(|v| v == &values[1])))
+}
+
+#[inline(never)]
+fn intrinsic_array_range(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let start = int_arg(name, 1, &values[0])?;
+    let end = int_arg(name, 2, &values[1])?;
+    let step = int_arg(name, 3, &values[2])?;
+    if step == 0 {
+        return Err(failure(format!("Invalid argument in {name}: the step must not be 0")));
+    }
+    let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+        0
+    } else {
+        (end as i128 - start as i128) / step as i128 + 1
+    };
+    if count > MAX_RANGE_ITEMS as i128 {
+        return Err(failure(format!(
+            "Invalid arguments in {name}: the range would contain {count} items, more than the maximum of {MAX_RANGE_ITEMS}"
+        )));
+    }
+    Ok(Value::array((0..count as i64).map(|i| Value::int(start + i * step)).collect()))
+}
+
+#[inline(never)]
+fn intrinsic_array_get_item(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let arr = array_arg(name, 1, &values[0])?;
+    let idx = int_arg(name, 2, &values[1])?;
+    match usize::try_from(idx).ok().and_then(|i| arr.get(i)) {
+        Some(v) => Ok(v.clone()),
+        None => Err(failure(format!(
+            "Invalid argument in {name}: index {idx} is out of bounds for an array of length {}",
+            arr.len()
+        ))),
+    }
+}
+
+#[inline(never)]
+fn intrinsic_array_unique(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let arr = array_arg(name, 1, &values[0])?;
+    let mut out: Vec<Value> = Vec::new();
+    for v in arr.iter() {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    Ok(Value::array(out))
+}
+
+#[inline(never)]
+fn intrinsic_base64_encode(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let s = bounded_string_arg(name, &values[0])?;
+    Ok(Value::from(base64_encode(s.as_bytes())))
+}
+
+#[inline(never)]
+fn intrinsic_base64_decode(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let s = bounded_string_arg(name, &values[0])?;
+    match base64_decode(s) {
+        Some(bytes) => Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned())),
+        None => Err(failure(format!("Invalid argument in {name}: the string is not valid Base64"))),
+    }
+}
+
+#[inline(never)]
+fn intrinsic_hash(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let data = bounded_string_arg(name, &values[0])?;
+    let alg = string_arg(name, 2, &values[1])?;
+    let digest = match alg {
+        "MD5" => hash::md5(data.as_bytes()).to_vec(),
+        "SHA-1" => hash::sha1(data.as_bytes()).to_vec(),
+        "SHA-256" => hash::sha256(data.as_bytes()).to_vec(),
+        "SHA-384" => hash::sha512_family(data.as_bytes(), true),
+        "SHA-512" => hash::sha512_family(data.as_bytes(), false),
+        other => {
+            return Err(failure(format!(
+                "Invalid argument in {name}: unsupported hashing algorithm '{other}'; supported: MD5, SHA-1, SHA-256, SHA-384, SHA-512"
+            )))
+        }
+    };
+    Ok(Value::from(hex(&digest)))
+}
+
+#[inline(never)]
+fn intrinsic_json_merge(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let a = object_arg(name, 1, &values[0])?;
+    let b = object_arg(name, 2, &values[1])?;
+    match &values[2] {
+        Value::Bool(false) => {}
+        Value::Bool(true) => {
+            return Err(failure(format!("Invalid argument in {name}: deep merging is not supported; the third argument must be false")))
+        }
+        other => return Err(type_error(name, 3, "boolean", other)),
+    }
+    Ok(Value::object(java_hash_map_merge(a, b)))
+}
+
+#[inline(never)]
+fn intrinsic_math_random(name: &str, values: &mut [Value], random: &mut dyn FnMut() -> u64) -> Result<Value, IntrinsicError> {
+    let start = round_half_up(name, 1, &values[0])?;
+    let end = round_half_up(name, 2, &values[1])?;
+    if end <= start {
+        return Err(failure(format!(
+            "Invalid arguments in {name}: the start ({start}) must be less than the end ({end})"
+        )));
+    }
+    let span = (end as i128 - start as i128) as u128;
+    let offset = match values.get(2) {
+        Some(seed) => {
+            let seed = round_half_up(name, 3, seed)?;
+            match i32::try_from(span) {
+                Ok(bound) => java_random_next_int(seed, bound) as u128,
+                Err(_) => ((random_u64(seed) as u128) * span) >> 64,
+            }
+        }
+        None => ((random() as u128) * span) >> 64,
+    };
+    Ok(Value::int((start as i128 + offset as i128) as i64))
+}
+
+#[inline(never)]
+fn intrinsic_math_add(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let a = round_half_up(name, 1, &values[0])?;
+    let b = round_half_up(name, 2, &values[1])?;
+    match a.checked_add(b) {
+        Some(s) => Ok(Value::int(s)),
+        None => Err(failure(format!("Invalid arguments in {name}: the sum is out of range"))),
+    }
+}
+
+#[inline(never)]
+fn intrinsic_string_split(name: &str, values: &mut [Value]) -> Result<Value, IntrinsicError> {
+    let s = string_arg(name, 1, &values[0])?;
+    let delims = string_arg(name, 2, &values[1])?;
+    let parts = s
+        .split(|c: char| delims.contains(c))
+        .filter(|p| !p.is_empty())
+        .map(Value::from)
+        .collect();
+    Ok(Value::array(parts))
 }
 
 /// Jackson reads integers canonically: `-0` is `0`.

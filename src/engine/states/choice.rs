@@ -11,6 +11,7 @@ use crate::query::jsonata_value::{JsonataEnv, JsonataValue};
 use crate::query::Scope;
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn enter_choice(&mut self, fid: FiberId) {
         let state = self.fiber(fid).state.clone();
         let StateKind::Choice(choice) = &state.kind else { return };

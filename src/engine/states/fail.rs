@@ -7,11 +7,13 @@ use crate::value::Value;
 use std::rc::Rc;
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn enter_succeed(&mut self, fid: FiberId) {
         let effective = self.fiber(fid).effective.clone();
         self.leave(fid, effective.clone(), &effective, None);
     }
 
+    #[inline(never)]
     pub(crate) fn enter_fail(&mut self, fid: FiberId) {
         let state = self.fiber(fid).state.clone();
         let StateKind::Fail(fail) = &state.kind else { return };

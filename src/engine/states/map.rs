@@ -11,6 +11,7 @@ use crate::query::QueryError;
 use crate::value::Value;
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn run_map(&mut self, fid: FiberId, m: &Map) {
         let effective = self.fiber(fid).effective.clone();
         let items = match self.map_items(fid, m, &effective) {
@@ -171,6 +172,7 @@ impl Execution {
     }
 
     /// Starts as many iterations as the concurrency limit allows.
+    #[inline(never)]
     pub(crate) fn start_map_iterations(&mut self, fid: FiberId) {
         loop {
             let Some(f) = self.fibers[fid].as_ref() else { return };

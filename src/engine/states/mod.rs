@@ -316,6 +316,7 @@ impl Execution {
     }
 
     /// Fails the current state: Retry, then Catch, else the failure ends the fiber.
+    #[inline(never)]
     pub(crate) fn fail_state(&mut self, fid: FiberId, failure: Failure) {
         if self.outcome.is_some() {
             return;

@@ -7,6 +7,7 @@ use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::variables::VarFrame;
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn run_parallel(&mut self, fid: FiberId, p: &Parallel) {
         let state = self.fiber(fid).state.clone();
         let effective = self.fiber(fid).effective.clone();

@@ -4,6 +4,7 @@ use crate::definition::model::StateKind;
 use crate::engine::execution::{Execution, FiberId};
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn enter_pass(&mut self, fid: FiberId) {
         let state = self.fiber(fid).state.clone();
         let StateKind::Pass(pass) = &state.kind else { return };

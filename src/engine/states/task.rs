@@ -22,6 +22,7 @@ fn service_fields(target: &Resource) -> Vec<(&'static str, Field)> {
 }
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn run_task(&mut self, fid: FiberId, task: &Task) {
         let state = self.fiber(fid).state.clone();
         let effective = self.fiber(fid).effective.clone();
@@ -148,6 +149,7 @@ impl Execution {
         }
     }
 
+    #[inline(never)]
     pub(crate) fn task_succeeded(&mut self, task_id: u64, output: Value) {
         let Some(t) = self.tasks.remove(&task_id) else { return };
         let fid = t.fiber;
@@ -166,6 +168,7 @@ impl Execution {
         self.requeue(fid);
     }
 
+    #[inline(never)]
     pub(crate) fn task_failed(&mut self, task_id: u64, failure: Failure) {
         let Some(t) = self.tasks.remove(&task_id) else { return };
         let fid = t.fiber;

@@ -6,6 +6,7 @@ use crate::query::QueryError;
 use crate::value::Value;
 
 impl Execution {
+    #[inline(never)]
     pub(crate) fn enter_wait(&mut self, fid: FiberId) {
         let state = self.fiber(fid).state.clone();
         let StateKind::Wait(w) = &state.kind else { return };
@@ -69,6 +70,7 @@ impl Execution {
         }
     }
 
+    #[inline(never)]
     pub(crate) fn wait_done(&mut self, fid: FiberId) {
         let effective = self.fiber(fid).effective.clone();
         self.leave(fid, effective.clone(), &effective, None);
