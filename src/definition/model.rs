@@ -150,6 +150,8 @@ pub enum Seconds {
     Jsonata(JsonataValue),
 }
 
+// Built once per state of a definition: the size of the larger variants costs nothing at run time.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum StateKind {
     Pass(Pass),

@@ -44,7 +44,10 @@ fn failed(id: &str, group: &str, reason: String) -> CaseResult {
     CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None, history_diff: None }
 }
 
-fn run_parsed(case: &Value) -> Result<(bool, Option<String>, Option<Result<(), String>>), String> {
+/// (passed, why not, the history comparison when the case records one).
+type CaseRun = (bool, Option<String>, Option<Result<(), String>>);
+
+fn run_parsed(case: &Value) -> Result<CaseRun, String> {
     let def_value = match case.get("definition") {
         Some(Value::String(s)) => parse(s).map_err(|e| format!("definition text is not JSON: {e}"))?,
         Some(v) => v.clone(),
@@ -239,8 +242,8 @@ fn matches_template(pattern: &str, text: &str) -> bool {
     let mut has_placeholder = false;
     while i < pattern.len() {
         let rest = &pattern[i..];
-        if rest.starts_with('<') {
-            if let Some(len) = rest[1..].find(['>', '<']).filter(|l| rest.as_bytes()[1 + l] == b'>') {
+        if let Some(after) = rest.strip_prefix('<') {
+            if let Some(len) = after.find(['>', '<']).filter(|l| rest.as_bytes()[1 + l] == b'>') {
                 let candidate = &rest[..len + 2];
                 if is_placeholder(candidate) {
                     pieces.push(String::new());

@@ -47,11 +47,14 @@ impl MockedResponse {
     }
 }
 
+/// A test case: its name and, per state, the name of the mocked response it uses.
+type TestCase = (String, Vec<(String, String)>);
+
 /// A whole mock configuration file, checked.
 #[derive(Clone, Debug, Default)]
 pub struct MockConfig {
     /// machine name -> test case name -> (state name -> mocked response name), in file order.
-    machines: Vec<(String, Vec<(String, Vec<(String, String)>)>)>,
+    machines: Vec<(String, Vec<TestCase>)>,
     responses: HashMap<String, Rc<MockedResponse>>,
 }
 

@@ -10,6 +10,9 @@ use crate::engine::variables::VarFrame;
 use crate::query::QueryError;
 use crate::value::Value;
 
+/// A Map state's failure tolerance: (ToleratedFailureCount, ToleratedFailurePercentage).
+type Tolerated = (Option<u64>, Option<f64>);
+
 impl Execution {
     #[inline(never)]
     pub(crate) fn run_map(&mut self, fid: FiberId, m: &Map) {
@@ -104,7 +107,7 @@ impl Execution {
 
     /// `ToleratedFailureCount`/`Percentage` (and their paths): how many failed items the Map
     /// tolerates, as (count, percentage); `None` tolerates none.
-    fn map_tolerance(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<Option<(Option<u64>, Option<f64>)>, QueryError> {
+    fn map_tolerance(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<Option<Tolerated>, QueryError> {
         use crate::definition::model::Tolerance;
         // JSONata expressions first (they need the random source); then the rest.
         let mut evaluated: Vec<(&'static str, f64)> = Vec::new();
