@@ -301,15 +301,16 @@ fn completion(item: &Value) -> Option<Completion> {
     })
 }
 
-/// A successful outcome, `{"status", "output", "r"?}`, its output written with shared values in
-/// their places (`r`), like a task input: big results reach JS without being copied again.
+/// A successful outcome, `{"status", "output", "r"?}`, its output written with the values JS
+/// already holds in their places (`r`), like a task input: a big result a handler returned
+/// reaches JS without being copied again.
 fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &mut String) {
     use crate::value::write::write_string;
     out.push_str("{\"status\":");
     write_string(status, out);
     out.push_str(",\"output\":");
     let mut places = String::new();
-    shared.write(output, out, &mut places);
+    shared.write_known(output, out, &mut places);
     if places.len() > 2 {
         out.push_str(",\"r\":");
         out.push_str(&places);

@@ -50,13 +50,27 @@ impl SharedValues {
     /// JS gives a handler its own shallow copy of it, so that the handler can change its input's
     /// top level as a Lambda function can.
     pub fn write(&mut self, v: &Value, out: &mut String, places: &mut String) {
+        self.write_places(v, out, places, true);
+    }
+
+    /// As `write`, but only values JS already holds are replaced: nothing new is shared. For
+    /// an execution's output, which no task will read again (so sharing a new part of it would
+    /// only cost JS a freeze).
+    pub fn write_known(&mut self, v: &Value, out: &mut String, places: &mut String) {
+        self.write_places(v, out, places, false);
+    }
+
+    fn write_places(&mut self, v: &Value, out: &mut String, places: &mut String, register: bool) {
+        if !register && self.values.is_empty() {
+            return write_json(v, out);
+        }
         places.push('[');
         let mut path = Vec::new();
-        self.write_part(v, out, places, &mut path);
+        self.write_part(v, out, places, &mut path, register);
         places.push(']');
     }
 
-    fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Step<'a>>) {
+    fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Step<'a>>, register: bool) {
         let address = match v {
             Value::Array(a) => std::rc::Rc::as_ptr(a) as usize,
             Value::Object(o) => std::rc::Rc::as_ptr(o) as usize,
@@ -76,7 +90,7 @@ impl SharedValues {
                         out.push(',');
                     }
                     path.push(Step::Index(i));
-                    self.write_part(item, out, places, path);
+                    self.write_part(item, out, places, path, register);
                     path.pop();
                 }
                 out.push(']');
@@ -90,14 +104,14 @@ impl SharedValues {
                     write_string(k, out);
                     out.push(':');
                     path.push(Step::Key(k));
-                    self.write_part(item, out, places, path);
+                    self.write_part(item, out, places, path, register);
                     path.pop();
                 }
                 out.push('}');
             }
             _ => {}
         }
-        if out.len() - start >= SHARE_MIN_BYTES {
+        if register && out.len() - start >= SHARE_MIN_BYTES {
             let id = self.values.len() as u32;
             self.values.push(v.clone());
             self.ids.insert(address, id);
