@@ -55,6 +55,35 @@ unsafe impl Sync for FreeLists {}
 
 static FREE: FreeLists = FreeLists(UnsafeCell::new([std::ptr::null_mut(); CLASSES]));
 
+/// The slab small blocks are cut from: (next free byte, end).
+struct Slab(UnsafeCell<(usize, usize)>);
+
+// As FreeLists: one thread.
+unsafe impl Sync for Slab {}
+
+static SLAB: Slab = Slab(UnsafeCell::new((0, 0)));
+
+const SLAB_BYTES: usize = 64 * 1024;
+
+/// A fresh block of `size` bytes (a multiple of GRAIN) from the slab, after a new slab if the
+/// current one has no room (its tail, under 512 bytes, is left unused).
+unsafe fn slab_alloc(size: usize) -> *mut u8 {
+    let slab = SLAB.0.get();
+    let (next, end) = unsafe { *slab };
+    if end - next >= size {
+        unsafe { (*slab).0 = next + size };
+        return next as *mut u8;
+    }
+    // SAFETY: a constant, valid layout.
+    let fresh = unsafe { system_alloc(Layout::from_size_align_unchecked(SLAB_BYTES, GRAIN)) };
+    if fresh.is_null() {
+        return fresh;
+    }
+    let start = fresh as usize;
+    unsafe { *slab = (start + size, start + SLAB_BYTES) };
+    fresh
+}
+
 /// The size class of a layout, if it is small.
 fn class(size: usize, align: usize) -> Option<usize> {
     (size > 0 && size <= GRAIN * CLASSES && align <= GRAIN).then(|| (size - 1) / GRAIN)
@@ -75,8 +104,7 @@ unsafe impl GlobalAlloc for DoublingAlloc {
         let heads = FREE.0.get();
         let head = unsafe { (*heads)[c] };
         if head.is_null() {
-            // SAFETY: the size is a positive multiple of GRAIN below 4 GiB, the align GRAIN.
-            return unsafe { system_alloc(Layout::from_size_align_unchecked((c + 1) * GRAIN, GRAIN)) };
+            return unsafe { slab_alloc((c + 1) * GRAIN) };
         }
         unsafe { (*heads)[c] = *(head as *mut *mut u8) };
         head
