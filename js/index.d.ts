@@ -213,6 +213,12 @@ export class Execution {
   sendTaskHeartbeat(token: string): void;
   /** StopExecution: status ABORTED. Does nothing once the execution has ended. */
   stop(error?: string, cause?: string): void;
+  /**
+   * Frees the engine's memory for this execution (its history lives there); stops it first if
+   * it runs. Afterwards `status` and `done` still answer; `history`, `redrive` and task answers
+   * throw an ApiError named ExecutionDisposed. Also `[Symbol.dispose]`, for `using`.
+   */
+  dispose(): void;
   pause(): void;
   resume(): void;
   /** Pauses and does one unit of work; resolves to the events it added. */

@@ -268,6 +268,8 @@ export class Execution {
   #sharedById = new Map();
   #sharedIds = new WeakMap();
   #outcome = null;
+  /** Set by dispose(): the engine's memory is freed. */
+  #disposed = false;
   #paused = false;
   #waiters = [];
   #wakeTimer = null;
@@ -302,13 +304,34 @@ export class Execution {
 
   /** The AWS GetExecutionHistory events so far (a copy; it grows as the execution runs). */
   get history() {
+    this.#checkNotDisposed();
     this.#syncEvents();
     return this.#events.slice();
   }
 
+  /**
+   * Frees the engine's memory for this execution, history included (a long one holds tens of
+   * MiB, which JavaScript's garbage collector cannot see and may not free for a long time).
+   * A running execution is stopped first. Afterwards `status` and `done` still answer; asking
+   * for the history, redriving or sending task answers throws ExecutionDisposed.
+   */
+  dispose() {
+    if (this.#disposed) return;
+    if (!this.#outcome) this.stop('asl-sim.Disposed', 'The execution was disposed while it ran');
+    this.#disposed = true;
+    this.#tasks.clear();
+    this.#queue.length = 0;
+    if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
+    this.#raw.free();
+  }
+
+  #checkNotDisposed() {
+    if (this.#disposed) throw new ApiError('ExecutionDisposed', 'asl-sim: the execution was disposed: its engine memory and history are gone');
+  }
+
   /** Tasks waiting for a handler's answer or for their token to be sent back. */
   pendingTasks() {
-    if (this.#outcome) return [];
+    if (this.#outcome || this.#disposed) return [];
     const ids = new Set(guard(() => this.#raw.pendingTaskIds()));
     const out = [];
     for (const [id, task] of this.#tasks) {
@@ -378,6 +401,7 @@ export class Execution {
   // ---- the loop ----
 
   [kRedrive]() {
+    this.#checkNotDisposed();
     if (!this.#outcome) throw new ApiError('ExecutionNotRedrivable', 'asl-sim: the execution is still running');
     try {
       guard(() => this.#raw.redrive());
@@ -416,6 +440,7 @@ export class Execution {
   }
 
   async #stepOnce() {
+    if (this.#disposed) return [];
     const before = this.#eventCount();
     for (;;) {
       if (this.#outcome) return this.#eventsSince(before);
@@ -652,6 +677,7 @@ export class Execution {
   /** `$$`'s Execution and StateMachine parts, frozen; `Execution.Input` is read on first use. */
   #makeSharedContext() {
     const raw = this.#raw;
+    const self = this;
     const context = JSON.parse(guard(() => raw.contextJson()));
     const execution = context.Execution;
     for (const value of Object.values(execution)) deepFreeze(value);
@@ -661,6 +687,7 @@ export class Execution {
       enumerable: true,
       get() {
         if (!read) {
+          if (self.#disposed) throw new ApiError('ExecutionDisposed', 'asl-sim: the execution was disposed: its engine memory is gone');
           input = JSON.parse(guard(() => raw.executionInputJson()));
           freezeParsed(input);
           read = true;
@@ -716,6 +743,7 @@ export class Execution {
   }
 
   #taskForToken(token) {
+    this.#checkNotDisposed();
     if (typeof token !== 'string' || token.length === 0) {
       throw new ApiError('InvalidToken', `Invalid token: a task token is a non-empty string, not ${show(token)}`);
     }
@@ -734,7 +762,7 @@ export class Execution {
   }
 
   #syncEvents() {
-    if (this.#onEvent) return; // replies carry every event
+    if (this.#onEvent || this.#disposed) return; // replies carry every event
     if (this.#events.length < this.#historyLength) {
       const more = JSON.parse(guard(() => this.#raw.eventsJson(this.#events.length)));
       for (const event of more) this.#events.push(event);
@@ -746,6 +774,9 @@ export class Execution {
     return this.#events.slice(index);
   }
 }
+
+// `using execution = machine.start(...)` frees the engine's memory at the end of the block.
+if (typeof Symbol.dispose === 'symbol') Execution.prototype[Symbol.dispose] = Execution.prototype.dispose;
 
 // ---- helpers ----
 

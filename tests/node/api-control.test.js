@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StateMachine } from 'asl-sim';
+import { ApiError, StateMachine } from 'asl-sim';
 
 const lambda = (name) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const passes = StateMachine.create({
@@ -163,4 +163,60 @@ test('startTime and seed make runs reproducible', async () => {
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.output.id, c.output.id);
   assert.equal(a.output.at, '2024-05-01T12:00:00.000Z');
+});
+
+test('dispose frees an ended execution: status and done stay, the history is gone', async () => {
+  const machine = StateMachine.create({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+  const execution = machine.start({ a: 1 });
+  const result = await execution.done;
+  assert.equal(result.status, 'SUCCEEDED');
+  execution.dispose();
+  execution.dispose(); // twice is fine
+  assert.equal(execution.status, 'SUCCEEDED');
+  assert.deepEqual(await execution.done, result);
+  assert.throws(() => execution.history, (e) => e instanceof ApiError && e.name === 'ExecutionDisposed');
+  assert.deepEqual(execution.pendingTasks(), []);
+  assert.deepEqual(await execution.step(), []);
+  execution.stop(); // nothing to stop
+  if (typeof Symbol.dispose === 'symbol') assert.equal(execution[Symbol.dispose], execution.dispose);
+});
+
+test('dispose stops a running execution first, and its memory is reused by the next one', async () => {
+  const waiting = StateMachine.create({
+    StartAt: 'W', States: { W: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } },
+  });
+  const execution = waiting.start({}, { handlers: { W: () => ({}) } });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const [task] = execution.pendingTasks();
+  execution.dispose();
+  const result = await execution.done;
+  assert.equal(result.status, 'ABORTED');
+  assert.throws(() => execution.sendTaskSuccess(task.token, {}), (e) => e instanceof ApiError && e.name === 'ExecutionDisposed');
+
+  // A 20,000-iteration loop keeps ~7 MiB of history in wasm memory. Disposed, the next run
+  // reuses it; kept, every run grows the process (JS's garbage collector does not see it).
+  const loop = StateMachine.create({
+    StartAt: 'Inc',
+    States: {
+      Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)', 'n.$': '$.n' }, Next: 'Check' },
+      Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThanPath: '$.n', Next: 'Inc' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const run = async () => {
+    const e = loop.start({ i: 0, n: 20000 }, { limits: { maxHistoryEvents: Infinity, maxTransitions: Infinity } });
+    assert.equal((await e.done).status, 'SUCCEEDED');
+    return e;
+  };
+  (await run()).dispose();
+  const before = process.memoryUsage().rss;
+  for (let i = 0; i < 6; i++) (await run()).dispose();
+  const grownDisposed = process.memoryUsage().rss - before;
+  const kept = [];
+  const before2 = process.memoryUsage().rss;
+  for (let i = 0; i < 6; i++) kept.push(await run());
+  const grownKept = process.memoryUsage().rss - before2;
+  assert.ok(grownKept > 20 * 2 ** 20, `six kept runs grew the process by ${grownKept} bytes`);
+  assert.ok(grownDisposed < grownKept / 3, `disposed: +${grownDisposed} bytes, kept: +${grownKept} bytes`);
+  for (const e of kept) e.dispose();
 });

@@ -186,6 +186,8 @@ async function run({ definition, input, handlers, tasks = {}, clock = 'virtual',
   if (!handlerTable['*']) handlerTable['*'] = simulated;
 
   if (execution && execution.status === 'RUNNING') execution.stop(undefined, 'Replaced by a new run');
+  // The page keeps the events it was sent; the engine's copy of the old run can go.
+  execution?.dispose();
   events = [];
   sent = 0;
   announced = new Set();
