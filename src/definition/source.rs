@@ -10,7 +10,7 @@
 //! hexadecimal (`0x`) integers and floats are typed; anything quoted, and anything else, is a
 //! string. Positions point at YAML lines, so diagnostics do too.
 
-use crate::value::{parse_with_positions, ParseError, Positions, Span, Value};
+use crate::value::{ParseError, Positions, Span, Value};
 #[cfg(feature = "yaml")]
 use crate::value::{escape_pointer_token, Map, Number, MAX_DEPTH};
 #[cfg(feature = "yaml")]
@@ -81,7 +81,11 @@ fn looks_like_yaml_mapping(text: &str) -> bool {
 
 /// Parses JSON text with positions; errors carry Jackson's wording.
 pub fn parse_json(text: &str) -> Result<(Value, Positions), ParseError> {
-    parse_with_positions(text).map_err(|e| jackson_error(text, &e))
+    // Positions are recorded only if a diagnostic asks for one (see `Positions::deferred`).
+    match crate::value::parse(text) {
+        Ok(v) => Ok((v, Positions::deferred(text))),
+        Err(e) => Err(jackson_error(text, &e)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

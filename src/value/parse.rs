@@ -32,39 +32,70 @@ pub struct Span {
 }
 
 /// Where each value (and each object key) of a parsed document stands, by JSON pointer.
+///
+/// Only diagnostics need positions, and a valid definition has none: recording one entry per
+/// value was most of the time of creating a large machine. So positions for JSON text can be
+/// deferred ([`Positions::deferred`]): the text is parsed again, recording them, the first time
+/// one is asked for.
 #[derive(Clone, Debug, Default)]
 pub struct Positions {
-    /// Keyed with the fast hasher: a definition records one entry per value and key, and
-    /// parsing a large one was mostly hashing these pointers.
-    values: HashMap<String, Span, super::hash::FastBuildHasher>,
-    keys: HashMap<String, Span, super::hash::FastBuildHasher>,
-    line_starts: Vec<usize>,
+    tables: std::cell::OnceCell<Tables>,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     text: Rc<str>,
 }
 
+#[derive(Clone, Debug, Default)]
+struct Tables {
+    /// Keyed with the fast hasher: a definition records one entry per value and key.
+    values: HashMap<String, Span, super::hash::FastBuildHasher>,
+    keys: HashMap<String, Span, super::hash::FastBuildHasher>,
+}
+
 impl Positions {
+    /// Empty positions for `text`, to be filled by whoever parses it.
     pub fn new(text: &str) -> Positions {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        Positions { values: HashMap::default(), keys: HashMap::default(), line_starts, text: text.into() }
+        let tables = std::cell::OnceCell::new();
+        let _ = tables.set(Tables::default());
+        Positions { tables, line_starts: std::cell::OnceCell::new(), text: text.into() }
+    }
+
+    /// Positions of JSON text, recorded only when first asked for.
+    pub fn deferred(text: &str) -> Positions {
+        Positions { tables: std::cell::OnceCell::new(), line_starts: std::cell::OnceCell::new(), text: text.into() }
+    }
+
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| match parse_with_positions(&self.text) {
+            Ok((_, mut p)) => p.tables.take().unwrap_or_default(),
+            Err(_) => Tables::default(),
+        })
+    }
+
+    fn tables_mut(&mut self) -> Option<&mut Tables> {
+        self.tables();
+        self.tables.get_mut()
     }
 
     pub fn insert_value(&mut self, pointer: String, span: Span) {
-        self.values.insert(pointer, span);
+        if let Some(t) = self.tables_mut() {
+            t.values.insert(pointer, span);
+        }
     }
 
     pub fn insert_key(&mut self, pointer: String, span: Span) {
-        self.keys.insert(pointer, span);
+        if let Some(t) = self.tables_mut() {
+            t.keys.insert(pointer, span);
+        }
     }
 
     /// Span of the value at a JSON pointer (`""` is the whole document).
     pub fn value(&self, pointer: &str) -> Option<Span> {
-        self.values.get(pointer).copied()
+        self.tables().values.get(pointer).copied()
     }
 
     /// Span of the key that names the member at a pointer.
     pub fn key(&self, pointer: &str) -> Option<Span> {
-        self.keys.get(pointer).copied()
+        self.tables().keys.get(pointer).copied()
     }
 
     /// The closest recorded span for a pointer: the key if known, else the value, else the
@@ -89,7 +120,12 @@ impl Positions {
 
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        line_column(&self.text, &self.line_starts, offset)
+        let starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+            starts
+        });
+        line_column(&self.text, starts, offset)
     }
 }
 
