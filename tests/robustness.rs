@@ -336,7 +336,7 @@ fn mutate(v: &mut Value, rng: &mut Rng, nasty: &[Value]) {
                 // Duplicate under another name / push a copy.
                 (1, Some(Step::Key(k))) => {
                     let parent = at_mut(v, &parent_path).make_object_mut().unwrap();
-                    let copy = parent[&*k].clone();
+                    let copy = parent.get(&*k).cloned().unwrap();
                     parent.insert(format!("{k}2").into(), copy);
                 }
                 (1, Some(Step::Index(i))) => {

@@ -90,13 +90,13 @@ impl Execution {
             }
         }
         let keys = &self.ctx.keys;
-        let mut state = Map::with_capacity_and_hasher(3, Default::default());
+        let mut state = Map::with_capacity(3);
         state.insert(keys.name.clone(), Value::String(f.state.name.clone()));
         state.insert(keys.entered_time.clone(), Value::String(self.timestamp_text(f.entered_time)));
         if let Some(n) = retry_count {
             state.insert(keys.retry_count.clone(), Value::int(n as i64));
         }
-        let mut ctx = Map::with_capacity_and_hasher(5, Default::default());
+        let mut ctx = Map::with_capacity(5);
         ctx.insert(keys.execution.clone(), self.ctx.execution.clone());
         ctx.insert(keys.state_machine.clone(), self.ctx.state_machine.clone());
         ctx.insert(keys.state.clone(), Value::object(state));

@@ -143,7 +143,7 @@ fn eval(node: &Node, env: &JsonataEnv, path: &mut String) -> Result<Value, Query
             QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{path}' returned nothing (undefined)."))
         }),
         Node::Object(items) => {
-            let mut map = Map::with_capacity_and_hasher(items.len(), Default::default());
+            let mut map = Map::with_capacity(items.len());
             for (k, n) in items {
                 let len = path.len();
                 path.push('/');

@@ -325,7 +325,7 @@ fn put(cur: &mut Value, segs: &[Segment], value: Value) -> Result<(), ()> {
                     // then grown.
                     let mut child = Value::Null;
                     put(&mut child, rest, value)?;
-                    let mut map = Map::with_capacity_and_hasher(o.len() + 1, Default::default());
+                    let mut map = Map::with_capacity(o.len() + 1);
                     map.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
                     map.insert(name.clone(), child);
                     *cur = Value::object(map);

@@ -139,7 +139,7 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
             if !dynamic {
                 return Ok(Node::Const(value.clone()));
             }
-            let mut skeleton = Map::with_capacity_and_hasher(items.len(), Default::default());
+            let mut skeleton = Map::with_capacity(items.len());
             let slots: Vec<usize> = items.iter().map(|(k, _)| skeleton.insert_full(k.clone(), Value::Null).0).collect();
             let mut last_writer = vec![0; skeleton.len()];
             for (i, slot) in slots.iter().enumerate() {

@@ -6,6 +6,7 @@
 //! keep the text they arrived with when it differs from the canonical form (`0.0` stays `0.0`).
 
 pub mod hash;
+mod map;
 pub mod measure;
 mod number;
 mod parse;
@@ -17,21 +18,12 @@ pub use number::{format_f64, Number, NumberText};
 pub use parse::{escape_pointer_token, parse, parse_with_positions, parse_with_refs, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{to_json, to_json_pretty, write_json};
 
-/// Insertion-ordered JSON object.
-pub type Map = indexmap::IndexMap<Rc<str>, Value, hash::FastBuildHasher>;
+pub use map::Map;
 
-/// Objects up to this many members are searched by scanning their keys.
-const SCAN_UP_TO: usize = 8;
-
-/// A member of an object. Most payload objects are small, and comparing a few keys (their
-/// lengths first) is cheaper than hashing the key and probing the table.
+/// A member of an object (the map scans small objects itself).
 #[inline]
 pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    if map.len() <= SCAN_UP_TO {
-        map.iter().find(|(k, _)| k.len() == key.len() && ***k == *key).map(|(_, v)| v)
-    } else {
-        map.get(key)
-    }
+    map.get(key)
 }
 
 #[derive(Clone, Debug, Default)]

@@ -14,7 +14,7 @@ impl Execution {
     /// The `$states` object for the current state of a fiber.
     pub(crate) fn states_var(&self, fid: FiberId, input: &Value, context: Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
         let _ = fid;
-        let mut m = Map::with_capacity_and_hasher(4, Default::default());
+        let mut m = Map::with_capacity(4);
         m.insert("input".into(), input.clone());
         m.insert("context".into(), context);
         if let Some(r) = result {
