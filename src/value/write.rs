@@ -16,13 +16,28 @@ pub fn write_json(v: &Value, out: &mut String) {
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => n.write(out),
         Value::String(s) => write_string(s, out),
+        Value::Array(_) | Value::Object(_) => write_members(v, out, |_, item, out| write_json(item, out)),
+    }
+}
+
+/// Where a member of an array or object stands in it.
+pub enum Member<'a> {
+    Index(usize),
+    Key(&'a str),
+}
+
+/// Writes an array or object compactly (brackets, commas, keys) and leaves each member's value
+/// to `member`, so that other writers (the wasm boundary's, which replaces shared parts) keep
+/// this layout; any other value is written as `write_json` writes it.
+pub fn write_members<'a>(v: &'a Value, out: &mut String, mut member: impl FnMut(Member<'a>, &'a Value, &mut String)) {
+    match v {
         Value::Array(a) => {
             out.push('[');
             for (i, item) in a.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write_json(item, out);
+                member(Member::Index(i), item, out);
             }
             out.push(']');
         }
@@ -34,10 +49,11 @@ pub fn write_json(v: &Value, out: &mut String) {
                 }
                 write_string(k, out);
                 out.push(':');
-                write_json(item, out);
+                member(Member::Key(k), item, out);
             }
             out.push('}');
         }
+        _ => write_json(v, out),
     }
 }
 

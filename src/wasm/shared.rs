@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::value::write::write_string;
+use crate::value::write::{write_members, write_string, Member};
 use crate::value::{write_json, Value};
 
 use super::execution::push_uint;
@@ -30,12 +30,6 @@ pub struct SharedValues {
     values: Vec<Value>,
     /// Address of an array's `Vec` or an object's `Map` -> id.
     ids: HashMap<usize, u32>,
-}
-
-/// One step of the path from the written value to a shared part.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
 }
 
 impl SharedValues {
@@ -70,7 +64,7 @@ impl SharedValues {
         places.push(']');
     }
 
-    fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Step<'a>>, register: bool) {
+    fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Member<'a>>, register: bool) {
         let address = match v {
             Value::Array(a) => std::rc::Rc::as_ptr(a) as usize,
             Value::Object(o) => std::rc::Rc::as_ptr(o) as usize,
@@ -82,35 +76,11 @@ impl SharedValues {
             return;
         }
         let start = out.len();
-        match v {
-            Value::Array(a) => {
-                out.push('[');
-                for (i, item) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    path.push(Step::Index(i));
-                    self.write_part(item, out, places, path, register);
-                    path.pop();
-                }
-                out.push(']');
-            }
-            Value::Object(o) => {
-                out.push('{');
-                for (i, (k, item)) in o.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_string(k, out);
-                    out.push(':');
-                    path.push(Step::Key(k));
-                    self.write_part(item, out, places, path, register);
-                    path.pop();
-                }
-                out.push('}');
-            }
-            _ => {}
-        }
+        write_members(v, out, |member, item, out| {
+            path.push(member);
+            self.write_part(item, out, places, path, register);
+            path.pop();
+        });
         if register && out.len() - start >= SHARE_MIN_BYTES {
             let id = self.values.len() as u32;
             self.values.push(v.clone());
@@ -120,7 +90,7 @@ impl SharedValues {
     }
 }
 
-fn place(places: &mut String, id: u32, new: bool, path: &[Step<'_>]) {
+fn place(places: &mut String, id: u32, new: bool, path: &[Member<'_>]) {
     if places.len() > 1 {
         places.push(',');
     }
@@ -130,8 +100,8 @@ fn place(places: &mut String, id: u32, new: bool, path: &[Step<'_>]) {
     for step in path {
         places.push(',');
         match step {
-            Step::Key(k) => write_string(k, places),
-            Step::Index(i) => push_uint(places, *i as u64),
+            Member::Key(k) => write_string(k, places),
+            Member::Index(i) => push_uint(places, *i as u64),
         }
     }
     places.push(']');
