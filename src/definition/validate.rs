@@ -305,11 +305,11 @@ fn check_state(_name: &str, s: &Value, sp: &str, top_jsonata: bool, options: &Va
         }
     }
     if jsonata {
-        check_jsonata_strings(s, sp, out, 0);
+        check_jsonata_strings(s, sp, out);
     } else {
         for field in ["Parameters", "ResultSelector", "ItemSelector", "Assign"] {
             if let Some(v) = s.get(field) {
-                no_dollar(v, &format!("{sp}/{field}"), out, 0);
+                no_dollar(v, &format!("{sp}/{field}"), out);
             }
         }
         if ty == "Map" && s.get("ItemSelector").is_none() {
@@ -317,7 +317,7 @@ fn check_state(_name: &str, s: &Value, sp: &str, top_jsonata: bool, options: &Va
         }
         if ty == "Pass" {
             if let Some(r) = s.get("Result") {
-                pass_result_static(r, &format!("{sp}/Result"), out, 0);
+                pass_result_static(r, &format!("{sp}/Result"), out);
             }
         }
         if ty == "Fail" {
@@ -374,100 +374,91 @@ fn looks_like_intrinsic(s: &str) -> bool {
     })
 }
 
-/// Payload templates: a field without `.$` whose value reads like a path.
-fn no_dollar(v: &Value, at: &str, out: &mut Diagnostics, depth: usize) {
-    if depth > 64 {
-        return;
-    }
+/// What `walk_members` calls on a member: `(value, pointer, key, depth)`; true goes into it.
+type Visit<'v> = dyn FnMut(&Value, &str, Option<&str>, usize) -> bool + 'v;
+
+/// Calls `visit` on each member of `v`, depth first: object members with their key, array
+/// items with none. Goes into a member when `visit` says so and it stands at most 64 levels
+/// down (deeper templates are not checked). One walk for every template check below.
+fn walk_members(v: &Value, at: &str, depth: usize, visit: &mut Visit<'_>) {
     match v {
         Value::Object(o) => {
             for (k, item) in o.iter() {
-                let p = format!("{at}/{}", escape_pointer_token(k));
-                if k.ends_with(".$") {
-                    continue;
-                }
-                if item.as_str().is_some_and(looks_like_path) {
-                    out.warning(
-                        codes::NO_DOLLAR,
-                        &p,
-                        format!("The value of field '{k}' looks like a JSONPath or an intrinsic function, but the field name does not end with '.$': it is used as a literal string"),
-                    );
-                } else {
-                    no_dollar(item, &p, out, depth + 1);
-                }
+                walk_member(item, &format!("{at}/{}", escape_pointer_token(k)), Some(k), depth + 1, visit);
             }
         }
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                no_dollar(item, &format!("{at}/{i}"), out, depth + 1);
+                walk_member(item, &format!("{at}/{i}"), None, depth + 1, visit);
             }
         }
         _ => {}
     }
 }
 
+fn walk_member(item: &Value, at: &str, key: Option<&str>, depth: usize, visit: &mut Visit<'_>) {
+    if visit(item, at, key, depth) && depth <= 64 {
+        walk_members(item, at, depth, visit);
+    }
+}
+
+/// Payload templates: a field without `.$` whose value reads like a path.
+fn no_dollar(v: &Value, at: &str, out: &mut Diagnostics) {
+    walk_members(v, at, 0, &mut |item, p, key, _| {
+        let Some(k) = key else { return true };
+        if k.ends_with(".$") {
+            return false;
+        }
+        if item.as_str().is_some_and(looks_like_path) {
+            out.warning(
+                codes::NO_DOLLAR,
+                p,
+                format!("The value of field '{k}' looks like a JSONPath or an intrinsic function, but the field name does not end with '.$': it is used as a literal string"),
+            );
+            return false;
+        }
+        true
+    });
+}
+
 /// Pass `Result` is used as written: a `.$` key there is not evaluated.
-fn pass_result_static(v: &Value, at: &str, out: &mut Diagnostics, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match v {
-        Value::Object(o) => {
-            for (k, item) in o.iter() {
-                let p = format!("{at}/{}", escape_pointer_token(k));
-                if k.ends_with(".$") {
-                    out.warning(
-                        codes::PASS_RESULT_IS_STATIC,
-                        &p,
-                        format!("The field '{k}' of a Pass state's 'Result' is not evaluated: 'Result' is static (use 'Parameters' to read from the input)"),
-                    );
-                } else {
-                    pass_result_static(item, &p, out, depth + 1);
-                }
-            }
+fn pass_result_static(v: &Value, at: &str, out: &mut Diagnostics) {
+    walk_members(v, at, 0, &mut |_, p, key, _| match key {
+        Some(k) if k.ends_with(".$") => {
+            out.warning(
+                codes::PASS_RESULT_IS_STATIC,
+                p,
+                format!("The field '{k}' of a Pass state's 'Result' is not evaluated: 'Result' is static (use 'Parameters' to read from the input)"),
+            );
+            false
         }
-        Value::Array(a) => {
-            for (i, item) in a.iter().enumerate() {
-                pass_result_static(item, &format!("{at}/{i}"), out, depth + 1);
-            }
-        }
-        _ => {}
-    }
+        _ => true,
+    });
 }
 
 /// JSONata delimiters in the strings of a JSONata state (nested states are checked on their
 /// own): `{%` must close with `%}` and hold an expression.
-fn check_jsonata_strings(v: &Value, at: &str, out: &mut Diagnostics, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match v {
-        Value::String(s) => {
+fn check_jsonata_strings(v: &Value, at: &str, out: &mut Diagnostics) {
+    let mut visit = |item: &Value, p: &str, key: Option<&str>, depth: usize| {
+        if depth > 64 || (depth == 1 && key.is_some_and(|k| matches!(k, "Branches" | "ItemProcessor" | "Iterator" | "Comment" | "Type" | "Next" | "Resource" | "QueryLanguage"))) {
+            return false;
+        }
+        if let Value::String(s) = item {
             let t = s.trim();
             if is_jsonata(t) {
                 if t[2..t.len() - 2].trim().is_empty() {
-                    out.error(codes::INVALID_JSONATA_EXPRESSION, at, "The JSONata expression between '{%' and '%}' is empty");
+                    out.error(codes::INVALID_JSONATA_EXPRESSION, p, "The JSONata expression between '{%' and '%}' is empty");
                 }
             } else if t.starts_with("{%") {
-                out.warning(codes::INVALID_JSONATA_EXPRESSION, at, "The string starts with '{%' but does not end with '%}': it is not a JSONata expression and is used as a literal string");
+                out.warning(codes::INVALID_JSONATA_EXPRESSION, p, "The string starts with '{%' but does not end with '%}': it is not a JSONata expression and is used as a literal string");
             } else if t.ends_with("%}") && t.contains("{%") {
-                out.warning(codes::INVALID_JSONATA_EXPRESSION, at, "The string ends with '%}' but does not start with '{%': it is not a JSONata expression and is used as a literal string");
+                out.warning(codes::INVALID_JSONATA_EXPRESSION, p, "The string ends with '%}' but does not start with '{%': it is not a JSONata expression and is used as a literal string");
             }
         }
-        Value::Object(o) => {
-            for (k, item) in o.iter() {
-                if depth == 0 && matches!(&**k, "Branches" | "ItemProcessor" | "Iterator" | "Comment" | "Type" | "Next" | "Resource" | "QueryLanguage") {
-                    continue;
-                }
-                check_jsonata_strings(item, &format!("{at}/{}", escape_pointer_token(k)), out, depth + 1);
-            }
-        }
-        Value::Array(a) => {
-            for (i, item) in a.iter().enumerate() {
-                check_jsonata_strings(item, &format!("{at}/{i}"), out, depth + 1);
-            }
-        }
-        _ => {}
+        true
+    };
+    if visit(v, at, None, 0) {
+        walk_members(v, at, 0, &mut visit);
     }
 }
 
@@ -633,6 +624,27 @@ mod tests {
 
     #[test]
     #[cfg(feature = "yaml")]
+    fn template_walks_reach_nested_members_and_stop_where_they_should() {
+        let text = r#"{"StartAt":"P","States":{
+            "P":{"Type":"Pass","Parameters":{"a":{"b":["$.x",{"c":"$.y"}],"d.$":"$.z","e":{"f.$":"$.q"}}},
+                 "Result":{"r":[{"s.$":"$.t"}],"u.$":{"v.$":"$.w"}},"Next":"J"},
+            "J":{"Type":"Pass","QueryLanguage":"JSONata","Comment":"{% not checked","Output":{"o":["{% %}",{"p":"ends %}x{% 1 %}"}]},"End":true}}}"#;
+        let mut got: Vec<(&str, String)> = run(text).iter().map(|d| (d.code, d.location.clone())).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (codes::INVALID_JSONATA_EXPRESSION, "/States/J/Output".to_string()),
+                (codes::INVALID_JSONATA_EXPRESSION, "/States/J/Output/o/0".to_string()),
+                (codes::INVALID_JSONATA_EXPRESSION, "/States/J/Output/o/1/p".to_string()),
+                (codes::NO_DOLLAR, "/States/P/Parameters/a/b/1/c".to_string()),
+                (codes::PASS_RESULT_IS_STATIC, "/States/P/Result/r/0/s.$".to_string()),
+                (codes::PASS_RESULT_IS_STATIC, "/States/P/Result/u.$".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn warnings_keep_the_machine_valid() {
         let text = "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Parameters:\n      a: $.x\n    Result:\n      b.$: $.y\n    Next: F\n  F:\n    Type: Fail\n    Error: $.error\n";
         let ds = run(text);
