@@ -5,29 +5,10 @@
 use asl_sim::drivers::native::{run, TaskAnswer};
 use asl_sim::engine::{ExecutionOptions, Limits, Status};
 use asl_sim::value::{parse, Value};
-use std::path::Path;
 use std::time::Instant;
 
-fn machine(name: &str) -> Option<String> {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/machines").join(format!("{name}.json"))).ok()
-}
-
-fn parallel_def(n: usize) -> String {
-    // Same shape as gen_parallel.js: n branches of 10 Pass states.
-    let branches: Vec<String> = (0..n)
-        .map(|b| {
-            let states: Vec<String> = (0..10)
-                .map(|s| {
-                    let next = if s == 9 { "\"End\":true".to_string() } else { format!("\"Next\":\"S{b}_{}\"", s + 1) };
-                    let result_path = if s == 9 { "\"ResultPath\":\"$.last\"" } else { "\"ResultPath\":\"$.step\"" };
-                    format!("\"S{b}_{s}\":{{\"Type\":\"Pass\",\"Result\":{{\"branch\":{b},\"step\":{s}}},{result_path},{next}}}")
-                })
-                .collect();
-            format!("{{\"StartAt\":\"S{b}_0\",\"States\":{{{}}}}}", states.join(","))
-        })
-        .collect();
-    format!("{{\"StartAt\":\"P\",\"States\":{{\"P\":{{\"Type\":\"Parallel\",\"Branches\":[{}],\"End\":true}}}}}}", branches.join(","))
-}
+mod common;
+use common::{machine, map_input, parallel_def};
 
 fn bench(name: &str, def: &str, input: &str, transitions: usize) {
     let mut times = Vec::new();
@@ -71,8 +52,7 @@ fn main() {
     let n = 10_000;
     bench("tasks", &machine("tasks").unwrap(), &format!("{{\"i\":0,\"n\":{n}}}"), 3 * n + 1);
     bench("retry", &machine("retry").unwrap(), &format!("{{\"i\":0,\"n\":{n}}}"), 3 * n + 1);
-    let items: Vec<String> = (0..n).map(|k| format!("{{\"id\":{k},\"v\":{k}}}")).collect();
-    bench("map", &machine("map").unwrap(), &format!("{{\"items\":[{}]}}", items.join(",")), 2 * n + 1);
+    bench("map", &machine("map").unwrap(), &map_input(n), 2 * n + 1);
     bench("parallel", &parallel_def(50), "{\"x\":1}", 501);
     let rows: Vec<String> = (0..10_000).map(|j| format!("{{\"id\":{j},\"name\":\"row-{j}\",\"ok\":true}}")).collect();
     let _ = parse("{}");

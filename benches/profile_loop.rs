@@ -3,6 +3,9 @@ use asl_sim::drivers::native::{run, TaskAnswer};
 use asl_sim::engine::{ExecutionOptions, Limits};
 use asl_sim::value::Value;
 
+mod common;
+use common::{machine, map_input, parallel_def};
+
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
     let which = args.next().unwrap_or_else(|| "loop".into());
@@ -11,19 +14,12 @@ fn main() {
     let def = if which == "parallel" {
         parallel_def(50)
     } else {
-        std::fs::read_to_string(format!(
-            "{}/../shared/bench/machines/{which}.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("bench machine")
+        machine(&which).expect("bench machine")
     };
     let input = if which == "parallel" {
         "{\"x\":1}".to_string()
     } else if which == "map" {
-        let items: Vec<String> = (0..10_000)
-            .map(|k| format!("{{\"id\":{k},\"v\":{k}}}"))
-            .collect();
-        format!("{{\"items\":[{}]}}", items.join(","))
+        map_input(10_000)
     } else {
         "{\"i\":0,\"n\":100000}".to_string()
     };
@@ -49,21 +45,4 @@ fn main() {
         .unwrap();
         println!("{:?} {} events", ex.status(), ex.history().len());
     }
-}
-
-/// The native bench's parallel machine: n branches of 10 Pass states.
-fn parallel_def(n: usize) -> String {
-    let branches: Vec<String> = (0..n)
-        .map(|b| {
-            let states: Vec<String> = (0..10)
-                .map(|s| {
-                    let next = if s == 9 { "\"End\":true".to_string() } else { format!("\"Next\":\"S{b}_{}\"", s + 1) };
-                    let result_path = if s == 9 { "\"ResultPath\":\"$.last\"" } else { "\"ResultPath\":\"$.step\"" };
-                    format!("\"S{b}_{s}\":{{\"Type\":\"Pass\",\"Result\":{{\"branch\":{b},\"step\":{s}}},{result_path},{next}}}")
-                })
-                .collect();
-            format!("{{\"StartAt\":\"S{b}_0\",\"States\":{{{}}}}}", states.join(","))
-        })
-        .collect();
-    format!("{{\"StartAt\":\"P\",\"States\":{{\"P\":{{\"Type\":\"Parallel\",\"Branches\":[{}],\"End\":true}}}}}}", branches.join(","))
 }
