@@ -34,6 +34,37 @@ pub fn base64_encode(data: &[u8]) -> String {
     out
 }
 
+/// Base64 decoding's bit packing, sextets in and bytes out. The decoders of `States.Base64Decode`
+/// and `$base64decode` accept different characters and stop differently; they share this.
+pub struct Base64Bytes {
+    out: Vec<u8>,
+    acc: u32,
+    bits: u32,
+}
+
+impl Base64Bytes {
+    /// Room for the bytes of `text_len` base64 characters.
+    pub fn with_text_len(text_len: usize) -> Base64Bytes {
+        Base64Bytes { out: Vec::with_capacity(text_len / 4 * 3), acc: 0, bits: 0 }
+    }
+
+    /// One sextet (0..64).
+    pub fn push(&mut self, sextet: u8) {
+        self.acc = (self.acc << 6) | sextet as u32;
+        self.bits += 6;
+        if self.bits >= 8 {
+            self.bits -= 8;
+            self.out.push((self.acc >> self.bits) as u8);
+            self.acc &= (1 << self.bits) - 1;
+        }
+    }
+
+    /// The bytes, and how many bits were left over (6 means a lone sextet, which encodes nothing).
+    pub fn finish(self) -> (Vec<u8>, u32) {
+        (self.out, self.bits)
+    }
+}
+
 fn pad64(data: &[u8], big_endian: bool) -> Vec<u8> {
     let mut m = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);

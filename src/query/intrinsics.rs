@@ -628,27 +628,20 @@ fn uuid_v4(first: u64) -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-use super::digest::{base64_encode, hex, B64};
+use super::digest::{base64_encode, hex, Base64Bytes, B64};
 
 /// MIME-style decoding: characters outside the alphabet (line breaks, ...) are ignored;
 /// decoding stops at padding.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
+    let mut bytes = Base64Bytes::with_text_len(s.len());
     for c in s.bytes() {
         if c == b'=' {
             break;
         }
         let Some(v) = B64.iter().position(|x| *x == c) else { continue };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
+        bytes.push(v as u8);
     }
+    let (out, bits) = bytes.finish();
     // A lone leftover sextet cannot encode a byte.
     if bits >= 6 {
         return None;

@@ -90,9 +90,7 @@ pub use crate::query::digest::base64_encode;
 
 /// Decodes base64, ignoring whitespace and tolerating missing padding.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
+    let mut bytes = crate::query::digest::Base64Bytes::with_text_len(text.len());
     for c in text.bytes() {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
@@ -104,15 +102,9 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
             b' ' | b'\n' | b'\r' | b'\t' => continue,
             _ => return None,
         };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
+        bytes.push(v);
     }
-    Some(out)
+    Some(bytes.finish().0)
 }
 
 // ------------------------------------------------------------------ hashes
