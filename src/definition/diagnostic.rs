@@ -104,7 +104,8 @@ impl Diagnostic {
         self.set_span(positions, span);
     }
 
-    fn set_span(&mut self, positions: &Positions, span: crate::value::Span) {
+    /// Places the diagnostic on `span` of the text `positions` are about.
+    pub(crate) fn set_span(&mut self, positions: &Positions, span: crate::value::Span) {
         let (line, column) = positions.line_column(span.start);
         let (end_line, end_column) = positions.line_column(span.end);
         self.span = Some(span);

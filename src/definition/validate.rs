@@ -76,7 +76,7 @@ pub fn validate_source(text: &str, options: &ValidateOptions) -> Validation {
     for d in &mut v.diagnostics {
         if let Some(span) = d.span {
             let span = Span { start: map.to_original(span.start, false), end: map.to_original(span.end, true) };
-            set_span(d, &original, span);
+            d.set_span(&original, span);
         }
     }
     for u in unresolved.into_iter().rev() {
@@ -85,20 +85,10 @@ pub fn validate_source(text: &str, options: &ValidateOptions) -> Validation {
             "",
             format!("The definition substitution '${{{}}}' has no value: it is not in DefinitionSubstitutions", u.name),
         );
-        set_span(&mut d, &original, u.span);
+        d.set_span(&original, u.span);
         v.diagnostics.insert(0, d);
     }
     v
-}
-
-fn set_span(d: &mut Diagnostic, positions: &Positions, span: Span) {
-    let (l, c) = positions.line_column(span.start);
-    let (el, ec) = positions.line_column(span.end);
-    d.span = Some(span);
-    d.line = l;
-    d.column = c;
-    d.end_line = el;
-    d.end_column = ec;
 }
 
 fn validate_text(text: &str, options: &ValidateOptions) -> Validation {
