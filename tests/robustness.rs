@@ -16,12 +16,13 @@
 //! `ROBUSTNESS_SEED` the seed; `ROBUSTNESS_VERBOSE=1` prints each case before it runs (to
 //! name the input when a stack overflow aborts the process).
 
+mod common;
+use common::{corpus_dir, json_files};
 use asl_sim::definition::parse_definition_text;
 use asl_sim::drivers::native::{drive, TaskAnswer};
 use asl_sim::engine::{ExecutionOptions, Limits, Status, TaskRequest};
 use asl_sim::engine::Execution;
 use asl_sim::value::{self, Map, Value};
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
@@ -113,28 +114,6 @@ struct Case {
     label: String,
     definition: String,
     input: String,
-}
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance")
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Definitions and inputs from the corpus, as values (definitions given as text are parsed).

@@ -5,35 +5,17 @@
 //!   (CreateStateMachine), we count how many agree fully on codes, messages and locations;
 //! - every definition of the execution cases ran on AWS, so it must validate with no ERROR.
 
+mod common;
+use common::{corpus_dir, json_files};
 use asl_sim::definition::validate::{invalid_definition_message, is_valid, validate, ValidateOptions};
 use asl_sim::definition::{Diagnostic, MachineType};
 use asl_sim::value::{parse, Value};
-use std::path::{Path, PathBuf};
 
-const ROOT: &str = "../shared/conformance";
 
 /// Full agreement reached on the validation cases (codes, messages, locations).
 const MIN_VALIDATION_FULL: usize = 20;
 /// Execution definitions validating with zero ERROR diagnostics, at least.
 const MIN_EXECUTION_CLEAN: usize = 879;
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn options(case: &Value) -> ValidateOptions {
     let express = case.get("stateMachineType").and_then(Value::as_str) == Some("EXPRESS");
@@ -79,14 +61,14 @@ fn show(ds: &[Diagnostic]) -> String {
 
 #[test]
 fn validation_cases_agree_with_aws() {
-    let dir = Path::new(ROOT).join("validation");
+    let dir = corpus_dir().join("validation");
     if !dir.is_dir() {
         println!("skipped: {} not found", dir.display());
         return;
     }
     let (mut total, mut valid_agree, mut full_agree) = (0, 0, 0);
     let mut disagreements = Vec::new();
-    for f in files(&dir) {
+    for f in json_files(&dir) {
         let case = parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let text = case.get("definition").and_then(Value::as_str).unwrap_or("").to_string();
         let expect = case.get("expect").unwrap();
@@ -133,14 +115,14 @@ fn validation_cases_agree_with_aws() {
 
 #[test]
 fn execution_definitions_have_no_errors() {
-    let dir = Path::new(ROOT).join("cases");
+    let dir = corpus_dir().join("cases");
     if !dir.is_dir() {
         println!("skipped: {} not found", dir.display());
         return;
     }
     let (mut total, mut clean) = (0, 0);
     let mut offenders = Vec::new();
-    for f in files(&dir) {
+    for f in json_files(&dir) {
         let case = parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let Some(def) = case.get("definition") else { continue };
         let text = match def {
