@@ -30,3 +30,13 @@ export async function open() {
   };
   return { url, context, requests, close };
 }
+
+/** `open()` and its first page, with the page's console errors and uncaught errors collected. */
+export async function openPage() {
+  const browser = await open();
+  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { browser, page, errors };
+}

@@ -1,17 +1,14 @@
 // <asl-sim-example> on a documentation-like page: two elements, each with its own worker.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { open } from './browser.js';
+import { openPage } from './browser.js';
 
 let browser;
 let page;
-const errors = [];
+let errors;
 
 before(async () => {
-  browser = await open();
-  page = browser.context.pages()[0] ?? await browser.context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(err.message));
+  ({ browser, page, errors } = await openPage());
   await page.goto(`${browser.url}embed.html`);
 });
 

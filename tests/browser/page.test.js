@@ -3,17 +3,14 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { open } from './browser.js';
+import { openPage } from './browser.js';
 
 let browser;
 let page;
-const errors = [];
+let errors;
 
 before(async () => {
-  browser = await open();
-  page = browser.context.pages()[0] ?? await browser.context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(err.message));
+  ({ browser, page, errors } = await openPage());
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(browser.url);
   await ready();
@@ -43,6 +40,18 @@ async function loadExample(id) {
 async function finalStatus() {
   await page.waitForFunction(() => ['succeeded', 'failed', 'timed_out', 'aborted'].includes(document.querySelector('#status').dataset.kind), null, { timeout: 20000 });
   return page.textContent('#status');
+}
+
+/** Runs `body` on the real clock at `speed`, then puts the page back on the virtual clock at 10×. */
+async function onRealClock(speed, body) {
+  await page.selectOption('#clock', 'real');
+  await page.selectOption('#speed', speed);
+  try {
+    await body();
+  } finally {
+    await page.selectOption('#speed', '10');
+    await page.selectOption('#clock', 'virtual');
+  }
 }
 
 test('the page loads the engine in its worker, from localhost only', async () => {
@@ -299,9 +308,7 @@ test('the heartbeat button keeps a callback task alive on the real clock', async
   }, null, 2);
   await loadExample('hello');
   await setEditor('definition-editor', definition);
-  await page.selectOption('#clock', 'real');
-  await page.selectOption('#speed', '1');
-  try {
+  await onRealClock('1', async () => {
     // Three heartbeats, 0.9 s apart: 2.7 s in all, more than HeartbeatSeconds, and still running.
     await page.click('#run');
     const card = page.locator('.callback');
@@ -324,10 +331,7 @@ test('the heartbeat button keeps a callback task alive on the real clock', async
     assert.equal(await finalStatus(), 'FAILED');
     assert.ok(Date.now() - started >= 1900, `timed out after ${Date.now() - started} ms`);
     assert.ok((await rowTypes()).includes('TaskTimedOut'));
-  } finally {
-    await page.selectOption('#speed', '10');
-    await page.selectOption('#clock', 'virtual');
-  }
+  });
   assert.deepEqual(errors, []);
 });
 
@@ -338,9 +342,7 @@ test('Pause holds the engine on the real clock; Resume lets it go on', async () 
   }, null, 2);
   await loadExample('hello');
   await setEditor('definition-editor', definition);
-  await page.selectOption('#clock', 'real');
-  await page.selectOption('#speed', '1');
-  try {
+  await onRealClock('1', async () => {
     await page.click('#run');
     await page.locator('#events tbody tr.event', { hasText: 'WaitStateEntered' }).waitFor({ timeout: 5000 });
     await page.click('#pause');
@@ -351,10 +353,7 @@ test('Pause holds the engine on the real clock; Resume lets it go on', async () 
     assert.equal(await finalStatus(), 'SUCCEEDED');
     const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
     assert.ok(stamps.at(-1) !== '+0 ms', `real time passed: ${stamps.join(' ')}`);
-  } finally {
-    await page.selectOption('#speed', '10');
-    await page.selectOption('#clock', 'virtual');
-  }
+  });
 });
 
 test('a YAML definition is underlined on the YAML line the engine reports', async () => {
@@ -372,9 +371,7 @@ test('a YAML definition is underlined on the YAML line the engine reports', asyn
 
 test('Real time faster than 1× replays the history at that speed', async () => {
   await loadExample('wait'); // waits 3 s, then 2 s
-  await page.selectOption('#clock', 'real');
-  await page.selectOption('#speed', '10');
-  try {
+  await onRealClock('10', async () => {
     const started = Date.now();
     await page.click('#run');
     assert.equal(await finalStatus(), 'SUCCEEDED');
@@ -382,8 +379,5 @@ test('Real time faster than 1× replays the history at that speed', async () => 
     assert.ok(took >= 450 && took < 5000, `5 s of waits took ${took} ms at 10×`);
     const stamps = await page.$$eval('#events tbody tr.event td.num:last-child', (tds) => tds.map((t) => t.textContent));
     assert.equal(stamps.at(-1), '+5 s', stamps.join(' '));
-  } finally {
-    await page.selectOption('#speed', '10');
-    await page.selectOption('#clock', 'virtual');
-  }
+  });
 });
