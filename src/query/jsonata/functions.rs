@@ -826,36 +826,32 @@ fn parse_number(t: &str) -> Option<f64> {
     }
     let bytes = t.as_bytes();
     let mut i = 0;
+    // Skips a run of digits; false when there is none.
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
     if bytes.first() == Some(&b'-') {
         i += 1;
     }
-    let digits_start = i;
-    while i < bytes.len() && bytes[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == digits_start {
+    if !digits(&mut i) {
         return None;
     }
-    if i < bytes.len() && bytes[i] == b'.' {
+    if bytes.get(i) == Some(&b'.') {
         i += 1;
-        let ds = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == ds {
+        if !digits(&mut i) {
             return None;
         }
     }
-    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let ds = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == ds {
+        if !digits(&mut i) {
             return None;
         }
     }
