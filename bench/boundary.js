@@ -9,7 +9,7 @@
 //    around the wasm call (RawExecution.prototype.resume, string copies included), JSON.parse
 //    and JSON.stringify (both patched on the global JSON object while it runs) and the handler.
 //    What is left is js/index.js's own bookkeeping.
-// 3. The same machine driven by a minimal loop over the raw bindings (pkg/asl_sim.js), with and
+// 3. The same machine driven by a minimal loop over the raw bindings (js/bindings.js), with and
 //    without JSON.parse of the replies: a floor for a JS driver.
 // 4. The dataflow bench (an M-row payload through a Task, K iterations): the same timers, plus
 //    the payload's conversions measured on their own (JS stringify/parse, UTF-8 copies, and
@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'asl-sim';
 // The same module instance js/index.js uses (same URL): for timers around the raw calls only.
-import initBindings, * as bindings from '../pkg/asl_sim.js';
+import * as bindings from '../js/bindings.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(process.env.ASL_BENCH_DIR ?? join(here, '..', '..', 'shared', 'bench'));
@@ -42,14 +42,14 @@ const K = opt('iters', 20);
 const REPS = opt('reps', 3);
 const RESERVE = opt('reserve', 1024);
 const asJson = args.includes('--json');
-const wasm = await initBindings(); // already loaded by 'asl-sim': returns the exports
+const wasm = bindings.rawExports(); // already loaded by 'asl-sim'
 
 /** Malloc + free of `mib` through the module's allocator: dlmalloc keeps it for later use. */
 function reserve(mib) {
   const chunks = [];
   for (let left = mib; left > 0; left -= 512) chunks.push(Math.min(left, 512) * 2 ** 20);
-  const ptrs = chunks.map((bytes) => wasm.__wbindgen_malloc(bytes, 8));
-  chunks.forEach((bytes, i) => wasm.__wbindgen_free(ptrs[i], bytes, 8));
+  const ptrs = chunks.map((bytes) => wasm.asl_alloc(bytes));
+  chunks.forEach((bytes, i) => wasm.asl_free(ptrs[i], bytes));
 }
 
 if (args[0] === '--child-loop') {
@@ -220,7 +220,7 @@ say(`\n2. tasks ${N} through the public API (Task + Pass + Choice per iteration;
 }
 
 // ---- 3. the same machine on the raw bindings, minimal driver ----
-say(`\n3. tasks ${N} on the raw bindings (pkg/asl_sim.js), a minimal driver instead of js/index.js`);
+say(`\n3. tasks ${N} on the raw bindings (js/bindings.js), a minimal driver instead of js/index.js`);
 {
   const def = origStringify(common.loadDefinition('tasks', N));
   const raw = new bindings.RawMachine(def, origStringify({ name: 'B', type: 'STANDARD', roleArn: 'arn:aws:iam::123456789012:role/R' }));
@@ -277,7 +277,7 @@ say(`\n3. tasks ${N} on the raw bindings (pkg/asl_sim.js), a minimal driver inst
   const c = time(resumeOnly);
   if (a.out.status !== 'SUCCEEDED') throw new Error(`raw driver: ${origStringify(a.out)}`);
   const perTask = (ms) => (ms * 1e6) / N;
-  // UTF-8 copies that wasm-bindgen makes of the batch (JS -> wasm) and reply (wasm -> JS)
+  // UTF-8 copies that js/bindings.js makes of the batch (JS -> wasm) and reply (wasm -> JS)
   const replyBytes = new TextEncoder().encode(sample);
   const dec = new TextDecoder();
   const enc = new TextEncoder();

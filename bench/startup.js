@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where start-up goes, in fresh processes: node bench/startup.js [runs] (default 7).
-// Each child times, in order: importing the wasm-bindgen glue (pkg/asl_sim.js), reading the
-// .wasm, WebAssembly.compile, instantiating (the glue's init with the compiled module), importing
+// Each child times, in order: importing the bindings (js/bindings.js), reading the
+// .wasm, WebAssembly.compile, instantiating (the bindings' initSync with the compiled module), importing
 // js/index.js (the package entry; the module is then already loaded), StateMachine.create of the
 // trivial machine, its first execution (start -> done), and then the same create + run again
 // (warm: what the first one paid for compiling and tiering up). Prints medians in ms.
@@ -14,13 +14,13 @@ const stages = ['glue import', 'read .wasm', 'WebAssembly.compile', 'instantiate
 if (process.argv[2] === '--child') {
   const t = [performance.now()];
   const mark = () => t.push(performance.now());
-  const glue = await import('../pkg/asl_sim.js');
+  const glue = await import('../js/bindings.js');
   mark();
-  const bytes = await readFile(new URL('../pkg/asl_sim_bg.wasm', import.meta.url));
+  const bytes = await readFile(new URL('../pkg/asl_sim.wasm', import.meta.url));
   mark();
   const module = await WebAssembly.compile(bytes);
   mark();
-  await glue.default({ module_or_path: module });
+  glue.initSync(module);
   mark();
   const { StateMachine } = await import('asl-sim');
   mark();

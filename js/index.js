@@ -11,10 +11,9 @@
 // blocked and replies with what to do next (call these task handlers; with the real clock,
 // wake it at this time). Mocked tasks are answered inside the engine, without a round.
 //
-// The import below resolves both in the package (js/ -> pkg/) and in the page, where the build
-// copies this file next to the bindings (www/pkg/index.js -> www/pkg/asl_sim.js).
-import initBindings, { initSync } from '../pkg/asl_sim.js';
-import * as bindings from '../pkg/asl_sim.js';
+// js/bindings.js wraps the engine's exports. In the page, the build copies both files and the
+// wasm side by side into www/pkg/ (where bindings.js's default ../pkg/asl_sim.wasm still resolves).
+import * as bindings from './bindings.js';
 
 const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
 
@@ -23,8 +22,8 @@ let loaded = false;
 
 /**
  * Loads the WebAssembly module. Browsers must await it once before creating machines; `source`
- * may be a URL, a Response, bytes or a WebAssembly.Module (default: asl_sim_bg.wasm next to the
- * bindings). In Node the module loads when this file is imported, so calling it is optional.
+ * may be a URL, a Response, bytes or a WebAssembly.Module (default: pkg/asl_sim.wasm in the
+ * package). In Node the module loads when this file is imported, so calling it is optional.
  */
 export function init(source) {
   if (loading === null) {
@@ -36,11 +35,11 @@ export function init(source) {
         const { readFileSync } = await import(/* webpackIgnore: true */ fs);
         // Synchronous instantiation is several times faster to start than the async path, and
         // Node has no main thread to keep responsive.
-        initSync({ module: readFileSync(new URL('../pkg/asl_sim_bg.wasm', import.meta.url)) });
+        bindings.initSync(readFileSync(new URL('../pkg/asl_sim.wasm', import.meta.url)));
         loaded = true;
         return;
       }
-      await initBindings(input === undefined ? undefined : { module_or_path: input });
+      await bindings.init(input);
       loaded = true;
     })();
     loading.catch(() => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the package and the page's copy of it:
-//   cargo (release, wasm32) -> wasm-bindgen --target web into pkg/ -> wasm-opt -Oz (when the
-//   optional npm package binaryen is installed) -> copies into www/pkg/ -> prints the sizes,
-//   then bundles the page (scripts/build-www.js: www/src/ -> www/dist/ with esbuild).
+//   cargo (release, wasm32) -> pkg/asl_sim.wasm, through wasm-opt -Oz when the optional npm
+//   package binaryen is installed -> copies it, js/bindings.js and js/index.js into www/pkg/ ->
+//   prints the sizes, then bundles the page (scripts/build-www.js: www/src/ -> www/dist/).
+// No bindings generator: js/bindings.js is written by hand against src/wasm/abi.rs.
 // Steps whose outputs are newer than their inputs are skipped (cargo decides for itself).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,7 @@ import { buildPage } from './build-www.js';
 
 const targetWasm = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'asl_sim.wasm');
 const pkgDir = join(root, 'pkg');
-const pkgWasm = join(pkgDir, 'asl_sim_bg.wasm');
-const pkgJs = join(pkgDir, 'asl_sim.js');
+const pkgWasm = join(pkgDir, 'asl_sim.wasm');
 const wwwPkg = join(root, 'www', 'pkg');
 
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -Infinity);
@@ -25,17 +25,16 @@ function cargoBuild() {
   if (status !== 0) throw new UserError('cargo build failed (see above)');
 }
 
-function bindgen() {
-  if (mtime(pkgWasm) >= mtime(targetWasm) && existsSync(pkgJs)) {
+function packageWasm() {
+  if (mtime(pkgWasm) >= mtime(targetWasm)) {
     log('pkg/ is up to date');
     return;
   }
-  const bin = which('wasm-bindgen');
-  if (!bin) throw new UserError('wasm-bindgen is not installed: run `node scripts/setup.js`');
-  log('wasm-bindgen --target web --out-dir pkg');
-  if (run(bin, ['--target', 'web', '--no-typescript', '--out-dir', pkgDir, targetWasm]) !== 0) {
-    throw new UserError('wasm-bindgen failed (see above)');
-  }
+  mkdirSync(pkgDir, { recursive: true });
+  // Files an older build (with a bindings generator) left here: not ours any more.
+  for (const old of ['asl_sim.js', 'asl_sim_bg.wasm']) rmSync(join(pkgDir, old), { force: true });
+  copyFileSync(targetWasm, pkgWasm);
+  log('copied the wasm into pkg/');
   optimize();
 }
 
@@ -63,10 +62,11 @@ function optimize() {
   }
 }
 
-// The page loads the package from www/pkg/: the bindings and the wrapper, side by side.
+// The page loads the package from www/pkg/: the wasm, the bindings and the wrapper, side by side.
 function copyToPage() {
   mkdirSync(wwwPkg, { recursive: true });
-  const copies = [[pkgJs, 'asl_sim.js'], [pkgWasm, 'asl_sim_bg.wasm'], [join(root, 'js', 'index.js'), 'index.js']];
+  for (const old of ['asl_sim.js', 'asl_sim_bg.wasm']) rmSync(join(wwwPkg, old), { force: true });
+  const copies = [[pkgWasm, 'asl_sim.wasm'], [join(root, 'js', 'bindings.js'), 'bindings.js'], [join(root, 'js', 'index.js'), 'index.js']];
   let copied = 0;
   for (const [from, name] of copies) {
     const to = join(wwwPkg, name);
@@ -80,12 +80,12 @@ function copyToPage() {
 function reportSize() {
   const bytes = readFileSync(pkgWasm);
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  log(`pkg/asl_sim_bg.wasm: ${kib(bytes.length)}, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);
+  log(`pkg/asl_sim.wasm: ${kib(bytes.length)}, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);
 }
 
 await runMain('build', async () => {
   cargoBuild();
-  bindgen();
+  packageWasm();
   copyToPage();
   reportSize();
   await buildPage();

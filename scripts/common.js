@@ -43,23 +43,4 @@ export function which(name) {
   return null;
 }
 
-/** The wasm-bindgen version the crate is locked to (Cargo.lock, else the `=x.y.z` pin in Cargo.toml). */
-export function pinnedWasmBindgenVersion() {
-  const lock = join(root, 'Cargo.lock');
-  if (existsSync(lock)) {
-    const match = readFileSync(lock, 'utf8').match(/name = "wasm-bindgen"\nversion = "([^"]+)"/);
-    if (match) return match[1];
-  }
-  const match = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^wasm-bindgen\s*=\s*(?:\{[^}]*version\s*=\s*)?"=?([^"]+)"/m);
-  if (match) return match[1];
-  throw new UserError('cannot find the wasm-bindgen version in Cargo.lock or Cargo.toml');
-}
-
-/** The version a wasm-bindgen binary reports ("wasm-bindgen 0.2.130" -> "0.2.130"), or null. */
-export function wasmBindgenVersion() {
-  const bin = which('wasm-bindgen');
-  const out = bin && capture(bin, ['--version']);
-  return out ? out.split(/\s+/)[1] ?? null : null;
-}
-
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Checks the tools the build needs and installs what is missing, one line each.
 //
-//   node scripts/setup.js             Rust target, wasm-bindgen-cli (pinned), npm packages
+//   node scripts/setup.js             Rust target, npm packages
 //   node scripts/setup.js --browser   ... and Chromium for the page tests
 //   --quiet                           print only what had to be installed
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  UserError, capture, chromiumPath, pinnedWasmBindgenVersion, root, run, runMain, wasmBindgenVersion, which,
+  UserError, capture, chromiumPath, root, run, runMain, which,
 } from './common.js';
 
 const args = process.argv.slice(2);
@@ -46,23 +46,6 @@ function checkRust() {
   }
 }
 
-function checkWasmBindgen() {
-  const wanted = pinnedWasmBindgenVersion();
-  const found = wasmBindgenVersion();
-  if (found === wanted) {
-    ok(`wasm-bindgen ${found}`);
-    return;
-  }
-  act(found ? `wasm-bindgen is ${found}, the crate needs ${wanted}` : `wasm-bindgen ${wanted} is missing`);
-  // Not --locked: the CLI's own lock file currently fails to resolve against the registry.
-  const cmdArgs = ['install', 'wasm-bindgen-cli', '--version', wanted];
-  install(`wasm-bindgen-cli ${wanted} (compiles from source: a few minutes)`, which('cargo'), cmdArgs,
-    `cargo ${cmdArgs.join(' ')}`);
-  if (wasmBindgenVersion() !== wanted) {
-    throw new UserError(`wasm-bindgen ${wanted} was installed but is not the one found on PATH: put ~/.cargo/bin first on PATH`);
-  }
-}
-
 function checkNpmPackages() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const missing = Object.keys(pkg.devDependencies ?? {})
@@ -97,7 +80,6 @@ function checkChromium() {
 await runMain('setup', () => {
   checkNode();
   checkRust();
-  checkWasmBindgen();
   checkNpmPackages();
   if (args.includes('--browser')) checkChromium();
 });

@@ -16,7 +16,7 @@ pub mod engine;
 pub mod random;
 /// IO around the core: Rust closures and mocks.
 pub mod drivers;
-/// The JavaScript API (wasm-bindgen), built only for wasm32.
+/// What JavaScript calls (plain exports, see `wasm/abi.rs`), built only for wasm32.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

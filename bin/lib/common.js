@@ -121,7 +121,7 @@ export async function loadEngine() {
       }
       throw e;
     }
-    const bindings = await import('../../pkg/asl_sim.js');
+    const bindings = await import('../../js/bindings.js');
     engine = { api, bindings };
   }
   return engine;

@@ -7,8 +7,6 @@
 
 use std::collections::HashMap;
 
-use wasm_bindgen::prelude::*;
-
 use crate::definition::model::MachineType;
 use crate::definition::source::{parse_source, substitute};
 use crate::definition::validate::{validate_source, ValidateOptions};
@@ -17,7 +15,38 @@ use crate::drivers::conformance::{execute_case, run_case};
 use crate::engine::ExecutionOptions;
 use crate::value::{parse, Value};
 
+use super::abi::{answer, arg};
 use super::diagnostics_json;
+
+/// `cliValidate(text, options)`: see [`cli_validate`].
+///
+/// # Safety
+/// The arguments follow `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_cli_validate(tp: *mut u8, tl: usize, tc: usize, op: *mut u8, ol: usize, oc: usize) -> u32 {
+    let (text, options) = unsafe { (arg(tp, tl, tc), arg(op, ol, oc)) };
+    answer(Ok(cli_validate(&text, &options)))
+}
+
+/// `cliConformanceCase(text)`: see [`cli_conformance_case`].
+///
+/// # Safety
+/// The argument follows `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_cli_conformance_case(tp: *mut u8, tl: usize, tc: usize) -> u32 {
+    let text = unsafe { arg(tp, tl, tc) };
+    answer(Ok(cli_conformance_case(&text)))
+}
+
+/// `cliRunTest(case)`: see [`cli_run_test`].
+///
+/// # Safety
+/// The argument follows `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_cli_run_test(tp: *mut u8, tl: usize, tc: usize) -> u32 {
+    let text = unsafe { arg(tp, tl, tc) };
+    answer(Ok(cli_run_test(&text)))
+}
 
 /// Validates definition text (JSON or YAML). `options`: `{"type": "STANDARD"|"EXPRESS",
 /// "substitutions": {"Name": "value", ...} | null}`; with a substitutions object (even empty),
@@ -26,7 +55,6 @@ use super::diagnostics_json;
 /// Returns `{"format": "JSON"|"YAML"|null, "valid": bool, "diagnostics": [...],
 /// "definition": "<the definition as JSON text, substitutions applied>" | null}`; `definition`
 /// is the original text when it is JSON and nothing was substituted (so positions still hold).
-#[wasm_bindgen(js_name = cliValidate)]
 pub fn cli_validate(text: &str, options: &str) -> String {
     let options = parse(options).unwrap_or(Value::Null);
     let machine_type = match options.get("type").and_then(Value::as_str) {
@@ -64,7 +92,6 @@ pub fn cli_validate(text: &str, options: &str) -> String {
 
 /// Runs one conformance case (the corpus format) natively: `{"id","group","passed","reason",
 /// "historyLevel1": bool|null, "historyDiff"}`.
-#[wasm_bindgen(js_name = cliConformanceCase)]
 pub fn cli_conformance_case(text: &str) -> String {
     let r = run_case(text);
     let opt = |s: Option<String>| s.map_or(Value::Null, |s| Value::String(s.into()));
@@ -87,7 +114,6 @@ pub fn cli_conformance_case(text: &str) -> String {
 ///
 /// Returns `{"status","output"?,"error"?,"cause"?,"history":[...]}`, or `{"problem": "..."}`
 /// when the case cannot run (no definition, a definition with errors, input not JSON).
-#[wasm_bindgen(js_name = cliRunTest)]
 pub fn cli_run_test(case: &str) -> String {
     match run_test(case) {
         Ok(v) => v,

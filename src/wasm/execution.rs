@@ -25,7 +25,7 @@
 //!   that Task state (`pattern`: "request-response" | "sync" | "token");
 //! - `w` is when to wake the engine (external clock only).
 
-use wasm_bindgen::prelude::*;
+#![allow(clippy::missing_safety_doc)] // see the note above the exports
 
 use crate::definition::resource::Pattern;
 use crate::drivers::mocks::Mocks;
@@ -35,9 +35,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use crate::value::Value;
 
+use super::abi::{answer, answer_option, arg};
 use super::shared::SharedValues;
 
-#[wasm_bindgen]
 pub struct RawExecution {
     execution: Execution,
     /// Big values JS holds too, and the prefix of JS's reference strings; `None` until JS
@@ -60,7 +60,7 @@ impl RawExecution {
     }
 
     /// Feeds a batch of answers; returns how many there were.
-    fn apply(&mut self, batch: &str, now: f64) -> Result<usize, JsValue> {
+    fn apply(&mut self, batch: &str, now: f64) -> Result<usize, String> {
         if now.is_finite() {
             self.execution.set_time(now);
         }
@@ -71,10 +71,10 @@ impl RawExecution {
             Some((values, prefix)) => crate::value::parse_with_refs(batch, prefix, &|id| values.get(id)),
             None => crate::value::parse(batch),
         };
-        let batch = batch.map_err(|e| JsValue::from_str(&format!("asl-sim: bad answer batch: {e}")))?;
-        let items = batch.as_array().ok_or_else(|| JsValue::from_str("asl-sim: the answer batch is not an array"))?;
+        let batch = batch.map_err(|e| format!("asl-sim: bad answer batch: {e}"))?;
+        let items = batch.as_array().ok_or("asl-sim: the answer batch is not an array")?;
         for item in items.iter() {
-            let completion = completion(item).ok_or_else(|| JsValue::from_str(&format!("asl-sim: bad answer {}", item.to_json())))?;
+            let completion = completion(item).ok_or_else(|| format!("asl-sim: bad answer {}", item.to_json()))?;
             self.execution.complete(completion);
         }
         Ok(items.len())
@@ -179,11 +179,10 @@ impl RawExecution {
     }
 }
 
-#[wasm_bindgen]
 impl RawExecution {
     /// Feeds `batch`, sets the time to `now` first unless it is NaN (real clock), and runs
     /// until every branch is blocked or the execution has ended.
-    pub fn resume(&mut self, batch: &str, now: f64) -> Result<String, JsValue> {
+    fn resume(&mut self, batch: &str, now: f64) -> Result<String, String> {
         self.apply(batch, now)?;
         let mut commands = Vec::new();
         loop {
@@ -198,7 +197,7 @@ impl RawExecution {
     /// One unit of work: feeds `batch` (an answer is a unit) or else advances the engine by one
     /// step (entering a state, a task call, leaving a wait, a jump of the virtual clock). The
     /// reply's `p` says whether anything happened (false: blocked, waiting for answers).
-    pub fn step(&mut self, batch: &str, now: f64) -> Result<String, JsValue> {
+    fn step(&mut self, batch: &str, now: f64) -> Result<String, String> {
         let mut progressed = self.apply(batch, now)? > 0;
         let mut commands = Vec::new();
         if !progressed && self.execution.outcome().is_none() {
@@ -210,53 +209,9 @@ impl RawExecution {
         Ok(self.reply(commands, Some(progressed)))
     }
 
-    /// From now on, big values cross as ids (see `shared.rs`): in answers, a string made of
-    /// `prefix` and an id stands for the value of that id; invoke commands get an `r` list of
-    /// where shared values go in their input.
-    #[wasm_bindgen(js_name = shareValues)]
-    pub fn share_values(&mut self, prefix: String) {
-        self.shared = Some((SharedValues::default(), prefix));
-    }
-
-    /// RedriveExecution: starts a FAILED, TIMED_OUT or ABORTED execution again from where it
-    /// stopped. Throws AWS's reason as a string when it cannot be redriven.
-    pub fn redrive(&mut self) -> Result<(), JsValue> {
-        self.execution.redrive().map_err(|e| JsValue::from_str(&e))
-    }
-
-    /// `{"status","output"?,"error"?,"cause"?}` as JSON text once ended, else undefined.
-    #[wasm_bindgen(js_name = outcomeJson)]
-    pub fn outcome_json(&self) -> Option<String> {
-        self.execution.outcome().map(|o| outcome_value(o).to_json())
-    }
-
-    /// History events from index `from` on (0 = all), as a JSON array.
-    #[wasm_bindgen(js_name = eventsJson)]
-    pub fn events_json(&self, from: u32) -> String {
-        self.execution.history().to_json_from(from as usize)
-    }
-
-    #[wasm_bindgen(js_name = historyLength)]
-    pub fn history_length(&self) -> u32 {
-        self.execution.history().len() as u32
-    }
-
-    /// Ids of the tasks still waiting for an answer.
-    #[wasm_bindgen(js_name = pendingTaskIds)]
-    pub fn pending_task_ids(&self) -> Vec<f64> {
-        self.execution.pending_tasks().into_iter().map(|id| id as f64).collect()
-    }
-
-    /// The task waiting on this token, if any.
-    #[wasm_bindgen(js_name = taskForToken)]
-    pub fn task_for_token(&self, token: &str) -> Option<f64> {
-        self.execution.task_for_token(token).map(|id| id as f64)
-    }
-
     /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task,
     /// with `Execution.Input` null: it can be big and few handlers read it (`executionInputJson`).
-    #[wasm_bindgen(js_name = contextJson)]
-    pub fn context_json(&self) -> String {
+    fn context_json(&self) -> String {
         let ctx = &self.execution.ctx;
         let mut execution = ctx.execution.clone();
         if let Value::Object(map) = &mut execution {
@@ -266,22 +221,97 @@ impl RawExecution {
         }
         Value::from_pairs([("Execution", execution), ("StateMachine", ctx.state_machine.clone())]).to_json()
     }
+}
 
-    /// `$$.Execution.Input` as JSON text.
-    #[wasm_bindgen(js_name = executionInputJson)]
-    pub fn execution_input_json(&self) -> String {
-        self.execution.ctx.execution.get("Input").map(Value::to_json).unwrap_or_else(|| "null".into())
-    }
+// The execution's exports. Each is unsafe in the same way: it takes the execution's handle
+// first, which must be live, and its string arguments follow `abi.rs`'s convention.
 
-    #[wasm_bindgen(js_name = executionArn)]
-    pub fn execution_arn(&self) -> String {
-        self.execution.ctx.execution_arn.to_string()
-    }
+/// `resume(batch, now)`: the reply (see the module's doc).
+#[no_mangle]
+pub unsafe extern "C" fn asl_resume(ex: *mut RawExecution, bp: *mut u8, bl: usize, bc: usize, now: f64) -> u32 {
+    let batch = unsafe { arg(bp, bl, bc) };
+    answer(unsafe { &mut *ex }.resume(&batch, now))
+}
 
-    #[wasm_bindgen(js_name = stateMachineArn)]
-    pub fn state_machine_arn(&self) -> String {
-        self.execution.ctx.machine_arn.to_string()
-    }
+/// `step(batch, now)`: the reply, with `p`.
+#[no_mangle]
+pub unsafe extern "C" fn asl_step(ex: *mut RawExecution, bp: *mut u8, bl: usize, bc: usize, now: f64) -> u32 {
+    let batch = unsafe { arg(bp, bl, bc) };
+    answer(unsafe { &mut *ex }.step(&batch, now))
+}
+
+/// From now on, big values cross as ids (see `shared.rs`): in answers, a string made of
+/// `prefix` and an id stands for the value of that id; invoke commands get a list of where
+/// shared values go in their input.
+#[no_mangle]
+pub unsafe extern "C" fn asl_share_values(ex: *mut RawExecution, pp: *mut u8, pl: usize, pc: usize) {
+    let prefix = unsafe { arg(pp, pl, pc) };
+    unsafe { &mut *ex }.shared = Some((SharedValues::default(), prefix));
+}
+
+/// RedriveExecution: starts a FAILED, TIMED_OUT or ABORTED execution again from where it
+/// stopped. Answers AWS's reason as an error when it cannot be redriven.
+#[no_mangle]
+pub unsafe extern "C" fn asl_redrive(ex: *mut RawExecution) -> u32 {
+    answer(unsafe { &mut *ex }.execution.redrive().map(|()| String::new()))
+}
+
+/// `{"status","output"?,"error"?,"cause"?}` as JSON text once ended, else none.
+#[no_mangle]
+pub unsafe extern "C" fn asl_outcome(ex: *const RawExecution) -> u32 {
+    answer_option(unsafe { &*ex }.execution.outcome().map(|o| outcome_value(o).to_json()))
+}
+
+/// History events from index `from` on (0 = all), as a JSON array.
+#[no_mangle]
+pub unsafe extern "C" fn asl_events(ex: *const RawExecution, from: u32) -> u32 {
+    answer(Ok(unsafe { &*ex }.execution.history().to_json_from(from as usize)))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn asl_history_length(ex: *const RawExecution) -> u32 {
+    unsafe { &*ex }.execution.history().len() as u32
+}
+
+/// Ids of the tasks still waiting for an answer, as a JSON array.
+#[no_mangle]
+pub unsafe extern "C" fn asl_pending_tasks(ex: *const RawExecution) -> u32 {
+    let ids = unsafe { &*ex }.execution.pending_tasks().into_iter().map(|id| Value::int(id as i64)).collect();
+    answer(Ok(Value::array(ids).to_json()))
+}
+
+/// The task waiting on this token, or -1.
+#[no_mangle]
+pub unsafe extern "C" fn asl_task_for_token(ex: *const RawExecution, tp: *mut u8, tl: usize, tc: usize) -> f64 {
+    let token = unsafe { arg(tp, tl, tc) };
+    unsafe { &*ex }.execution.task_for_token(&token).map_or(-1.0, |id| id as f64)
+}
+
+/// See [`RawExecution::context_json`].
+#[no_mangle]
+pub unsafe extern "C" fn asl_context(ex: *const RawExecution) -> u32 {
+    answer(Ok(unsafe { &*ex }.context_json()))
+}
+
+/// `$$.Execution.Input` as JSON text.
+#[no_mangle]
+pub unsafe extern "C" fn asl_execution_input(ex: *const RawExecution) -> u32 {
+    answer(Ok(unsafe { &*ex }.execution.ctx.execution.get("Input").map(Value::to_json).unwrap_or_else(|| "null".into())))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn asl_execution_arn(ex: *const RawExecution) -> u32 {
+    answer(Ok(unsafe { &*ex }.execution.ctx.execution_arn.to_string()))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn asl_machine_arn(ex: *const RawExecution) -> u32 {
+    answer(Ok(unsafe { &*ex }.execution.ctx.machine_arn.to_string()))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn asl_execution_free(ex: *mut RawExecution) {
+    unsafe { super::abi::free(ex) }
 }
 
 fn completion(item: &Value) -> Option<Completion> {

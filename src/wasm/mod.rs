@@ -1,4 +1,5 @@
-//! The wasm-bindgen surface. JavaScript (`js/index.js`) drives it; nothing here knows ASL rules.
+//! The surface JavaScript drives (`js/bindings.js`, then `js/index.js`); nothing here knows ASL
+//! rules. The exports are plain functions (`asl_*`) under the convention of `abi.rs`.
 //!
 //! Values cross the boundary as JSON text: one string per call, parsed once on each side.
 //! Errors the caller can fix come back as `Err(string)` (thrown in JS as that string; the JS
@@ -8,8 +9,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-
 use crate::definition::model::MachineType;
 use crate::definition::source::substitute;
 use crate::definition::validate::validate_source;
@@ -18,11 +17,13 @@ use crate::drivers::mocks::MockConfig;
 use crate::engine::{ClockMode, Execution, ExecutionOptions, Limits};
 use crate::value::Value;
 
+mod abi;
 mod alloc;
 mod cli;
 mod execution;
 mod shared;
 
+use abi::{answer, answer_object, answer_option, arg};
 pub use execution::RawExecution;
 
 thread_local! {
@@ -30,32 +31,87 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Runs once when the module is instantiated: routes Rust panics to `console.error`, and keeps
-/// the message so that the JS wrapper can put it in the error it raises.
-#[wasm_bindgen(start)]
-pub fn start() {
+/// Runs once when the module is instantiated: keeps the message of a Rust panic, so that the
+/// JS wrapper can put it in the error it raises when the call traps.
+#[no_mangle]
+pub extern "C" fn asl_init() {
     std::panic::set_hook(Box::new(|info| {
         let message = format!("asl-sim panicked: {info}");
-        web_sys::console::error_1(&JsValue::from_str(&message));
         LAST_PANIC.with(|last| *last.borrow_mut() = Some(message));
     }));
 }
 
 /// The message of the last Rust panic, if any, cleared once read.
-#[wasm_bindgen(js_name = takePanicMessage)]
-pub fn take_panic_message() -> Option<String> {
-    LAST_PANIC.with(|last| last.borrow_mut().take())
+#[no_mangle]
+pub extern "C" fn asl_take_panic() -> u32 {
+    answer_option(LAST_PANIC.with(|last| last.borrow_mut().take()))
+}
+
+/// The crate version, as in Cargo.toml.
+#[no_mangle]
+pub extern "C" fn asl_version() -> u32 {
+    answer(Ok(env!("CARGO_PKG_VERSION").to_string()))
+}
+
+/// `testState(state, input, options)`: see [`test_state`].
+///
+/// # Safety
+/// The arguments follow `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_test_state(sp: *mut u8, sl: usize, sc: usize, ip: *mut u8, il: usize, ic: usize, op: *mut u8, ol: usize, oc: usize) -> u32 {
+    let (state, input, options) = unsafe { (arg(sp, sl, sc), arg(ip, il, ic), arg(op, ol, oc)) };
+    answer(test_state(&state, &input, &options))
+}
+
+/// `validate(definition, options)`: see [`validate`].
+///
+/// # Safety
+/// The arguments follow `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_validate(dp: *mut u8, dl: usize, dc: usize, op: *mut u8, ol: usize, oc: usize) -> u32 {
+    let (definition, options) = unsafe { (arg(dp, dl, dc), arg(op, ol, oc)) };
+    answer(validate(&definition, &options))
+}
+
+/// `new RawMachine(definition, settings)`: the machine's handle, with its warnings as text.
+///
+/// # Safety
+/// The arguments follow `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_machine_new(dp: *mut u8, dl: usize, dc: usize, sp: *mut u8, sl: usize, sc: usize) -> u32 {
+    let (definition, settings) = unsafe { (arg(dp, dl, dc), arg(sp, sl, sc)) };
+    answer_object(RawMachine::new(&definition, &settings).map(|m| {
+        let warnings = m.warnings.clone();
+        (m, warnings)
+    }))
+}
+
+/// # Safety
+/// `machine` is a live machine handle, not used again.
+#[no_mangle]
+pub unsafe extern "C" fn asl_machine_free(machine: *mut RawMachine) {
+    unsafe { abi::free(machine) }
+}
+
+/// `machine.start(input, settings)`: the execution's handle.
+///
+/// # Safety
+/// `machine` is a live machine handle; the strings follow `abi.rs`'s convention.
+#[no_mangle]
+pub unsafe extern "C" fn asl_machine_start(machine: *const RawMachine, ip: *mut u8, il: usize, ic: usize, sp: *mut u8, sl: usize, sc: usize) -> u32 {
+    let (input, settings) = unsafe { (arg(ip, il, ic), arg(sp, sl, sc)) };
+    let machine = unsafe { &*machine };
+    answer_object(machine.start(&input, &settings).map(|e| (e, String::new())))
 }
 
 /// AWS TestState: runs one state. `state` is the state's definition (JSON or YAML text);
 /// `options` is `{inspectionLevel, variables, result, error: {error, cause}, stateName}`.
 /// Answers TestState's response as JSON text; throws a message for a bad state or input.
-#[wasm_bindgen(js_name = testState)]
-pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, JsValue> {
+pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, String> {
     use crate::engine::test_state::{test_state, InspectionLevel, TestStateOptions};
     let state = match crate::definition::source::parse_source(state) {
         Ok((v, _, _)) => v,
-        Err(e) => return Err(JsValue::from_str(&format!("the state definition cannot be read: {e}"))),
+        Err(e) => return Err(format!("the state definition cannot be read: {e}")),
     };
     let o = parse_settings(options)?;
     let mut opts = TestStateOptions {
@@ -63,7 +119,7 @@ pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, JsV
             None | Some("INFO") => InspectionLevel::Info,
             Some("DEBUG") => InspectionLevel::Debug,
             Some("TRACE") => InspectionLevel::Trace,
-            Some(other) => return Err(JsValue::from_str(&format!("inspectionLevel must be INFO, DEBUG or TRACE, not '{other}'"))),
+            Some(other) => return Err(format!("inspectionLevel must be INFO, DEBUG or TRACE, not '{other}'")),
         },
         result: o.get("result").cloned(),
         state_name: o.get("stateName").and_then(Value::as_str).map(String::from),
@@ -77,30 +133,23 @@ pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, JsV
         let cause = e.get("cause").and_then(Value::as_str).map(String::from);
         opts.error = Some((error, cause));
     }
-    test_state(&state, input, &opts).map(|v| v.to_json()).map_err(|e| JsValue::from_str(&e))
-}
-
-/// The crate version, as in Cargo.toml.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
+    test_state(&state, input, &opts).map(|v| v.to_json())
 }
 
 /// `ValidateStateMachineDefinition`: every diagnostic for definition text (JSON or YAML), as a
 /// JSON array of `{severity, code, message, location, line, column, endLine, endColumn}`.
 /// Options: `{"type": "STANDARD" | "EXPRESS", "substitutions": {name: value}}`.
-#[wasm_bindgen]
-pub fn validate(definition: &str, options: &str) -> Result<String, JsValue> {
+pub fn validate(definition: &str, options: &str) -> Result<String, String> {
     let options = parse_settings(options)?;
     let validate_options = validate_options(&options)?;
     Ok(diagnostics_json(&validate_source(definition, &validate_options).diagnostics))
 }
 
-fn validate_options(settings: &Value) -> Result<ValidateOptions, JsValue> {
+fn validate_options(settings: &Value) -> Result<ValidateOptions, String> {
     let machine_type = match settings.get("type").and_then(Value::as_str) {
         None | Some("STANDARD") => MachineType::Standard,
         Some("EXPRESS") => MachineType::Express,
-        Some(other) => return Err(JsValue::from_str(&format!("unknown state machine type '{other}': it is 'STANDARD' or 'EXPRESS'"))),
+        Some(other) => return Err(format!("unknown state machine type '{other}': it is 'STANDARD' or 'EXPRESS'")),
     };
     let substitutions = match settings.get("substitutions") {
         None | Some(Value::Null) => None,
@@ -109,7 +158,7 @@ fn validate_options(settings: &Value) -> Result<ValidateOptions, JsValue> {
                 .map(|(k, v)| (k.to_string(), v.as_str().map(String::from).unwrap_or_else(|| v.to_json())))
                 .collect::<HashMap<String, String>>(),
         ),
-        Some(_) => return Err(JsValue::from_str("definitionSubstitutions must be an object of names to values")),
+        Some(_) => return Err("definitionSubstitutions must be an object of names to values".into()),
     };
     Ok(ValidateOptions { machine_type, substitutions })
 }
@@ -118,7 +167,6 @@ fn validate_options(settings: &Value) -> Result<ValidateOptions, JsValue> {
 /// settings are `{name, type: "STANDARD" | "EXPRESS", roleArn, substitutions}`. Throws the
 /// diagnostics (a JSON array, as `validate` returns) as a string when the definition has
 /// errors, or a plain message (not starting with `[`) when the settings are wrong.
-#[wasm_bindgen]
 pub struct RawMachine {
     machine: Rc<StateMachine>,
     name: String,
@@ -127,10 +175,8 @@ pub struct RawMachine {
     warnings: String,
 }
 
-#[wasm_bindgen]
 impl RawMachine {
-    #[wasm_bindgen(constructor)]
-    pub fn new(definition: &str, settings: &str) -> Result<RawMachine, JsValue> {
+    pub fn new(definition: &str, settings: &str) -> Result<RawMachine, String> {
         let settings = parse_settings(settings)?;
         let name = settings.get("name").and_then(Value::as_str).unwrap_or("StateMachine").to_string();
         let role_arn = settings.get("roleArn").and_then(Value::as_str).map(String::from);
@@ -139,7 +185,7 @@ impl RawMachine {
         // CreateStateMachine's rules (the graph, the machine type), then the model.
         let validation = validate_source(definition, &options);
         if !is_valid(&validation.diagnostics) {
-            return Err(JsValue::from_str(&diagnostics_json(&validation.diagnostics)));
+            return Err(diagnostics_json(&validation.diagnostics));
         }
         let parsed = match &options.substitutions {
             Some(values) => parse_definition_source(&substitute(definition, values).0),
@@ -149,7 +195,7 @@ impl RawMachine {
             Some(machine) => {
                 Ok(RawMachine { machine: Rc::new(machine), name, machine_type, role_arn, warnings: diagnostics_json(&validation.diagnostics) })
             }
-            None => Err(JsValue::from_str(&diagnostics_json(&parsed.diagnostics))),
+            None => Err(diagnostics_json(&parsed.diagnostics)),
         }
     }
 
@@ -158,9 +204,8 @@ impl RawMachine {
     /// new history events in each response), limits: {maxPayloadBytes, maxHistoryEvents,
     /// maxTransitions} (null disables one), mockConfig (object or JSON text), testCase}`.
     /// Throws a message string if the input is not JSON or a setting is wrong.
-    pub fn start(&self, input: &str, settings: &str) -> Result<RawExecution, JsValue> {
+    pub fn start(&self, input: &str, settings: &str) -> Result<RawExecution, String> {
         let settings = parse_settings(settings)?;
-        let err = |m: String| JsValue::from_str(&m);
         let mut options = ExecutionOptions { machine_name: self.name.clone(), machine_type: self.machine_type, ..ExecutionOptions::default() };
         if let Some(role) = &self.role_arn {
             options.role_arn = role.clone();
@@ -171,7 +216,7 @@ impl RawMachine {
         options.clock = match settings.get("clock").and_then(Value::as_str) {
             None | Some("virtual") => ClockMode::Virtual,
             Some("external") => ClockMode::External,
-            Some(other) => return Err(err(format!("unknown clock '{other}'"))),
+            Some(other) => return Err(format!("unknown clock '{other}'")),
         };
         if let Some(t) = settings.get("startTime").and_then(Value::as_f64) {
             options.start_time_ms = t;
@@ -180,30 +225,23 @@ impl RawMachine {
             options.seed = seed as u64;
         }
         if let Some(limits) = settings.get("limits").filter(|l| !l.is_null()) {
-            options.limits = read_limits(limits).map_err(err)?;
+            options.limits = read_limits(limits)?;
         }
         let mocks = match (settings.get("mockConfig").filter(|c| !c.is_null()), settings.get("testCase").and_then(Value::as_str)) {
             (None, None) => None,
             (Some(config), Some(case)) => {
                 let config = match config {
-                    Value::String(text) => MockConfig::parse(text),
-                    other => MockConfig::from_value(other),
-                }
-                .map_err(err)?;
-                Some(config.test_case(&self.name, case, Some(&self.machine)).map_err(err)?)
+                    Value::String(text) => MockConfig::parse(text)?,
+                    other => MockConfig::from_value(other)?,
+                };
+                Some(config.test_case(&self.name, case, Some(&self.machine))?)
             }
-            (Some(_), None) => return Err(err("mockConfig needs a testCase: the name of one of its TestCases".into())),
-            (None, Some(_)) => return Err(err("testCase needs a mockConfig".into())),
+            (Some(_), None) => return Err("mockConfig needs a testCase: the name of one of its TestCases".into()),
+            (None, Some(_)) => return Err("testCase needs a mockConfig".into()),
         };
         let events = settings.get("events").and_then(Value::as_bool).unwrap_or(false);
-        let execution = Execution::start(self.machine.clone(), input, options).map_err(err)?;
+        let execution = Execution::start(self.machine.clone(), input, options)?;
         Ok(RawExecution::new(execution, mocks, events))
-    }
-
-    /// The warnings found while validating (same shape as the errors), as JSON text.
-    #[wasm_bindgen(js_name = warningsJson)]
-    pub fn warnings_json(&self) -> String {
-        self.warnings.clone()
     }
 }
 
@@ -228,8 +266,8 @@ fn read_limits(limits: &Value) -> Result<Limits, String> {
     Ok(out)
 }
 
-fn parse_settings(text: &str) -> Result<Value, JsValue> {
-    crate::value::parse(text).map_err(|e| JsValue::from_str(&format!("bad settings: {e}")))
+fn parse_settings(text: &str) -> Result<Value, String> {
+    crate::value::parse(text).map_err(|e| format!("bad settings: {e}"))
 }
 
 fn diagnostics_json(diagnostics: &[Diagnostic]) -> String {

@@ -56,7 +56,7 @@ async function onRealClock(speed, body) {
 
 test('the page loads the engine in its worker, from localhost only', async () => {
   assert.equal(await page.locator('#run').isEnabled(), true);
-  assert.ok(browser.requests.some((u) => u.endsWith('/pkg/asl_sim_bg.wasm')), browser.requests.join('\n'));
+  assert.ok(browser.requests.some((u) => u.endsWith('/pkg/asl_sim.wasm')), browser.requests.join('\n'));
   assert.deepEqual(browser.requests.filter((u) => !u.startsWith(browser.url)), []);
   assert.ok(await page.locator('#graph .node').count() > 0, 'the first example is drawn');
   assert.deepEqual(errors, []);

@@ -21,7 +21,7 @@ test('serves the page with the right types', async () => {
 });
 
 test('serves the built package, wasm as application/wasm', async () => {
-  const wasm = await get('/pkg/asl_sim_bg.wasm');
+  const wasm = await get('/pkg/asl_sim.wasm');
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   const bytes = new Uint8Array(await wasm.arrayBuffer());
