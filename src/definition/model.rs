@@ -48,10 +48,13 @@ pub struct States {
 
 impl States {
     /// Every transition looks its target up here; most sets of states are small enough that
-    /// comparing names (their lengths first) beats hashing.
+    /// a scan beats hashing. Transitions hold the keys' own `Rc`s (the parser shares them), so
+    /// the scan compares addresses first, and names only for a name from elsewhere.
     pub fn get(&self, name: &str) -> Option<&Rc<State>> {
         if self.states.len() <= 8 {
-            self.states.iter().find(|(k, _)| k.len() == name.len() && ***k == *name).map(|(_, s)| s)
+            let same = |(k, _): &(&Rc<str>, &Rc<State>)| std::ptr::eq(k.as_ptr(), name.as_ptr()) && k.len() == name.len();
+            let equal = |(k, _): &(&Rc<str>, &Rc<State>)| k.len() == name.len() && ***k == *name;
+            self.states.iter().find(same).or_else(|| self.states.iter().find(equal)).map(|(_, s)| s)
         } else {
             self.states.get(name)
         }

@@ -144,7 +144,38 @@ fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader)
             }
         }
     }
+    let start_at = share_target_names(&mut states, start_at);
     Some(Rc::new(States { start_at, states, pointer: states_ptr }))
+}
+
+/// Makes every transition of a set of states hold its target's key `Rc` itself, so that
+/// `States::get` (once per transition) finds the target by address, without comparing names.
+fn share_target_names(states: &mut IndexMap<Rc<str>, Rc<State>, crate::value::hash::FastBuildHasher>, start_at: Rc<str>) -> Rc<str> {
+    let keys: std::collections::HashSet<Rc<str>> = states.keys().cloned().collect();
+    let share = |name: &mut Rc<str>| {
+        if let Some(key) = keys.get(&**name) {
+            *name = key.clone();
+        }
+    };
+    for state in states.values_mut() {
+        // Just made, so not shared yet.
+        let Some(state) = Rc::get_mut(state) else { continue };
+        if let Transition::Next(n) = &mut state.next {
+            share(n);
+        }
+        for c in &mut state.catch {
+            share(&mut c.next);
+        }
+        if let StateKind::Choice(ch) = &mut state.kind {
+            ch.choices.iter_mut().filter_map(|rule| rule.next.as_mut()).for_each(share);
+            if let Some(d) = &mut ch.default {
+                share(d);
+            }
+        }
+    }
+    let mut start_at = start_at;
+    share(&mut start_at);
+    start_at
 }
 
 /// Largest number of seconds (and of retry attempts) AWS accepts in a definition.
