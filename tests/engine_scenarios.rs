@@ -33,7 +33,7 @@ fn task_result_flows_through_result_path() {
     );
     // The hour-long wait took no real time but an hour of virtual time.
     let h = ex.history();
-    assert_eq!(h.last().unwrap().timestamp_ms - h.get(0).unwrap().timestamp_ms, 3_600_000.0);
+    assert_eq!(h.timestamp_ms(h.last().unwrap()) - h.timestamp_ms(h.get(0).unwrap()), 3_600_000.0);
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn task_events_render_in_aws_shape() {
         "S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a":1},"TimeoutSeconds":30,"Next":"L"},
         "L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
     let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Success(parse(r#"{"ok":true}"#).unwrap())).unwrap();
-    let json = |kind: &str| ex.history().iter().find(|e| e.kind == kind).unwrap().to_json();
+    let json = |kind: &str| ex.history().event_json(ex.history().iter().position(|e| e.kind == kind).unwrap()).unwrap();
     let scheduled = json("TaskScheduled");
     assert!(scheduled.ends_with(r#""taskScheduledEventDetails":{"parameters":"{\"a\":1}","region":"us-east-1","resource":"invoke","resourceType":"lambda","timeoutInSeconds":30}}"#), "{scheduled}");
     assert!(json("TaskStarted").ends_with(r#""taskStartedEventDetails":{"resource":"invoke","resourceType":"lambda"}}"#));
@@ -151,6 +151,6 @@ fn task_events_render_in_aws_shape() {
 fn map_iteration_events_render_in_aws_shape() {
     let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}"#;
     let ex = run(def, "[7]", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
-    let started = ex.history().iter().find(|e| e.kind == "MapIterationStarted").unwrap().to_json();
+    let started = ex.history().event_json(ex.history().iter().position(|e| e.kind == "MapIterationStarted").unwrap()).unwrap();
     assert!(started.ends_with(r#""mapIterationStartedEventDetails":{"index":0,"name":"M"}}"#), "{started}");
 }

@@ -26,14 +26,21 @@ pub enum Field {
     NotTruncated,
 }
 
+/// One event. Its id is its place in the history (from 1), and its timestamp is kept in the
+/// history's table of times (see `History`), so that an event is 40 bytes in wasm: a long run's
+/// history is most of the memory it touches, and first touching memory is most of its cost.
 #[derive(Clone, Debug)]
 pub struct Event {
-    pub id: u32,
-    pub previous_id: u32,
-    pub timestamp_ms: f64,
     pub kind: &'static str,
+    pub previous_id: u32,
+    /// Index into `History::times`.
+    time: u32,
     details: Details,
 }
+
+// What the wasm build's memory use is measured against (see `Event`).
+#[cfg(target_arch = "wasm32")]
+const _: () = assert!(std::mem::size_of::<Event>() == 40);
 
 /// An event's details. State entered/exited events (most of any history) have their own
 /// compact shapes; every other event keeps its details key and fields in order.
@@ -43,14 +50,25 @@ pub enum Details {
     /// `stateEnteredEventDetails`: `{input, inputDetails, name}`. The state itself stands for
     /// its name here and below (one pointer: every event of a history is smaller for it).
     StateEntered { state: Rc<State>, input: Value },
-    /// `stateExitedEventDetails`: `{assignedVariables?, assignedVariablesDetails?, name, output, outputDetails}`.
-    StateExited { state: Rc<State>, output: Value, assigned: Option<Box<Value>> },
+    /// `stateExitedEventDetails`: `{name, output, outputDetails}`.
+    StateExited { state: Rc<State>, output: Value },
+    /// `stateExitedEventDetails` with `assignedVariables` (rarer, so boxed: it would make every
+    /// event bigger).
+    StateExitedAssigning(Box<AssigningExit>),
     /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}` (the Map state's name).
     MapIteration { key: &'static str, index: u32, state: Rc<State> },
     /// A Task state's scheduled, started, submitted or succeeded event: the resource names
     /// come from the state itself, so the event holds the state and its one value.
     Task(Box<TaskEvent>),
     Fields(&'static str, Box<[(&'static str, Field)]>),
+}
+
+#[derive(Clone, Debug)]
+pub struct AssigningExit {
+    pub state: Rc<State>,
+    pub output: Value,
+    /// The assigned variables, each as its JSON text (as AWS shows them).
+    pub assigned: Value,
 }
 
 #[derive(Clone, Debug)]
@@ -141,7 +159,7 @@ impl Event {
         match &self.details {
             Details::None => None,
             Details::StateEntered { .. } => Some("stateEnteredEventDetails"),
-            Details::StateExited { .. } => Some("stateExitedEventDetails"),
+            Details::StateExited { .. } | Details::StateExitedAssigning(_) => Some("stateExitedEventDetails"),
             Details::Task(t) => Some(t.key),
             Details::MapIteration { key, .. } => Some(key),
             Details::Fields(key, _) => Some(key),
@@ -162,12 +180,17 @@ impl Event {
                 "inputDetails" => Some(Field::NotTruncated),
                 _ => None,
             },
-            Details::StateExited { state, output, assigned } => match name {
+            Details::StateExited { state, output } => match name {
                 "name" => Some(Field::Text(state.name.clone())),
                 "output" => Some(Field::Json(output.clone())),
                 "outputDetails" => Some(Field::NotTruncated),
-                "assignedVariables" => assigned.as_ref().map(|a| Field::Nested((**a).clone())),
-                "assignedVariablesDetails" => assigned.as_ref().map(|_| Field::NotTruncated),
+                _ => None,
+            },
+            Details::StateExitedAssigning(exit) => match name {
+                "name" => Some(Field::Text(exit.state.name.clone())),
+                "output" => Some(Field::Json(exit.output.clone())),
+                "outputDetails" | "assignedVariablesDetails" => Some(Field::NotTruncated),
+                "assignedVariables" => Some(Field::Nested(exit.assigned.clone())),
                 _ => None,
             },
             Details::MapIteration { index, state, .. } => match name {
@@ -187,6 +210,7 @@ impl Event {
     pub fn state_name(&self) -> Option<&str> {
         match &self.details {
             Details::StateEntered { state, .. } | Details::StateExited { state, .. } => Some(&state.name),
+            Details::StateExitedAssigning(exit) => Some(&exit.state.name),
             Details::Fields(_, fields) => fields.iter().find_map(|(k, f)| match (k, f) {
                 (&"name", Field::Text(t)) => Some(&**t),
                 _ => None,
@@ -195,12 +219,12 @@ impl Event {
         }
     }
 
-    /// The event as AWS's JSON.
-    pub fn write_json(&self, out: &mut String) {
+    /// The event as AWS's JSON, given its id and time (which the history keeps).
+    fn write_json(&self, id: usize, timestamp_ms: f64, out: &mut String) {
         use std::fmt::Write;
         out.push_str("{\"timestamp\":");
-        write_string(&format_timestamp(self.timestamp_ms), out);
-        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind, self.id, self.previous_id);
+        write_string(&format_timestamp(timestamp_ms), out);
+        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind, id, self.previous_id);
         let Some(key) = self.details_key() else {
             out.push('}');
             return;
@@ -213,17 +237,12 @@ impl Event {
                 out.push_str(",\"inputDetails\":{\"truncated\":false},\"name\":");
                 write_string(&state.name, out);
             }
-            Details::StateExited { state, output, assigned } => {
-                if let Some(a) = assigned {
-                    out.push_str("\"assignedVariables\":");
-                    write_json(a, out);
-                    out.push_str(",\"assignedVariablesDetails\":{\"truncated\":false},");
-                }
-                out.push_str("\"name\":");
-                write_string(&state.name, out);
-                out.push_str(",\"output\":");
-                write_string(&output.to_json(), out);
-                out.push_str(",\"outputDetails\":{\"truncated\":false}");
+            Details::StateExited { state, output } => write_exited(state, output, out),
+            Details::StateExitedAssigning(exit) => {
+                out.push_str("\"assignedVariables\":");
+                write_json(&exit.assigned, out);
+                out.push_str(",\"assignedVariablesDetails\":{\"truncated\":false},");
+                write_exited(&exit.state, &exit.output, out);
             }
             Details::Task(t) => t.write(out),
             Details::MapIteration { index, state, .. } => {
@@ -244,11 +263,14 @@ impl Event {
         out.push_str("}}");
     }
 
-    pub fn to_json(&self) -> String {
-        let mut s = String::new();
-        self.write_json(&mut s);
-        s
-    }
+}
+
+fn write_exited(state: &State, output: &Value, out: &mut String) {
+    out.push_str("\"name\":");
+    write_string(&state.name, out);
+    out.push_str(",\"output\":");
+    write_string(&output.to_json(), out);
+    out.push_str(",\"outputDetails\":{\"truncated\":false}");
 }
 
 impl Field {
@@ -274,6 +296,9 @@ pub struct History {
     /// of a long run's time went to those copies and the memory they left behind).
     chunks: Vec<Vec<Event>>,
     len: usize,
+    /// The events' times, each once for a run of events at the same time (on the virtual
+    /// clock, most of a history happens at one instant).
+    times: Vec<f64>,
 }
 
 const CHUNK: usize = 4096;
@@ -293,7 +318,10 @@ impl History {
     pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
         self.len += 1;
         let id = self.len as u32;
-        let event = Event { id, previous_id, timestamp_ms, kind, details };
+        if self.times.last() != Some(&timestamp_ms) {
+            self.times.push(timestamp_ms);
+        }
+        let event = Event { kind, previous_id, time: (self.times.len() - 1) as u32, details };
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(event),
             _ => {
@@ -324,6 +352,11 @@ impl History {
         self.chunks.last()?.last()
     }
 
+    /// When an event of this history happened (epoch milliseconds).
+    pub fn timestamp_ms(&self, event: &Event) -> f64 {
+        self.times.get(event.time as usize).copied().unwrap_or(0.0)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Event> + '_ {
         self.chunks.iter().flatten()
     }
@@ -334,6 +367,13 @@ impl History {
         self.chunks.iter().skip(first).flatten().skip(from - first * CHUNK)
     }
 
+    /// The event at `index` as AWS's JSON.
+    pub fn event_json(&self, index: usize) -> Option<String> {
+        let mut out = String::new();
+        self.get(index)?.write_json(index + 1, self.timestamp_ms(self.get(index)?), &mut out);
+        Some(out)
+    }
+
     /// Events from index `from` on, as a JSON array.
     pub fn to_json_from(&self, from: usize) -> String {
         let mut out = String::from("[");
@@ -341,7 +381,7 @@ impl History {
             if i > 0 {
                 out.push(',');
             }
-            e.write_json(&mut out);
+            e.write_json(from + i + 1, self.timestamp_ms(e), &mut out);
         }
         out.push(']');
         out
@@ -359,7 +399,8 @@ mod tests {
     #[test]
     fn events_stay_small() {
         // A long loop's history is most of its memory: every byte here is paid per event.
-        assert!(std::mem::size_of::<Event>() <= 72, "{}", std::mem::size_of::<Event>());
+        // (In wasm, 40 bytes: checked when building for wasm32, below `Event`.)
+        assert!(std::mem::size_of::<Event>() <= 64, "{}", std::mem::size_of::<Event>());
     }
 
     #[test]
@@ -370,14 +411,16 @@ mod tests {
             assert_eq!(h.push(i as u32, i as f64, "PassStateEntered", None) as usize, i + 1);
         }
         assert_eq!(h.len(), n);
+        // Each event was pushed with previous_id = its index, and its index as its time.
         for i in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, n - 1] {
-            assert_eq!(h.get(i).map(|e| e.id as usize), Some(i + 1), "index {i}");
+            assert_eq!(h.get(i).map(|e| e.previous_id as usize), Some(i), "index {i}");
+            assert_eq!(h.get(i).map(|e| h.timestamp_ms(e)), Some(i as f64), "index {i}");
         }
         assert!(h.get(n).is_none());
-        assert_eq!(h.last().map(|e| e.id as usize), Some(n));
-        assert!(h.iter().map(|e| e.id as usize).eq(1..=n));
+        assert_eq!(h.last().map(|e| e.previous_id as usize), Some(n - 1));
+        assert!(h.iter().map(|e| e.previous_id as usize).eq(0..n));
         for from in [0, 7, CHUNK, CHUNK + 3, n - 1, n] {
-            assert!(h.iter_from(from).map(|e| e.id as usize).eq(from + 1..=n), "from {from}");
+            assert!(h.iter_from(from).map(|e| e.previous_id as usize).eq(from..n), "from {from}");
         }
         assert_eq!(h.to_json_from(n - 1).matches("\"id\":").count(), 1);
     }
@@ -392,5 +435,19 @@ mod tests {
             r#"[{"timestamp":"1970-01-01T00:00:00.000Z","type":"ExecutionStarted","id":1,"previousEventId":0,"executionStartedEventDetails":{"input":"{ \"a\": 1 }","inputDetails":{"truncated":false}}},{"timestamp":"1970-01-01T00:00:01.000Z","type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"name":"P","input":"{\"a\":1}"}}]"#
         );
         assert_eq!(h.get(1).unwrap().state_name(), Some("P"));
+    }
+
+    #[test]
+    fn events_at_one_instant_share_their_time() {
+        let mut h = History::default();
+        for t in [5.0, 5.0, 5.0, 7.0, 7.0, 5.0] {
+            h.push(0, t, "PassStateEntered", None);
+        }
+        assert_eq!(h.times, [5.0, 7.0, 5.0]);
+        assert!(h.iter().map(|e| h.timestamp_ms(e)).eq([5.0, 5.0, 5.0, 7.0, 7.0, 5.0]));
+        let json = h.to_json();
+        assert_eq!(json.matches("1970-01-01T00:00:00.005Z").count(), 4);
+        assert_eq!(json.matches("1970-01-01T00:00:00.007Z").count(), 2);
+        assert!(json.contains("\"id\":6,"));
     }
 }

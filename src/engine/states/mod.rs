@@ -14,7 +14,7 @@ mod wait;
 use super::errors::{error_matches, names, Failure};
 use super::trace::Stage;
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
-use super::history::{Details, Field};
+use super::history::{AssigningExit, Details, Field};
 use crate::definition::model::{Assign, ResultPath, StateKind};
 use crate::definition::QueryLanguage;
 use crate::query::{QueryError, Scope};
@@ -243,8 +243,14 @@ impl Execution {
         self.trace_stage(fid, Stage::Output, output);
         self.trace_assigned(fid, &assigned);
         // Each assigned value is shown as its JSON text, as AWS does.
-        let assigned = assigned.map(|vars| Box::new(Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))))));
-        self.fiber_event_details(fid, exited_event_name(&state.kind), Details::StateExited { state: state.clone(), output: output.clone(), assigned });
+        let details = match assigned {
+            None => Details::StateExited { state: state.clone(), output: output.clone() },
+            Some(vars) => {
+                let assigned = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
+                Details::StateExitedAssigning(Box::new(AssigningExit { state: state.clone(), output: output.clone(), assigned }))
+            }
+        };
+        self.fiber_event_details(fid, exited_event_name(&state.kind), details);
     }
 
     fn apply_output_path(&self, fid: FiberId, merged: &Value) -> Result<Value, QueryError> {
