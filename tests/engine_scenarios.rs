@@ -5,7 +5,7 @@ use asl_sim::engine::{ExecutionOptions, Status};
 use asl_sim::value::parse;
 
 fn types(ex: &asl_sim::engine::Execution) -> Vec<&'static str> {
-    ex.history().iter().map(|e| e.kind).collect()
+    ex.history().iter().map(|e| e.kind()).collect()
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn task_events_render_in_aws_shape() {
         "S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a":1},"TimeoutSeconds":30,"Next":"L"},
         "L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
     let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Success(parse(r#"{"ok":true}"#).unwrap())).unwrap();
-    let json = |kind: &str| ex.history().event_json(ex.history().iter().position(|e| e.kind == kind).unwrap()).unwrap();
+    let json = |kind: &str| ex.history().event_json(ex.history().iter().position(|e| e.kind() == kind).unwrap()).unwrap();
     let scheduled = json("TaskScheduled");
     assert!(scheduled.ends_with(r#""taskScheduledEventDetails":{"parameters":"{\"a\":1}","region":"us-east-1","resource":"invoke","resourceType":"lambda","timeoutInSeconds":30}}"#), "{scheduled}");
     assert!(json("TaskStarted").ends_with(r#""taskStartedEventDetails":{"resource":"invoke","resourceType":"lambda"}}"#));
@@ -151,6 +151,6 @@ fn task_events_render_in_aws_shape() {
 fn map_iteration_events_render_in_aws_shape() {
     let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}"#;
     let ex = run(def, "[7]", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
-    let started = ex.history().event_json(ex.history().iter().position(|e| e.kind == "MapIterationStarted").unwrap()).unwrap();
+    let started = ex.history().event_json(ex.history().iter().position(|e| e.kind() == "MapIterationStarted").unwrap()).unwrap();
     assert!(started.ends_with(r#""mapIterationStartedEventDetails":{"index":0,"name":"M"}}"#), "{started}");
 }

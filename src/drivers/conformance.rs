@@ -165,7 +165,7 @@ pub fn execute_case(case: &Value, definition: &Value, base: ExecutionOptions) ->
         // Step by step, so that StopExecution lands while its state is active.
         let Some(commands) = ex.step() else {
             if let Some(stop) = &stop_during {
-                let entered = ex.history().iter_from(seen_events).any(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
+                let entered = ex.history().iter_from(seen_events).any(|e| e.kind().ends_with("StateEntered") && e.state_name() == Some(stop.as_str()));
                 seen_events = ex.history().len();
                 if entered && ex.outcome().is_none() {
                     ex.complete(Completion::Stop { error: None, cause: None });
@@ -360,7 +360,7 @@ fn history_level1(want: &[Value], ex: &Execution, def: &Value) -> Result<(), Str
             key(ty, name)
         })
         .collect();
-    let got_keys: Vec<String> = ex.history().iter().map(|e| key(e.kind, if e.kind.contains("StateE") { e.state_name() } else { None })).collect();
+    let got_keys: Vec<String> = ex.history().iter().map(|e| key(e.kind(), if e.kind().contains("StateE") { e.state_name() } else { None })).collect();
     let text = def.to_json();
     if text.contains("\"Parallel\"") || text.contains("\"Map\"") {
         let mut a = want_keys;

@@ -318,7 +318,7 @@ mod tests {
         let ex = run("RetryPath");
         assert_eq!(ex.status(), Status::Succeeded);
         assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap().to_json(), "42");
-        let failed = ex.history().iter().filter(|e| e.kind == "LambdaFunctionFailed").count();
+        let failed = ex.history().iter().filter(|e| e.kind() == "LambdaFunctionFailed").count();
         assert_eq!(failed, 2);
     }
 

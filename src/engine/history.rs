@@ -26,24 +26,25 @@ pub enum Field {
     NotTruncated,
 }
 
-/// One event. Its id is its place in the history (from 1), and its timestamp is kept in the
-/// history's table of times (see `History`), so that an event is 40 bytes in wasm: a long run's
-/// history is most of the memory it touches, and first touching memory is most of its cost.
+/// One event, 32 bytes in wasm: a long run's history is most of the memory it touches, and
+/// first touching memory is much of a run's cost. So its id is its place in the history (from
+/// 1), its timestamp is kept in the history's table of times (see `History`), and its type is
+/// kept only where its details do not tell it (a state entered or exited event's state does).
 #[derive(Clone, Debug)]
 pub struct Event {
-    pub kind: &'static str,
     pub previous_id: u32,
     /// Index into `History::times`.
     time: u32,
-    details: Details,
+    details: Stored,
 }
 
 // What the wasm build's memory use is measured against (see `Event`).
 #[cfg(target_arch = "wasm32")]
-const _: () = assert!(std::mem::size_of::<Event>() == 40);
+const _: () = assert!(std::mem::size_of::<Event>() == 32);
 
-/// An event's details. State entered/exited events (most of any history) have their own
-/// compact shapes; every other event keeps its details key and fields in order.
+/// An event's details as the engine gives them. State entered/exited events (most of any
+/// history) have their own compact shapes; every other event keeps its details key and fields
+/// in order.
 #[derive(Clone, Debug)]
 pub enum Details {
     None,
@@ -61,6 +62,92 @@ pub enum Details {
     /// come from the state itself, so the event holds the state and its one value.
     Task(Box<TaskEvent>),
     Fields(&'static str, Box<[(&'static str, Field)]>),
+}
+
+/// Details as kept in an event, with the event's type where nothing else tells it.
+#[derive(Clone, Debug)]
+enum Stored {
+    None(&'static str),
+    /// Type: `entered_event_name` of the state's kind.
+    StateEntered { state: Rc<State>, input: Value },
+    /// Type: `exited_event_name` of the state's kind (so too for the next one).
+    StateExited { state: Rc<State>, output: Value },
+    StateExitedAssigning(Box<AssigningExit>),
+    /// The details key follows from the type.
+    MapIteration { kind: &'static str, index: u32, state: Rc<State> },
+    Task(&'static str, Box<TaskEvent>),
+    Fields(Box<FieldsEvent>),
+}
+
+#[derive(Clone, Debug)]
+struct FieldsEvent {
+    kind: &'static str,
+    key: &'static str,
+    fields: Box<[(&'static str, Field)]>,
+}
+
+impl Stored {
+    fn new(kind: &'static str, details: Details) -> Stored {
+        match details {
+            Details::None => Stored::None(kind),
+            Details::StateEntered { state, input } => {
+                debug_assert_eq!(kind, entered_event_name(&state.kind));
+                Stored::StateEntered { state, input }
+            }
+            Details::StateExited { state, output } => {
+                debug_assert_eq!(kind, exited_event_name(&state.kind));
+                Stored::StateExited { state, output }
+            }
+            Details::StateExitedAssigning(exit) => {
+                debug_assert_eq!(kind, exited_event_name(&exit.state.kind));
+                Stored::StateExitedAssigning(exit)
+            }
+            Details::MapIteration { key, index, state } => {
+                debug_assert_eq!(Some(key), map_iteration_key(kind));
+                Stored::MapIteration { kind, index, state }
+            }
+            Details::Task(t) => Stored::Task(kind, t),
+            Details::Fields(key, fields) => Stored::Fields(Box::new(FieldsEvent { kind, key, fields })),
+        }
+    }
+}
+
+/// The type of the event a state's execution starts with.
+pub fn entered_event_name(kind: &StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass(_) => "PassStateEntered",
+        StateKind::Task(_) => "TaskStateEntered",
+        StateKind::Choice(_) => "ChoiceStateEntered",
+        StateKind::Wait(_) => "WaitStateEntered",
+        StateKind::Succeed => "SucceedStateEntered",
+        StateKind::Fail(_) => "FailStateEntered",
+        StateKind::Parallel(_) => "ParallelStateEntered",
+        StateKind::Map(_) => "MapStateEntered",
+    }
+}
+
+/// The type of the event a state's execution ends with.
+pub fn exited_event_name(kind: &StateKind) -> &'static str {
+    match kind {
+        StateKind::Pass(_) => "PassStateExited",
+        StateKind::Task(_) => "TaskStateExited",
+        StateKind::Choice(_) => "ChoiceStateExited",
+        StateKind::Wait(_) => "WaitStateExited",
+        StateKind::Succeed => "SucceedStateExited",
+        StateKind::Fail(_) => "FailStateExited",
+        StateKind::Parallel(_) => "ParallelStateExited",
+        StateKind::Map(_) => "MapStateExited",
+    }
+}
+
+fn map_iteration_key(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "MapIterationStarted" => "mapIterationStartedEventDetails",
+        "MapIterationSucceeded" => "mapIterationSucceededEventDetails",
+        "MapIterationFailed" => "mapIterationFailedEventDetails",
+        "MapIterationAborted" => "mapIterationAbortedEventDetails",
+        _ => return None,
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -154,68 +241,75 @@ impl TaskEvent {
 }
 
 impl Event {
-    /// The details object's key, if the event has details.
-    pub fn details_key(&self) -> Option<&'static str> {
+    /// The event's type (`PassStateEntered`, `TaskScheduled`, ...).
+    pub fn kind(&self) -> &'static str {
         match &self.details {
-            Details::None => None,
-            Details::StateEntered { .. } => Some("stateEnteredEventDetails"),
-            Details::StateExited { .. } | Details::StateExitedAssigning(_) => Some("stateExitedEventDetails"),
-            Details::Task(t) => Some(t.key),
-            Details::MapIteration { key, .. } => Some(key),
-            Details::Fields(key, _) => Some(key),
+            Stored::None(kind) | Stored::MapIteration { kind, .. } | Stored::Task(kind, _) => kind,
+            Stored::StateEntered { state, .. } => entered_event_name(&state.kind),
+            Stored::StateExited { state, .. } => exited_event_name(&state.kind),
+            Stored::StateExitedAssigning(exit) => exited_event_name(&exit.state.kind),
+            Stored::Fields(f) => f.kind,
         }
     }
 
-    pub fn details(&self) -> &Details {
-        &self.details
+    /// The details object's key, if the event has details.
+    pub fn details_key(&self) -> Option<&'static str> {
+        match &self.details {
+            Stored::None(_) => None,
+            Stored::StateEntered { .. } => Some("stateEnteredEventDetails"),
+            Stored::StateExited { .. } | Stored::StateExitedAssigning(_) => Some("stateExitedEventDetails"),
+            Stored::Task(_, t) => Some(t.key),
+            Stored::MapIteration { kind, .. } => map_iteration_key(kind),
+            Stored::Fields(f) => Some(f.key),
+        }
     }
 
     /// A detail field by name.
     pub fn field(&self, name: &str) -> Option<Field> {
         match &self.details {
-            Details::None => None,
-            Details::StateEntered { state, input } => match name {
+            Stored::None(_) => None,
+            Stored::StateEntered { state, input } => match name {
                 "name" => Some(Field::Text(state.name.clone())),
                 "input" => Some(Field::Json(input.clone())),
                 "inputDetails" => Some(Field::NotTruncated),
                 _ => None,
             },
-            Details::StateExited { state, output } => match name {
+            Stored::StateExited { state, output } => match name {
                 "name" => Some(Field::Text(state.name.clone())),
                 "output" => Some(Field::Json(output.clone())),
                 "outputDetails" => Some(Field::NotTruncated),
                 _ => None,
             },
-            Details::StateExitedAssigning(exit) => match name {
+            Stored::StateExitedAssigning(exit) => match name {
                 "name" => Some(Field::Text(exit.state.name.clone())),
                 "output" => Some(Field::Json(exit.output.clone())),
                 "outputDetails" | "assignedVariablesDetails" => Some(Field::NotTruncated),
                 "assignedVariables" => Some(Field::Nested(exit.assigned.clone())),
                 _ => None,
             },
-            Details::MapIteration { index, state, .. } => match name {
+            Stored::MapIteration { index, state, .. } => match name {
                 "index" => Some(Field::Int(*index as i64)),
                 "name" => Some(Field::Text(state.name.clone())),
                 _ => None,
             },
-            Details::Task(t) => match name {
+            Stored::Task(_, t) => match name {
                 "input" | "parameters" | "output" => t.value.clone().map(Field::Json),
                 _ => None,
             },
-            Details::Fields(_, fields) => fields.iter().find(|(k, _)| *k == name).map(|(_, f)| f.clone()),
+            Stored::Fields(e) => e.fields.iter().find(|(k, _)| *k == name).map(|(_, f)| f.clone()),
         }
     }
 
     /// The state name of a state-entered/exited event.
     pub fn state_name(&self) -> Option<&str> {
         match &self.details {
-            Details::StateEntered { state, .. } | Details::StateExited { state, .. } => Some(&state.name),
-            Details::StateExitedAssigning(exit) => Some(&exit.state.name),
-            Details::Fields(_, fields) => fields.iter().find_map(|(k, f)| match (k, f) {
+            Stored::StateEntered { state, .. } | Stored::StateExited { state, .. } => Some(&state.name),
+            Stored::StateExitedAssigning(exit) => Some(&exit.state.name),
+            Stored::Fields(e) => e.fields.iter().find_map(|(k, f)| match (k, f) {
                 (&"name", Field::Text(t)) => Some(&**t),
                 _ => None,
             }),
-            Details::MapIteration { .. } | Details::Task(_) | Details::None => None,
+            Stored::MapIteration { .. } | Stored::Task(..) | Stored::None(_) => None,
         }
     }
 
@@ -224,33 +318,33 @@ impl Event {
         use std::fmt::Write;
         out.push_str("{\"timestamp\":");
         write_string(&format_timestamp(timestamp_ms), out);
-        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind, id, self.previous_id);
+        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind(), id, self.previous_id);
         let Some(key) = self.details_key() else {
             out.push('}');
             return;
         };
         let _ = write!(out, ",\"{key}\":{{");
         match &self.details {
-            Details::StateEntered { state, input } => {
+            Stored::StateEntered { state, input } => {
                 out.push_str("\"input\":");
                 write_string(&input.to_json(), out);
                 out.push_str(",\"inputDetails\":{\"truncated\":false},\"name\":");
                 write_string(&state.name, out);
             }
-            Details::StateExited { state, output } => write_exited(state, output, out),
-            Details::StateExitedAssigning(exit) => {
+            Stored::StateExited { state, output } => write_exited(state, output, out),
+            Stored::StateExitedAssigning(exit) => {
                 out.push_str("\"assignedVariables\":");
                 write_json(&exit.assigned, out);
                 out.push_str(",\"assignedVariablesDetails\":{\"truncated\":false},");
                 write_exited(&exit.state, &exit.output, out);
             }
-            Details::Task(t) => t.write(out),
-            Details::MapIteration { index, state, .. } => {
+            Stored::Task(_, t) => t.write(out),
+            Stored::MapIteration { index, state, .. } => {
                 let _ = write!(out, "\"index\":{index},\"name\":");
                 write_string(&state.name, out);
             }
-            Details::Fields(_, fields) => {
-                for (i, (name, field)) in fields.iter().enumerate() {
+            Stored::Fields(f) => {
+                for (i, (name, field)) in f.fields.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
@@ -258,7 +352,7 @@ impl Event {
                     field.write_json(out);
                 }
             }
-            Details::None => {}
+            Stored::None(_) => {}
         }
         out.push_str("}}");
     }
@@ -321,7 +415,7 @@ impl History {
         if self.times.last() != Some(&timestamp_ms) {
             self.times.push(timestamp_ms);
         }
-        let event = Event { kind, previous_id, time: (self.times.len() - 1) as u32, details };
+        let event = Event { previous_id, time: (self.times.len() - 1) as u32, details: Stored::new(kind, details) };
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(event),
             _ => {
@@ -399,8 +493,8 @@ mod tests {
     #[test]
     fn events_stay_small() {
         // A long loop's history is most of its memory: every byte here is paid per event.
-        // (In wasm, 40 bytes: checked when building for wasm32, below `Event`.)
-        assert!(std::mem::size_of::<Event>() <= 64, "{}", std::mem::size_of::<Event>());
+        // (In wasm, 32 bytes: checked when building for wasm32, below `Event`.)
+        assert!(std::mem::size_of::<Event>() <= 48, "{}", std::mem::size_of::<Event>());
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod wait;
 use super::errors::{error_matches, names, Failure};
 use super::trace::Stage;
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
-use super::history::{AssigningExit, Details, Field};
+use super::history::{entered_event_name, exited_event_name, AssigningExit, Details, Field};
 use crate::definition::model::{Assign, ResultPath, StateKind};
 use crate::definition::QueryLanguage;
 use crate::query::{QueryError, Scope};
@@ -32,32 +32,6 @@ pub(crate) fn aborted_event_name(ty: &str) -> &'static str {
 }
 
 /// Matched on the kind itself (every state entered and left names its event).
-fn entered_event_name(kind: &StateKind) -> &'static str {
-    match kind {
-        StateKind::Pass(_) => "PassStateEntered",
-        StateKind::Task(_) => "TaskStateEntered",
-        StateKind::Choice(_) => "ChoiceStateEntered",
-        StateKind::Wait(_) => "WaitStateEntered",
-        StateKind::Succeed => "SucceedStateEntered",
-        StateKind::Fail(_) => "FailStateEntered",
-        StateKind::Parallel(_) => "ParallelStateEntered",
-        StateKind::Map(_) => "MapStateEntered",
-    }
-}
-
-fn exited_event_name(kind: &StateKind) -> &'static str {
-    match kind {
-        StateKind::Pass(_) => "PassStateExited",
-        StateKind::Task(_) => "TaskStateExited",
-        StateKind::Choice(_) => "ChoiceStateExited",
-        StateKind::Wait(_) => "WaitStateExited",
-        StateKind::Succeed => "SucceedStateExited",
-        StateKind::Fail(_) => "FailStateExited",
-        StateKind::Parallel(_) => "ParallelStateExited",
-        StateKind::Map(_) => "MapStateExited",
-    }
-}
-
 /// Variables obey the nesting limit of state outputs (see `check_size`): an Assign that
 /// wraps a variable in itself on every loop iteration ends with an error, not a crash.
 /// What an `Assign` stored: the variables in the order written (for the exited event).
