@@ -33,6 +33,7 @@ use crate::drivers::native::outcome_value;
 use crate::engine::{Command, Completion, Execution, TaskRequest};
 use std::collections::HashMap;
 use std::rc::Rc;
+use crate::value::hash::FastBuildHasher;
 use crate::value::Value;
 
 use super::abi::{answer, answer_option, arg};
@@ -49,14 +50,15 @@ pub struct RawExecution {
     /// History events already sent in replies.
     sent: usize,
     /// Task states JS knows, by (state name, resource), as numbered in invokes.
-    state_keys: HashMap<(Rc<str>, Rc<str>), u32>,
+    /// (Looked up once per invoke, so with the fast hasher of payload objects.)
+    state_keys: HashMap<(Rc<str>, Rc<str>), u32, FastBuildHasher>,
     /// The `EnteredTime` of the last invoke sent: the next one sends null when it is the same.
     last_entered: Option<Rc<str>>,
 }
 
 impl RawExecution {
     pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
-        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::new(), last_entered: None }
+        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::default(), last_entered: None }
     }
 
     /// Feeds a batch of answers; returns how many there were.
