@@ -7,9 +7,9 @@ use asl_sim::definition::Diagnostics;
 use asl_sim::engine::choice::choose;
 use asl_sim::query::{QueryError, Scope};
 use asl_sim::value::{parse, Value};
-use std::path::Path;
 
-const DIR: &str = "../shared/conformance/cases/choice_operators";
+mod common;
+use common::{corpus_dir, json_files};
 
 enum Outcome {
     Succeeded(Value),
@@ -106,13 +106,12 @@ fn check(case: &Value) -> Result<(), String> {
 
 #[test]
 fn choice_operator_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let dir = corpus_dir().join("cases/choice_operators");
+    if !dir.is_dir() {
         println!("skipping: corpus not found at {}", dir.display());
         return;
-    };
-    let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
-    files.sort();
+    }
+    let files = json_files(&dir);
     let mut failures = Vec::new();
     for file in &files {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -164,30 +163,27 @@ fn every_corpus_choice_rule_parses() {
             }
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases");
-    let Ok(groups) = std::fs::read_dir(&root) else {
+    let root = corpus_dir().join("cases");
+    if !root.is_dir() {
         println!("skipping: corpus not found at {}", root.display());
         return;
-    };
+    }
     let (mut found, mut problems) = (0, Vec::new());
-    for group in groups.filter_map(Result::ok) {
-        let Ok(files) = std::fs::read_dir(group.path()) else { continue };
-        for file in files.filter_map(Result::ok) {
-            let Some(case) = std::fs::read_to_string(file.path()).ok().and_then(|t| parse(&t).ok()) else { continue };
-            let definition = match case.get("definition") {
-                Some(Value::String(text)) => match parse(text) {
-                    Ok(v) => v,
-                    Err(_) => continue,
-                },
-                Some(v) => v.clone(),
-                None => continue,
-            };
-            if let Some(states) = definition.get("States") {
-                let before = problems.len();
-                walk(states, "/States", &mut found, &mut problems);
-                for p in &mut problems[before..] {
-                    *p = format!("{}: {p}", file.path().display());
-                }
+    for file in json_files(&root) {
+        let Some(case) = std::fs::read_to_string(&file).ok().and_then(|t| parse(&t).ok()) else { continue };
+        let definition = match case.get("definition") {
+            Some(Value::String(text)) => match parse(text) {
+                Ok(v) => v,
+                Err(_) => continue,
+            },
+            Some(v) => v.clone(),
+            None => continue,
+        };
+        if let Some(states) = definition.get("States") {
+            let before = problems.len();
+            walk(states, "/States", &mut found, &mut problems);
+            for p in &mut problems[before..] {
+                *p = format!("{}: {p}", file.display());
             }
         }
     }

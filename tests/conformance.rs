@@ -6,37 +6,34 @@ use asl_sim::drivers::conformance::run_case;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod common;
+use common::{corpus_dir, json_files};
+
 #[test]
 fn conformance_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases");
+    let root = corpus_dir().join("cases");
     if !root.is_dir() {
         eprintln!("conformance corpus: skipped ({} not found; it exists only beside the project's CI checkout)", root.display());
         return;
     }
     let mut groups: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
-    dirs.sort();
-    for dir in dirs {
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
-        files.sort();
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
-            let r = run_case(&text);
-            let g = groups.entry(r.group.clone()).or_default();
-            g.1 += 1;
-            if r.passed {
-                g.0 += 1;
-            } else {
-                failures.push(format!("{}: {}", r.id, r.reason.unwrap_or_default()));
-            }
-            if let Some(h) = r.history_level1 {
-                g.3 += 1;
-                if h {
-                    g.2 += 1;
-                } else if r.passed {
-                    failures.push(format!("{} (history): {}", r.id, r.history_diff.unwrap_or_default()));
-                }
+    for f in json_files(&root) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let r = run_case(&text);
+        let g = groups.entry(r.group.clone()).or_default();
+        g.1 += 1;
+        if r.passed {
+            g.0 += 1;
+        } else {
+            failures.push(format!("{}: {}", r.id, r.reason.unwrap_or_default()));
+        }
+        if let Some(h) = r.history_level1 {
+            g.3 += 1;
+            if h {
+                g.2 += 1;
+            } else if r.passed {
+                failures.push(format!("{} (history): {}", r.id, r.history_diff.unwrap_or_default()));
             }
         }
     }

@@ -6,7 +6,9 @@ use asl_sim::query::path::Path;
 use asl_sim::query::template::Template;
 use asl_sim::query::{QueryError, Scope};
 use asl_sim::value::{parse, Value};
-use std::path::PathBuf;
+
+mod common;
+use common::{corpus_dir, json_files};
 
 /// Cases that must pass (the count reached when this test was written).
 const MIN_PASSING: usize = 107;
@@ -181,13 +183,12 @@ fn other_groups_report() {
 
 /// Runs the runnable cases of a group; (passed, total), or `None` when the corpus is missing.
 fn run_group(group: &str) -> Option<(usize, usize)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases").join(group);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let dir = corpus_dir().join("cases").join(group);
+    if !dir.is_dir() {
         println!("skipped: corpus not found at {}", dir.display());
         return None;
-    };
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
+    }
+    let files = json_files(&dir);
     let (mut total, mut passed, mut skipped) = (0usize, 0usize, 0usize);
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
