@@ -49,9 +49,10 @@ pub struct RawExecution {
     events: bool,
     /// History events already sent in replies.
     sent: usize,
-    /// Task states JS knows, by (state name, resource), as numbered in invokes.
-    /// (Looked up once per invoke, so with the fast hasher of payload objects.)
-    state_keys: HashMap<(Rc<str>, Rc<str>), u32, FastBuildHasher>,
+    /// Task states JS knows, as numbered in invokes, by the addresses of their name and
+    /// resource: the model's own `Rc`s, kept here so that the addresses stay theirs. (Looked up
+    /// once per invoke: hashing the texts took more than the rest of the reply.)
+    state_keys: HashMap<(usize, usize), (Rc<str>, Rc<str>, u32), FastBuildHasher>,
     /// The `EnteredTime` of the last invoke sent: the next one sends null when it is the same.
     last_entered: Option<Rc<str>>,
 }
@@ -158,11 +159,12 @@ impl RawExecution {
     /// The number JS knows a Task state by; a new one is described in `states`.
     fn state_key(&mut self, task: &TaskRequest, states: &mut String) -> u32 {
         use crate::value::write::write_string;
-        if let Some(&key) = self.state_keys.get(&(task.state_name.clone(), task.resource.clone())) {
+        let address = (task.state_name.as_ptr() as usize, task.resource.as_ptr() as usize);
+        if let Some(&(_, _, key)) = self.state_keys.get(&address) {
             return key;
         }
         let key = self.state_keys.len() as u32;
-        self.state_keys.insert((task.state_name.clone(), task.resource.clone()), key);
+        self.state_keys.insert(address, (task.state_name.clone(), task.resource.clone(), key));
         if !states.is_empty() {
             states.push(',');
         }
