@@ -5,10 +5,11 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /**
  * Loads the WebAssembly module. Browsers must await it once before anything else; `source` may
- * be a URL (or string), a Response, the bytes or a compiled module (default: `asl_sim_bg.wasm`
- * next to the bindings). In Node the module loads on import and calling this is optional.
+ * be a URL (or string), a Request, a Response (or a promise of one), the bytes or a compiled
+ * module (default: the package's `pkg/asl_sim.wasm`). In Node the module loads on import and
+ * calling this is optional.
  */
-export function init(source?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(source?: string | URL | Request | Response | PromiseLike<Response> | BufferSource | WebAssembly.Module): Promise<void>;
 
 /** The engine's version (the crate's, which is the package's). */
 export function version(): string;
