@@ -42,14 +42,20 @@ pub extern "C" fn asl_out() -> *const u32 {
     SLOT.with(|slot| slot.as_ptr() as *const u32)
 }
 
-/// A block of `len` bytes for JS to write a string argument into (never null; a dangling,
-/// aligned address for 0 bytes, as `String` uses).
+/// A block of `len` bytes for JS to write a string argument into (a dangling, aligned address
+/// for 0 bytes, as `String` uses). Never null: out of memory traps, so that JS never writes
+/// at address 0.
 #[no_mangle]
 pub extern "C" fn asl_alloc(len: usize) -> *mut u8 {
-    match Layout::from_size_align(len, 1) {
-        Ok(layout) if len > 0 => unsafe { alloc(layout) },
-        _ => std::ptr::NonNull::dangling().as_ptr(),
+    if len == 0 {
+        return std::ptr::NonNull::dangling().as_ptr();
     }
+    let Ok(layout) = Layout::from_size_align(len, 1) else { std::process::abort() };
+    let block = unsafe { alloc(layout) };
+    if block.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    block
 }
 
 /// Frees a block from [`asl_alloc`] that JS did not pass on.

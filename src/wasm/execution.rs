@@ -52,9 +52,16 @@ pub struct RawExecution {
     /// Task states JS knows, as numbered in invokes, by the addresses of their name and
     /// resource: the model's own `Rc`s, kept here so that the addresses stay theirs. (Looked up
     /// once per invoke: hashing the texts took more than the rest of the reply.)
-    state_keys: HashMap<(usize, usize), (Rc<str>, Rc<str>, u32), FastBuildHasher>,
+    state_keys: HashMap<(usize, usize), KnownTaskState, FastBuildHasher>,
     /// The `EnteredTime` of the last invoke sent: the next one sends null when it is the same.
     last_entered: Option<Rc<str>>,
+}
+
+/// A Task state JS knows: its number in invokes, with the name and resource it is found by.
+struct KnownTaskState {
+    key: u32,
+    _name: Rc<str>,
+    _resource: Rc<str>,
 }
 
 impl RawExecution {
@@ -160,11 +167,11 @@ impl RawExecution {
     fn state_key(&mut self, task: &TaskRequest, states: &mut String) -> u32 {
         use crate::value::write::write_string;
         let address = (task.state_name.as_ptr() as usize, task.resource.as_ptr() as usize);
-        if let Some(&(_, _, key)) = self.state_keys.get(&address) {
-            return key;
+        if let Some(known) = self.state_keys.get(&address) {
+            return known.key;
         }
         let key = self.state_keys.len() as u32;
-        self.state_keys.insert(address, (task.state_name.clone(), task.resource.clone(), key));
+        self.state_keys.insert(address, KnownTaskState { key, _name: task.state_name.clone(), _resource: task.resource.clone() });
         if !states.is_empty() {
             states.push(',');
         }

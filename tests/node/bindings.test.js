@@ -76,3 +76,9 @@ test('a missing answer is undefined; the version is the crate version', () => {
   const cargo = readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8').match(/^version = "([^"]+)"/m)[1];
   assert.equal(bindings.version(), cargo);
 });
+
+// Last: it leaves the instance after a trap.
+test('a block the engine cannot allocate traps, rather than handing JS address 0', () => {
+  const wasm = bindings.rawExports();
+  assert.throws(() => wasm.asl_alloc(0xf000_0000), WebAssembly.RuntimeError);
+});
