@@ -199,6 +199,9 @@ impl Path {
         Some(cur)
     }
 
+    // Out of line: `find` runs on every path a state evaluates and should stay small for V8 to
+    // compile it early; this is its rarer part (a missing field, a filter, an error text).
+    #[inline(never)]
     fn find_definite(&self, start: &Value, ctx: &Ctx) -> Result<Value, String> {
         let mut cur = start.clone();
         // The path up to the current step, for error texts only: built when one is needed.
