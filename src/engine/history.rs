@@ -6,7 +6,7 @@
 use crate::definition::model::{State, StateKind};
 use crate::definition::resource::Resource;
 use crate::query::timestamp::format_timestamp;
-use crate::value::{write::write_string, write_json, Value};
+use crate::value::{write::write_string, write_int, write_json, write_uint, Value};
 use std::rc::Rc;
 
 /// One detail field of an event.
@@ -318,7 +318,12 @@ impl Event {
         use std::fmt::Write;
         out.push_str("{\"timestamp\":");
         write_string(&format_timestamp(timestamp_ms), out);
-        let _ = write!(out, ",\"type\":\"{}\",\"id\":{},\"previousEventId\":{}", self.kind(), id, self.previous_id);
+        out.push_str(",\"type\":\"");
+        out.push_str(self.kind());
+        out.push_str("\",\"id\":");
+        write_uint(id as u64, out);
+        out.push_str(",\"previousEventId\":");
+        write_uint(u64::from(self.previous_id), out);
         let Some(key) = self.details_key() else {
             out.push('}');
             return;
@@ -369,14 +374,11 @@ fn write_exited(state: &State, output: &Value, out: &mut String) {
 
 impl Field {
     fn write_json(&self, out: &mut String) {
-        use std::fmt::Write;
         match self {
             Field::Json(v) => write_string(&v.to_json(), out),
             Field::Raw(t) => write_string(t, out),
             Field::Text(t) => write_string(t, out),
-            Field::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
+            Field::Int(i) => write_int(*i, out),
             Field::Nested(v) => write_json(v, out),
             Field::NotTruncated => out.push_str("{\"truncated\":false}"),
         }

@@ -34,6 +34,20 @@ impl Number {
 
     /// Reads number text as written in JSON (already validated by the parser).
     pub fn from_json_text(text: &str) -> Number {
+        // Most numbers in payloads are short integers: read those digit by digit (up to 18
+        // digits cannot overflow), without the general integer parser.
+        let (negative, digits) = match text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            all => (false, all),
+        };
+        if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+            let n = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            match (negative, n) {
+                (false, n) => return Number::Int(n),
+                (true, 0) => {} // -0 is a float
+                (true, n) => return Number::Int(-n),
+            }
+        }
         if let Ok(i) = text.parse::<i64>() {
             if !text.starts_with("-0") || i != 0 {
                 return Number::Int(i);
@@ -96,10 +110,7 @@ impl Number {
 
     pub fn write(&self, out: &mut String) {
         match self {
-            Number::Int(i) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{i}");
-            }
+            Number::Int(i) => write_int(*i, out),
             Number::Float(f) => out.push_str(&format_f64(*f)),
             Number::Text(t) => out.push_str(&t.text),
         }
@@ -122,6 +133,31 @@ impl PartialOrd for Number {
             _ => self.as_f64().partial_cmp(&other.as_f64()),
         }
     }
+}
+
+/// Writes an integer in decimal without going through `core::fmt` (every number of every
+/// payload written as JSON comes here).
+pub fn write_int(i: i64, out: &mut String) {
+    if i < 0 {
+        out.push('-');
+    }
+    write_uint(i.unsigned_abs(), out);
+}
+
+/// `write_int` for an unsigned number (ids and counts of the boundary's replies too).
+pub fn write_uint(mut n: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // The bytes are ASCII digits.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 /// Formats a double the way JavaScript's `Number.prototype.toString` does: the shortest
@@ -171,6 +207,27 @@ pub fn format_f64(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_read_and_write_back() {
+        for text in ["0", "7", "-7", "10", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807", "-9223372036854775808"] {
+            let n = Number::from_json_text(text);
+            assert!(matches!(n, Number::Int(_)), "{text}: {n:?}");
+            let mut out = String::new();
+            n.write(&mut out);
+            assert_eq!(out, text);
+        }
+        // -0 is not an integer (its text is kept), and what is not a short integer takes the
+        // general path.
+        let minus_zero = Number::from_json_text("-0");
+        assert!(!matches!(minus_zero, Number::Int(_)) && minus_zero.as_f64() == 0.0);
+        assert_eq!(Number::from_json_text("1.5"), Number::Float(1.5));
+        assert_eq!(Number::from_json_text("1e3").as_f64(), 1000.0);
+        assert_eq!(Number::from_json_text("99999999999999999999").as_f64(), 1e20);
+        let mut out = String::new();
+        write_int(i64::MIN, &mut out);
+        assert_eq!(out, i64::MIN.to_string());
+    }
 
     #[test]
     fn formats_like_javascript() {

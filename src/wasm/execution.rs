@@ -34,6 +34,7 @@ use crate::engine::{Command, Completion, Execution, TaskRequest};
 use std::collections::HashMap;
 use std::rc::Rc;
 use crate::value::hash::FastBuildHasher;
+use crate::value::write_uint;
 use crate::value::Value;
 
 use super::abi::{answer, answer_option, arg};
@@ -143,7 +144,7 @@ impl RawExecution {
         }
         let len = self.execution.history().len();
         out.push_str(",\"n\":");
-        push_uint(&mut out, len as u64);
+        write_uint(len as u64, &mut out);
         if self.events {
             out.push_str(",\"e\":");
             out.push_str(&self.execution.history().to_json_from(self.sent));
@@ -176,7 +177,7 @@ impl RawExecution {
             states.push(',');
         }
         states.push('[');
-        push_uint(states, key as u64);
+        write_uint(key as u64, states);
         states.push(',');
         write_string(&task.state_name, states);
         states.push(',');
@@ -365,9 +366,9 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
 fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>, shared: Option<&mut SharedValues>, out: &mut String) {
     use crate::value::write::write_string;
     out.push('[');
-    push_uint(out, task.task_id);
+    write_uint(task.task_id, out);
     out.push(',');
-    push_uint(out, key as u64);
+    write_uint(key as u64, out);
     out.push(',');
     let mut places = String::new();
     match shared {
@@ -384,7 +385,7 @@ fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>
         None => out.push_str("null"),
     }
     out.push(',');
-    push_uint(out, task.retry_count);
+    write_uint(task.retry_count, out);
     out.push(',');
     match &task.token {
         Some(t) => write_string(t, out),
@@ -397,18 +398,3 @@ fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>
     out.push(']');
 }
 
-/// Writes a number in decimal without going through `core::fmt` (this runs several times per task).
-pub(super) fn push_uint(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // The bytes are ASCII digits.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
-}

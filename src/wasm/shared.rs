@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use crate::value::write::{write_members, write_string, Member};
 use crate::value::{write_json, Value};
 
-use super::execution::push_uint;
+use crate::value::write_uint;
 
 /// Arrays and objects whose JSON text is at least this long are shared; smaller ones cost less
 /// to copy than to track.
@@ -95,13 +95,13 @@ fn place(places: &mut String, id: u32, new: bool, path: &[Member<'_>]) {
         places.push(',');
     }
     places.push('[');
-    push_uint(places, id as u64);
+    write_uint(id as u64, places);
     places.push_str(if new { ",1" } else { ",0" });
     for step in path {
         places.push(',');
         match step {
             Member::Key(k) => write_string(k, places),
-            Member::Index(i) => push_uint(places, *i as u64),
+            Member::Index(i) => write_uint(*i as u64, places),
         }
     }
     places.push(']');
