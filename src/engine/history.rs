@@ -313,11 +313,11 @@ impl Event {
         }
     }
 
-    /// The event as AWS's JSON, given its id and time (which the history keeps).
-    fn write_json(&self, id: usize, timestamp_ms: f64, out: &mut String) {
+    /// The event as AWS's JSON, given its id and its time as text (which the history keeps).
+    fn write_json(&self, id: usize, timestamp: &str, out: &mut String) {
         use std::fmt::Write;
         out.push_str("{\"timestamp\":");
-        write_string(&format_timestamp(timestamp_ms), out);
+        write_string(timestamp, out);
         out.push_str(",\"type\":\"");
         out.push_str(self.kind());
         out.push_str("\",\"id\":");
@@ -465,19 +465,26 @@ impl History {
 
     /// The event at `index` as AWS's JSON.
     pub fn event_json(&self, index: usize) -> Option<String> {
+        let event = self.get(index)?;
         let mut out = String::new();
-        self.get(index)?.write_json(index + 1, self.timestamp_ms(self.get(index)?), &mut out);
+        event.write_json(index + 1, &format_timestamp(self.timestamp_ms(event)), &mut out);
         Some(out)
     }
 
     /// Events from index `from` on, as a JSON array.
     pub fn to_json_from(&self, from: usize) -> String {
         let mut out = String::from("[");
+        // Events in a run at one instant share their time's text.
+        let mut time: Option<(u32, String)> = None;
         for (i, e) in self.iter_from(from).enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            e.write_json(from + i + 1, self.timestamp_ms(e), &mut out);
+            if time.as_ref().is_none_or(|(t, _)| *t != e.time) {
+                time = Some((e.time, format_timestamp(self.timestamp_ms(e))));
+            }
+            let text = time.as_ref().map_or("", |(_, text)| text.as_str());
+            e.write_json(from + i + 1, text, &mut out);
         }
         out.push(']');
         out

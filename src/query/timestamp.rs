@@ -160,24 +160,36 @@ impl Timestamp {
     /// AWS's text for an instant, as in the context object (`$$.Execution.StartTime`):
     /// UTC, always three fraction digits, e.g. `2024-03-06T10:29:14.123Z`.
     pub fn to_iso_millis(&self) -> String {
+        // Written digit by digit: every history event's timestamp is written with this.
         let days = self.seconds.div_euclid(86_400);
-        let secs = self.seconds.rem_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400) as u64;
         let (y, m, d) = civil_from_days(days);
-        let year = if (0..=9999).contains(&y) {
-            format!("{y:04}")
+        let mut out = String::with_capacity(24);
+        if (0..=9999).contains(&y) {
+            push_padded(&mut out, y as u64, 4);
         } else if y > 9999 {
-            format!("+{y}")
+            out.push('+');
+            crate::value::write_uint(y as u64, &mut out);
         } else {
-            format!("-{:04}", -y)
-        };
-        format!(
-            "{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-            secs / 3600,
-            secs % 3600 / 60,
-            secs % 60,
-            self.nanos / 1_000_000
-        )
+            out.push('-');
+            push_padded(&mut out, y.unsigned_abs(), 4);
+        }
+        for (sep, n, width) in [('-', m as u64, 2), ('-', d as u64, 2), ('T', secs / 3600, 2), (':', secs % 3600 / 60, 2), (':', secs % 60, 2), ('.', (self.nanos / 1_000_000) as u64, 3)] {
+            out.push(sep);
+            push_padded(&mut out, n, width);
+        }
+        out.push('Z');
+        out
     }
+}
+
+/// `n` in decimal, with leading zeros up to `width` digits.
+fn push_padded(out: &mut String, n: u64, width: usize) {
+    let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    for _ in digits..width {
+        out.push('0');
+    }
+    crate::value::write_uint(n, out);
 }
 
 /// A definition literal (Wait `Timestamp`, Choice `Timestamp*` operand) as epoch milliseconds
@@ -522,6 +534,11 @@ mod tests {
         assert_eq!(format_epoch_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
         let t = Timestamp::parse("2024-03-06T10:29:14.123Z").unwrap();
         assert_eq!(t.to_iso_millis(), "2024-03-06T10:29:14.123Z");
+        assert_eq!(format_epoch_millis(1_000_000_001_007), "2001-09-09T01:46:41.007Z");
+        // Years outside 0..=9999 are signed, four digits at least.
+        assert_eq!(format_epoch_millis(-62_167_219_200_000), "0000-01-01T00:00:00.000Z");
+        assert_eq!(format_epoch_millis(-62_167_219_200_001), "-0001-12-31T23:59:59.999Z");
+        assert_eq!(format_epoch_millis(253_402_300_800_000), "+10000-01-01T00:00:00.000Z");
         // Extreme values do not panic.
         let _ = format_epoch_millis(i64::MAX);
         let _ = format_epoch_millis(i64::MIN);
