@@ -156,8 +156,7 @@ pub fn write_uint(mut n: u64, out: &mut String) {
             break;
         }
     }
-    // The bytes are ASCII digits.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Formats a double the way JavaScript's `Number.prototype.toString` does: the shortest
