@@ -191,7 +191,8 @@ pub struct Pass {
 #[derive(Debug)]
 pub struct Task {
     pub resource: Rc<str>,
-    pub target: crate::definition::resource::Resource,
+    /// Shared: every call of the state hands it to the driver.
+    pub target: Rc<crate::definition::resource::Resource>,
     pub timeout: Option<Seconds>,
     pub heartbeat: Option<Seconds>,
     pub credentials: Option<Value>,

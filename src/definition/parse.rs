@@ -262,7 +262,7 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                 String::new()
             });
             StateKind::Task(Task {
-                target: Resource::parse(&resource),
+                target: Rc::new(Resource::parse(&resource)),
                 resource: resource.into(),
                 timeout: r.seconds("TimeoutSeconds", "TimeoutSecondsPath", jsonata, 1),
                 heartbeat: r.seconds("HeartbeatSeconds", "HeartbeatSecondsPath", jsonata, 1),

@@ -100,7 +100,7 @@ pub struct TaskRequest {
     pub task_id: u64,
     pub state_name: Rc<str>,
     pub resource: Rc<str>,
-    pub target: Resource,
+    pub target: Rc<Resource>,
     /// The effective input (after InputPath and Parameters).
     pub input: Value,
     /// The context object (`$$`) as the task sees it.

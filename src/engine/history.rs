@@ -184,7 +184,7 @@ impl TaskEvent {
         let is_scheduled = self.key.ends_with("ScheduledEventDetails");
         if let Some(v) = &self.value {
             sep(out);
-            let name = match (is_scheduled, &task.target) {
+            let name = match (is_scheduled, &*task.target) {
                 (true, Resource::LambdaFunction { .. } | Resource::Activity { .. }) => "input",
                 (true, _) => "parameters",
                 (false, _) => "output",
@@ -200,7 +200,7 @@ impl TaskEvent {
             out.push_str("\"region\":");
             write_string(r, out);
         }
-        match &task.target {
+        match &*task.target {
             Resource::LambdaFunction { arn } | Resource::Activity { arn } => {
                 if is_scheduled {
                     sep(out);

@@ -22,15 +22,20 @@ fn service_fields(target: &Resource) -> Vec<(&'static str, Field)> {
 }
 
 impl Execution {
+    // `run_task` runs once per task call, so V8 optimizes it early; its rarer parts (tokens,
+    // activity and service events) are functions of their own to keep it small.
+    #[inline(never)]
+    fn new_task_token(&mut self) -> Rc<str> {
+        let a = self.random_u64();
+        let b = self.random_u64();
+        Rc::from(format!("AQB{a:016x}{b:016x}"))
+    }
+
     #[inline(never)]
     pub(crate) fn run_task(&mut self, fid: FiberId, task: &Task) {
         let state = self.fiber(fid).state.clone();
         let effective = self.fiber(fid).effective.clone();
-        let token: Option<Rc<str>> = (task.target.pattern() == Pattern::WaitForTaskToken).then(|| {
-            let a = self.random_u64();
-            let b = self.random_u64();
-            Rc::from(format!("AQB{a:016x}{b:016x}"))
-        });
+        let token = (task.target.pattern() == Pattern::WaitForTaskToken).then(|| self.new_task_token());
         let ctx = self.context(fid, token.as_ref(), true);
         let jsonata = state.query_language == crate::definition::QueryLanguage::Jsonata;
         let states = if jsonata { self.states_var(fid, &effective, ctx.clone(), None, None) } else { Value::Null };
@@ -67,7 +72,7 @@ impl Execution {
         let task_event = |key: &'static str, value: Option<Value>, region: Option<Rc<str>>, heartbeat: Option<u64>| {
             Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat }))
         };
-        match &task.target {
+        match &*task.target {
             Resource::LambdaFunction { .. } => {
                 self.fiber_event_details(fid, "LambdaFunctionScheduled", task_event("lambdaFunctionScheduledEventDetails", Some(input.clone()), None, None));
                 self.fiber_event(fid, "LambdaFunctionStarted", None);
@@ -108,11 +113,20 @@ impl Execution {
     }
 
     /// `TimeoutSeconds`/`HeartbeatSeconds` and their `...Path` forms.
+    #[inline]
     pub(crate) fn resolve_seconds(&mut self, fid: FiberId, s: Option<&Seconds>, input: &Value, field: &str, states: &Value) -> Result<Option<u64>, QueryError> {
         match s {
             None => Ok(None),
             Some(Seconds::Literal(n)) => Ok(Some(*n)),
-            Some(Seconds::Path(p)) => {
+            Some(dynamic) => self.resolve_dynamic_seconds(fid, dynamic, input, field, states),
+        }
+    }
+
+    #[inline(never)]
+    fn resolve_dynamic_seconds(&mut self, fid: FiberId, s: &Seconds, input: &Value, field: &str, states: &Value) -> Result<Option<u64>, QueryError> {
+        match s {
+            Seconds::Literal(n) => Ok(Some(*n)),
+            Seconds::Path(p) => {
                 let ctx = self.context(fid, None, false);
                 let v = p.select_required(&self.scope_input(fid, input, &ctx))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
@@ -120,11 +134,11 @@ impl Execution {
                     _ => Err(QueryError::runtime(format!("The {field}Path parameter does not reference a positive integer: {} == {}", p.text(), v.to_json()))),
                 }
             }
-            Some(Seconds::Jsonata(jv)) => self.jsonata_seconds(fid, jv, field, states).map(Some),
+            Seconds::Jsonata(jv) => self.jsonata_seconds(fid, jv, field, states).map(Some),
         }
     }
 
-    fn task_target(&self, fid: FiberId) -> Option<Resource> {
+    fn task_target(&self, fid: FiberId) -> Option<Rc<Resource>> {
         match &self.fibers[fid].as_ref()?.state.kind {
             crate::definition::model::StateKind::Task(t) => Some(t.target.clone()),
             _ => None,
@@ -155,7 +169,7 @@ impl Execution {
         let fid = t.fiber;
         let Some(state) = self.fibers[fid].as_ref().map(|f| f.state.clone()) else { return };
         let crate::definition::model::StateKind::Task(task) = &state.kind else { return };
-        let (kind, key) = match &task.target {
+        let (kind, key) = match &*task.target {
             Resource::LambdaFunction { .. } => ("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails"),
             Resource::Activity { .. } => ("ActivitySucceeded", "activitySucceededEventDetails"),
             _ => ("TaskSucceeded", "taskSucceededEventDetails"),
@@ -178,7 +192,7 @@ impl Execution {
             fields.push(("cause", Field::Text(c.clone())));
         }
         fields.push(("error", Field::Text(failure.error.clone())));
-        match &target {
+        match &*target {
             Resource::LambdaFunction { .. } => {
                 self.fiber_event(fid, "LambdaFunctionFailed", Some(("lambdaFunctionFailedEventDetails", fields)));
             }
@@ -198,7 +212,7 @@ impl Execution {
         let fid = t.fiber;
         let Some(target) = self.task_target(fid) else { return };
         let mut fields = vec![("error", Field::Text(names::TIMEOUT.into()))];
-        match &target {
+        match &*target {
             Resource::LambdaFunction { .. } => {
                 self.fiber_event(fid, "LambdaFunctionTimedOut", Some(("lambdaFunctionTimedOutEventDetails", fields)));
             }
