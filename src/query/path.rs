@@ -328,8 +328,7 @@ fn put(cur: &mut Value, segs: &[Segment], value: Value) -> Result<(), ()> {
                     // then grown.
                     let mut child = Value::Null;
                     put(&mut child, rest, value)?;
-                    let mut map = Map::with_capacity(o.len() + 1);
-                    map.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    let mut map = o.clone_with_room(1);
                     map.insert(name.clone(), child);
                     *cur = Value::object(map);
                     return Ok(());

@@ -53,6 +53,13 @@ impl Map {
         self.entries.reserve(additional);
     }
 
+    /// A copy with room for `extra` more members (its keys are known distinct: no checks).
+    pub fn clone_with_room(&self, extra: usize) -> Map {
+        let mut entries = Vec::with_capacity(self.entries.len() + extra);
+        entries.extend_from_slice(&self.entries);
+        Map { entries, index: self.index.clone() }
+    }
+
     /// Position of `key`, if present.
     #[inline]
     pub fn get_index_of<Q: Borrow<str> + ?Sized>(&self, key: &Q) -> Option<usize> {
