@@ -76,7 +76,7 @@ export async function init(source = new URL('../pkg/asl_sim.wasm', import.meta.u
   }
   source = await source;
   if (typeof Response === 'function' && source instanceof Response) {
-    if (!source.ok) throw new Error(`asl-sim: could not load the engine from ${source.url}: HTTP ${source.status}`);
+    if (!source.ok) throw new Error(`asl-sim: could not load the engine${source.url ? ` from ${source.url}` : ''}: HTTP ${source.status}`);
     const isWasm = (source.headers.get('content-type') ?? '').split(';')[0].trim() === 'application/wasm';
     if (isWasm && typeof WebAssembly.instantiateStreaming === 'function') {
       setUp((await WebAssembly.instantiateStreaming(source, {})).instance);
