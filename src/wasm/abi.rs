@@ -13,7 +13,7 @@
 //!   that answers text. Calls that create an object put its handle in the third word.
 //! - Handles are the addresses of boxed objects; JS frees them with the matching `_free`
 //!   export, once.
-//! - A Rust panic traps (`panic = "abort"`); [`asl_take_panic`] then answers its message.
+//! - A Rust panic traps (`panic = "abort"`); `asl_take_panic` (in `mod.rs`) then answers its message.
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::cell::{Cell, RefCell};
