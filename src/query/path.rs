@@ -191,7 +191,7 @@ impl Path {
         let mut cur = start;
         for seg in &self.segments {
             cur = match (seg, cur) {
-                (Segment::Field(name), Value::Object(o)) => crate::value::field(o, name)?,
+                (Segment::Field(name), Value::Object(o)) => o.get(&**name)?,
                 (Segment::Index(i), Value::Array(a)) => &a[index_of(*i, a.len())?],
                 _ => return None,
             };
@@ -217,7 +217,7 @@ impl Path {
             let leaf = i == last;
             let next = match seg {
                 Segment::Field(name) => match &cur {
-                    Value::Object(o) => match crate::value::field(o, name) {
+                    Value::Object(o) => match o.get(&**name) {
                         Some(v) => v.clone(),
                         None if leaf => return Err(format!("No results for path: {}", self.normalized())),
                         None => return Err(format!("Missing property in path {}['{name}']", prefix_at(i))),
@@ -322,7 +322,7 @@ fn put(cur: &mut Value, segs: &[Segment], value: Value) -> Result<(), ()> {
                 *cur = Value::empty_object();
             }
             if let Value::Object(o) = cur {
-                if Rc::strong_count(o) > 1 && crate::value::field(o, name).is_none() {
+                if Rc::strong_count(o) > 1 && o.get(&**name).is_none() {
                     // A shared object gaining a member (`ResultPath: $.result` on a state's
                     // input): copied once with room for it, rather than copied exactly and
                     // then grown.

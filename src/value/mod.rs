@@ -20,12 +20,6 @@ pub use write::{to_json, to_json_pretty, write_json};
 
 pub use map::Map;
 
-/// A member of an object (the map scans small objects itself).
-#[inline]
-pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    map.get(key)
-}
-
 #[derive(Clone, Debug, Default)]
 pub enum Value {
     #[default]
@@ -114,7 +108,7 @@ impl Value {
 
     /// Field of an object; `None` for a missing field or a non-object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object().and_then(|o| field(o, key))
+        self.as_object().and_then(|o| o.get(key))
     }
 
     /// AWS's name for the JSON type, as used in error causes.
