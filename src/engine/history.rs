@@ -56,8 +56,9 @@ pub enum Details {
     /// `stateExitedEventDetails` with `assignedVariables` (rarer, so boxed: it would make every
     /// event bigger).
     StateExitedAssigning(Box<AssigningExit>),
-    /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}` (the Map state's name).
-    MapIteration { key: &'static str, index: u32, state: Rc<State> },
+    /// `mapIteration{Started,Succeeded,Failed,Aborted}EventDetails`: `{index, name}` (the Map
+    /// state's name); the details key follows from the event's type.
+    MapIteration { index: u32, state: Rc<State> },
     /// A Task state's scheduled, started, submitted or succeeded event: the resource names
     /// come from the state itself, so the event holds the state and its one value.
     Task(Box<TaskEvent>),
@@ -102,8 +103,8 @@ impl Stored {
                 debug_assert_eq!(kind, exited_event_name(&exit.state.kind));
                 Stored::StateExitedAssigning(exit)
             }
-            Details::MapIteration { key, index, state } => {
-                debug_assert_eq!(Some(key), map_iteration_key(kind));
+            Details::MapIteration { index, state } => {
+                debug_assert!(map_iteration_key(kind).is_some(), "{kind}");
                 Stored::MapIteration { kind, index, state }
             }
             Details::Task(t) => Stored::Task(kind, t),
@@ -274,18 +275,11 @@ impl Event {
                 "inputDetails" => Some(Field::NotTruncated),
                 _ => None,
             },
-            Stored::StateExited { state, output } => match name {
-                "name" => Some(Field::Text(state.name.clone())),
-                "output" => Some(Field::Json(output.clone())),
-                "outputDetails" => Some(Field::NotTruncated),
-                _ => None,
-            },
+            Stored::StateExited { state, output } => exited_field(state, output, name),
             Stored::StateExitedAssigning(exit) => match name {
-                "name" => Some(Field::Text(exit.state.name.clone())),
-                "output" => Some(Field::Json(exit.output.clone())),
-                "outputDetails" | "assignedVariablesDetails" => Some(Field::NotTruncated),
                 "assignedVariables" => Some(Field::Nested(exit.assigned.clone())),
-                _ => None,
+                "assignedVariablesDetails" => Some(Field::NotTruncated),
+                _ => exited_field(&exit.state, &exit.output, name),
             },
             Stored::MapIteration { index, state, .. } => match name {
                 "index" => Some(Field::Int(*index as i64)),
@@ -364,6 +358,16 @@ impl Event {
 
 }
 
+/// A field of `stateExitedEventDetails` other than the assigned variables.
+fn exited_field(state: &State, output: &Value, name: &str) -> Option<Field> {
+    match name {
+        "name" => Some(Field::Text(state.name.clone())),
+        "output" => Some(Field::Json(output.clone())),
+        "outputDetails" => Some(Field::NotTruncated),
+        _ => None,
+    }
+}
+
 fn write_exited(state: &State, output: &Value, out: &mut String) {
     out.push_str("\"name\":");
     write_string(&state.name, out);
@@ -391,7 +395,6 @@ pub struct History {
     /// thousands, and one growing `Vec` would copy all of it at every doubling (in wasm, a tenth
     /// of a long run's time went to those copies and the memory they left behind).
     chunks: Vec<Vec<Event>>,
-    len: usize,
     /// The events' times, each once for a run of events at the same time (on the virtual
     /// clock, most of a history happens at one instant).
     times: Vec<f64>,
@@ -412,8 +415,7 @@ impl History {
     /// Appends an event with details already in their compact shape; returns its id.
     #[inline]
     pub fn push_details(&mut self, previous_id: u32, timestamp_ms: f64, kind: &'static str, details: Details) -> u32 {
-        self.len += 1;
-        let id = self.len as u32;
+        let id = self.len() as u32 + 1;
         if self.times.last() != Some(&timestamp_ms) {
             self.times.push(timestamp_ms);
         }
@@ -432,11 +434,11 @@ impl History {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.chunks.last().map_or(0, |last| (self.chunks.len() - 1) * CHUNK + last.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.chunks.is_empty()
     }
 
     /// The event at `index` (its id is `index + 1`).

@@ -112,7 +112,7 @@ impl Execution {
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
             let state = self.fiber(parent).state.clone();
-            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { key: "mapIterationSucceededEventDetails", index: index as u32, state });
+            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { index: index as u32, state });
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -160,7 +160,7 @@ impl Execution {
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
                     let state = self.fiber(parent).state.clone();
-                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state });
+                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { index: index as u32, state });
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -172,7 +172,7 @@ impl Execution {
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
         let state = self.fiber(parent).state.clone();
         if join.is_map && !join.distributed {
-            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { key: "mapIterationFailedEventDetails", index: index as u32, state: state.clone() });
+            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { index: index as u32, state: state.clone() });
         }
         for (i, child) in join.running.iter() {
             if i == index {
@@ -183,7 +183,7 @@ impl Execution {
             }
             self.abort_fiber_tree(child);
             if join.is_map && !join.distributed {
-                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { key: "mapIterationAbortedEventDetails", index: i as u32, state: state.clone() });
+                self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { index: i as u32, state: state.clone() });
             }
         }
         // A state about to be retried is not recorded as failed.

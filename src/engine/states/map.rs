@@ -210,7 +210,7 @@ impl Execution {
                 (None, None) => item.clone(),
             };
             if !distributed {
-                self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { key: "mapIterationStartedEventDetails", index: index as u32, state: state.clone() });
+                self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { index: index as u32, state: state.clone() });
             }
             let processor = m.processor.clone();
             let Some(start) = processor.get(&processor.start_at).cloned() else {
