@@ -85,6 +85,17 @@ impl Running {
 }
 
 impl Join {
+    /// A child is done, with `output` (of `size`, when measured): it no longer runs, and its
+    /// slot holds the output.
+    fn settle(&mut self, index: usize, output: Value, size: Option<Size>) {
+        self.running.remove(index);
+        if let Some(slot) = self.results.get_mut(index) {
+            self.measured = if slot.is_none() { Measured::add(self.measured, size) } else { None };
+            *slot = Some(output);
+        }
+        self.remaining -= 1;
+    }
+
     /// Whether one more failed item stays within the tolerated failures.
     fn tolerates_one_more(&self) -> bool {
         let Some((count, percentage)) = self.tolerance else { return false };
@@ -99,16 +110,7 @@ impl Execution {
         // The child's output was measured as it left its last state: remembered, not walked.
         let size = self.measurer.measure(&output, MAX_DEPTH);
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
-        join.running.remove(index);
-        if let Some(slot) = join.results.get_mut(index) {
-            if slot.is_none() {
-                join.measured = Measured::add(join.measured, size);
-            } else {
-                join.measured = None;
-            }
-            *slot = Some(output);
-        }
-        join.remaining -= 1;
+        join.settle(index, output, size);
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
             let state = self.fiber(parent).state.clone();
@@ -151,12 +153,8 @@ impl Execution {
                     ("Error", Value::String(failure.error.clone())),
                     ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
                 ]);
-                join.running.remove(index);
-                if let Some(slot) = join.results.get_mut(index) {
-                    join.measured = if slot.is_none() { Measured::add(join.measured, self.measurer.measure(&error_output, MAX_DEPTH)) } else { None };
-                    *slot = Some(error_output);
-                }
-                join.remaining -= 1;
+                let size = self.measurer.measure(&error_output, MAX_DEPTH);
+                join.settle(index, error_output, size);
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
                     let state = self.fiber(parent).state.clone();
@@ -206,12 +204,17 @@ impl Execution {
         self.requeue(parent);
     }
 
-    /// Stops a fiber and everything it started.
-    pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
+    /// Stops everything a fiber started (its join's running children, and theirs).
+    pub(crate) fn abort_children_of(&mut self, fid: FiberId) {
         let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| c).collect()).unwrap_or_default();
         for c in children {
             self.abort_fiber_tree(c);
         }
+    }
+
+    /// Stops a fiber and everything it started.
+    pub(crate) fn abort_fiber_tree(&mut self, fid: FiberId) {
+        self.abort_children_of(fid);
         self.cancel_tasks_of(fid);
         self.fibers[fid] = None;
     }

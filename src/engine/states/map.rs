@@ -241,11 +241,4 @@ impl Execution {
         self.query_failed(fid, e);
         self.requeue(fid);
     }
-
-    fn abort_children_of(&mut self, fid: FiberId) {
-        let children: Vec<FiberId> = self.fibers[fid].as_ref().and_then(|f| f.join.as_ref()).map(|j| j.running.iter().map(|(_, c)| c).collect()).unwrap_or_default();
-        for c in children {
-            self.abort_fiber_tree(c);
-        }
-    }
 }
