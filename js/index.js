@@ -679,7 +679,7 @@ export class Execution {
     const self = this;
     const context = JSON.parse(guard(() => raw.contextJson()));
     const execution = context.Execution;
-    for (const value of Object.values(execution)) deepFreeze(value);
+    for (const value of Object.values(execution)) freezeParsed(value);
     let input;
     let read = false;
     Object.defineProperty(execution, 'Input', {
@@ -695,7 +695,7 @@ export class Execution {
       },
     });
     Object.freeze(execution);
-    deepFreeze(context.StateMachine);
+    freezeParsed(context.StateMachine);
     return Object.freeze(context);
   }
 
@@ -892,14 +892,6 @@ function handlerResolver(handlers) {
     }
     return fn;
   };
-}
-
-function deepFreeze(value) {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**
