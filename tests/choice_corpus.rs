@@ -1,6 +1,8 @@
 //! Runs the AWS-recorded choice-operator cases (../shared/conformance/cases/choice_operators)
 //! through the Choice Rule parser and evaluator: each case is a Choice state followed by Pass
-//! states whose `Result` is the expected output. A dev aid until the full engine runs them.
+//! states whose `Result` is the expected output. The conformance step runs the same cases
+//! through the whole engine; this runs them on the Choice layer alone, so that a failure
+//! points at the rule parser or evaluator rather than at the engine around them.
 
 use asl_sim::definition::choice::{parse_choice_rule, ChoiceRule};
 use asl_sim::definition::Diagnostics;
