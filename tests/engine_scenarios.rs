@@ -154,3 +154,54 @@ fn map_iteration_events_render_in_aws_shape() {
     let started = ex.history().event_json(ex.history().iter().position(|e| e.kind() == "MapIterationStarted").unwrap()).unwrap();
     assert!(started.ends_with(r#""mapIterationStartedEventDetails":{"index":0,"name":"M"}}"#), "{started}");
 }
+
+/// Runs a Distributed Map of Pass children over `input` and answers its output as JSON text.
+fn batched_map_output(item_batcher: &str, extra: &str, input: &str) -> String {
+    let def = format!(
+        r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ItemsPath":"$.xs",{extra}"ItemBatcher":{item_batcher},
+            "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},"End":true}}}}}}"#
+    );
+    let ex = run(&def, input, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded, "{:?}", o);
+    o.output.as_ref().unwrap().to_json()
+}
+
+#[test]
+fn item_batcher_hands_each_child_a_batch_of_selected_items() {
+    let input = r#"{"xs":[1,2,3,4,5],"factor":7,"per":2}"#;
+    // Two items a batch; the fixed BatchInput (a payload template on the state's input) first.
+    assert_eq!(
+        batched_map_output(r#"{"MaxItemsPerBatch":2,"BatchInput":{"f.$":"$.factor"}}"#, "", input),
+        r#"[{"BatchInput":{"f":7},"Items":[1,2]},{"BatchInput":{"f":7},"Items":[3,4]},{"BatchInput":{"f":7},"Items":[5]}]"#
+    );
+    // ItemSelector shapes each item before it is batched; the count may come from a path.
+    assert_eq!(
+        batched_map_output(r#"{"MaxItemsPerBatchPath":"$.per"}"#, r#""ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},"#, input),
+        r#"[{"Items":[{"v":1,"i":0},{"v":2,"i":1}]},{"Items":[{"v":3,"i":2},{"v":4,"i":3}]},{"Items":[{"v":5,"i":4}]}]"#
+    );
+    // A byte limit counts the child's whole input: {"Items":[1,2,3]} is 17 characters.
+    assert_eq!(batched_map_output(r#"{"MaxInputBytesPerBatch":17}"#, "", input), r#"[{"Items":[1,2,3]},{"Items":[4,5]}]"#);
+    // An item larger than the byte limit still goes, alone.
+    assert_eq!(
+        batched_map_output(r#"{"MaxInputBytesPerBatch":15}"#, "", r#"{"xs":[1,"a long string",2]}"#),
+        r#"[{"Items":[1]},{"Items":["a long string"]},{"Items":[2]}]"#
+    );
+}
+
+#[test]
+fn item_batcher_in_jsonata_and_its_errors() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.xs %}",
+        "ItemBatcher":{"MaxItemsPerBatch":"{% $states.input.per %}","BatchInput":{"n":"{% $count($states.input.xs) %}"}},
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count($states.input.Items) %}","End":true}}},"End":true}}}"#;
+    let ex = run(def, r#"{"xs":["a","b","c"],"per":2}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap().to_json(), "[2,1]");
+    // A count path that does not name an integer fails the state, as MaxConcurrencyPath does.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemBatcher":{"MaxItemsPerBatchPath":"$.per"},"ItemsPath":"$.xs",
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let ex = run(def, r#"{"xs":[1],"per":"many"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.error.as_deref(), Some("States.Runtime"));
+    assert!(o.cause.as_deref().unwrap().contains(r#"The MaxItemsPerBatchPath field refers to value "many" which is not a valid integer: $.per"#), "{:?}", o.cause);
+}

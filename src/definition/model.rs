@@ -254,9 +254,22 @@ pub struct Map {
     pub tolerated_failure_percentage: Option<Tolerance>,
     pub tolerated_failure_count: Option<Tolerance>,
     pub item_reader: Option<Value>,
-    pub item_batcher: Option<Value>,
+    pub item_batcher: Option<ItemBatcher>,
     pub result_writer: Option<Value>,
     pub label: Option<String>,
+}
+
+/// A Distributed Map's `ItemBatcher`: each child execution gets a batch of items,
+/// `{"BatchInput": ..., "Items": [...]}`, instead of one item.
+#[derive(Debug)]
+pub struct ItemBatcher {
+    /// `MaxItemsPerBatch` or its path (a count, held as `Seconds` are: literal, path, JSONata).
+    pub max_items: Option<Seconds>,
+    /// `MaxInputBytesPerBatch` or its path.
+    pub max_bytes: Option<Seconds>,
+    /// `BatchInput` in JSONPath mode (a payload template) and in JSONata mode.
+    pub batch_input: Option<Template>,
+    pub batch_input_jsonata: Option<JsonataValue>,
 }
 
 #[derive(Debug, Clone)]

@@ -390,9 +390,21 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         tolerated_failure_percentage: r.tolerance("ToleratedFailurePercentage", "ToleratedFailurePercentagePath", jsonata),
         tolerated_failure_count: r.tolerance("ToleratedFailureCount", "ToleratedFailureCountPath", jsonata),
         item_reader: r.raw("ItemReader"),
-        item_batcher: r.raw("ItemBatcher"),
+        item_batcher: item_batcher(r, jsonata),
         result_writer: r.raw("ResultWriter"),
         label: r.string("Label"),
+    })
+}
+
+fn item_batcher(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemBatcher> {
+    let v = r.get("ItemBatcher")?;
+    let at = r.at("ItemBatcher");
+    let mut br = Reader::new(v, &at, r.diags);
+    Some(ItemBatcher {
+        max_items: br.seconds("MaxItemsPerBatch", "MaxItemsPerBatchPath", jsonata, 0),
+        max_bytes: br.seconds("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", jsonata, 0),
+        batch_input: if jsonata { None } else { br.template("BatchInput") },
+        batch_input_jsonata: if jsonata { br.jsonata("BatchInput") } else { None },
     })
 }
 

@@ -24,6 +24,8 @@ pub(crate) struct Join {
     /// The sizes of the results so far (`None` if one could not be measured): the result
     /// array's size follows from them, so that array is not walked again when it is checked.
     pub measured: Option<Measured>,
+    /// Map: `items` are batches, each a child's whole input (see `batch.rs`).
+    pub batched: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]

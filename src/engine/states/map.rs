@@ -25,6 +25,13 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.query_failed(fid, e),
         };
+        let batching = match &m.item_batcher {
+            Some(b) => match self.batching(fid, b, &effective) {
+                Ok(v) => Some(v),
+                Err(e) => return self.query_failed(fid, e),
+            },
+            None => None,
+        };
         let n = items.len();
         self.fiber_event(fid, "MapStateStarted", Some(("mapStateStartedEventDetails", vec![("length", Field::Int(n as i64))])));
         let tolerance = match self.map_tolerance(fid, m, &effective) {
@@ -38,10 +45,23 @@ impl Execution {
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Box::new(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()) }));
+        f.join = Some(Box::new(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()), batched: false }));
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
+        }
+        if let Some(batching) = batching {
+            let items = self.fiber_mut(fid).join.as_mut().map(|j| std::mem::take(&mut j.items)).unwrap_or_default();
+            let batches = match self.batch_items(fid, m, &batching, &items) {
+                Ok(b) => b,
+                Err(e) => return self.item_selector_failed(fid, e),
+            };
+            if let Some(j) = self.fiber_mut(fid).join.as_mut() {
+                j.results = vec![None; batches.len()];
+                j.remaining = batches.len();
+                j.items = batches;
+                j.batched = true;
+            }
         }
         self.start_map_iterations(fid);
     }
@@ -186,28 +206,17 @@ impl Execution {
             let index = join.next_index;
             let item = join.items[index].clone();
             let distributed = join.distributed;
+            let batched = join.batched;
             let state = f.state.clone();
             let crate::definition::model::StateKind::Map(m) = &state.kind else { return };
-            let selected = if let Some(jv) = &m.item_selector_jsonata {
-                let ctx = self.map_item_context(fid, index, &item);
-                let effective = self.fiber(fid).effective.clone();
-                let states = self.states_var(fid, &effective, ctx, None, None);
-                Some(self.eval_jsonata(fid, jv, "ItemSelector", &states))
+            // A batch is a child's whole input already (its items were selected one by one).
+            let input = if batched {
+                item
             } else {
-                None
-            };
-            let input = match (&m.item_selector, selected) {
-                (_, Some(Err(e))) => return self.item_selector_failed(fid, e),
-                (_, Some(Ok(v))) => v,
-                (Some(t), None) => {
-                    let ctx = self.map_item_context(fid, index, &item);
-                    let effective = self.fiber(fid).effective.clone();
-                    match self.eval_template(fid, t, &effective, &ctx) {
-                        Ok(v) => v,
-                        Err(e) => return self.item_selector_failed(fid, e),
-                    }
+                match self.select_item(fid, m, index, &item) {
+                    Ok(v) => v,
+                    Err(e) => return self.item_selector_failed(fid, e),
                 }
-                (None, None) => item.clone(),
             };
             if !distributed {
                 self.fiber_event_details(fid, "MapIterationStarted", Details::MapIteration { index: index as u32, state: state.clone() });
@@ -229,6 +238,24 @@ impl Execution {
                 j.next_index += 1;
                 j.running.insert(index, child);
             }
+        }
+    }
+
+    /// An item as its iteration gets it: through `ItemSelector`, when there is one.
+    pub(super) fn select_item(&mut self, fid: FiberId, m: &Map, index: usize, item: &Value) -> Result<Value, QueryError> {
+        if let Some(jv) = &m.item_selector_jsonata {
+            let ctx = self.map_item_context(fid, index, item);
+            let effective = self.fiber(fid).effective.clone();
+            let states = self.states_var(fid, &effective, ctx, None, None);
+            return self.eval_jsonata(fid, jv, "ItemSelector", &states);
+        }
+        match &m.item_selector {
+            Some(t) => {
+                let ctx = self.map_item_context(fid, index, item);
+                let effective = self.fiber(fid).effective.clone();
+                self.eval_template(fid, t, &effective, &ctx)
+            }
+            None => Ok(item.clone()),
         }
     }
 

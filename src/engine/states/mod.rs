@@ -1,6 +1,7 @@
 //! How each state type enters, what it asks for, and how it leaves. One file per type; what
 //! they share (entering, leaving, failing with Retry and Catch) lives here.
 
+mod batch;
 mod choice;
 mod fail;
 mod jsonata;
