@@ -208,6 +208,11 @@ export class Execution {
   /** The events so far (a copy; read it again to see new ones). */
   readonly history: HistoryEvent[];
   pendingTasks(): PendingTask[];
+  /**
+   * No pending task will be answered (no handler settles, no token is sent): the virtual clock
+   * may run on to their timeouts. Returns how many tasks were pending.
+   */
+  abandonPendingTasks(): number;
   /** Throws ApiError `InvalidToken` (unknown), `TaskTimedOut` (task ended), `InvalidOutput` (not JSON). */
   sendTaskSuccess(token: string, output: unknown): void;
   sendTaskFailure(token: string, error?: string, cause?: string): void;

@@ -343,6 +343,20 @@ export class Execution {
     return out;
   }
 
+  /**
+   * Declares that no task now pending will ever be answered: no handler promise of theirs will
+   * settle and nobody will send their tokens. On the virtual clock, time may then run on to
+   * their TimeoutSeconds or HeartbeatSeconds (as if a handler had returned NEVER). An answer
+   * that comes anyway is still taken if its task has not timed out by then. Answers how many
+   * tasks were pending.
+   */
+  abandonPendingTasks() {
+    if (this.#outcome || this.#disposed) return 0;
+    const ids = guard(() => this.#raw.pendingTaskIds());
+    for (const id of ids) this.#push(`[4,${id}]`);
+    return ids.length;
+  }
+
   /** SendTaskSuccess: the task holding `token` succeeds with `output` (any JSON value). */
   sendTaskSuccess(token, output) {
     const id = this.#taskForToken(token);

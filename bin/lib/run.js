@@ -56,7 +56,7 @@ Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input error
     }
     const machine = api.StateMachine.create(definition.text, { name, type: machineType(options) });
     const execution = start(machine, JSON.parse(input), startOptions);
-    const result = await execution.done;
+    const result = await untilDone(execution);
     if (options['--json']) {
       const out = { ...result };
       if (options['--history']) out.history = execution.history;
@@ -71,6 +71,41 @@ Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input error
     return result.status === 'SUCCEEDED' ? 0 : 1;
   },
 };
+
+/**
+ * The execution's result. Once Node has nothing left to do (no handler at work, no timer set)
+ * while tasks still wait, nothing in this process can answer them any more: nobody here can
+ * send a task token. They are abandoned, so that their TimeoutSeconds or HeartbeatSeconds run
+ * out on the virtual clock (and a Catch may take over), as on AWS when no answer comes. If
+ * tasks wait that nothing can end, the execution is stopped with a cause that names them,
+ * rather than leaving the process to exit with no result.
+ */
+async function untilDone(execution) {
+  const abandoned = new Set();
+  const onIdle = () => {
+    if (execution.status !== 'RUNNING') return;
+    const waiting = execution.pendingTasks();
+    if (waiting.some((t) => !abandoned.has(t.taskId))) {
+      for (const t of waiting) abandoned.add(t.taskId);
+      execution.abandonPendingTasks();
+      // Keeps the loop alive for one more turn, so that this runs again if nothing moves.
+      setImmediate(() => {});
+      return;
+    }
+    const states = [...new Set(waiting.map((t) => `'${t.stateName}'`))].join(', ') || '(none)';
+    execution.stop(
+      'asl-sim.NoAnswer',
+      `Nothing in this run can answer the task(s) of state ${states}: they wait for a task token (or a handler that never settles), and no TimeoutSeconds or HeartbeatSeconds ends them. ` +
+        'Give the state a TimeoutSeconds, answer it from a --mock-config test case, or send the token from a test through the JS API (execution.sendTaskSuccess).',
+    );
+  };
+  process.on('beforeExit', onIdle);
+  try {
+    return await execution.done;
+  } finally {
+    process.off('beforeExit', onIdle);
+  }
+}
 
 export function machineName(file) {
   return file.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml|asl\.json|asl\.ya?ml)$/i, '').replace(/\.asl$/i, '') || 'StateMachine';

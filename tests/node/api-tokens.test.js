@@ -134,3 +134,22 @@ test('a .sync task: the handler result is the job result, after TaskSubmitted', 
   const types = execution.history.map((e) => e.type);
   assert.deepEqual(types.slice(2, 6), ['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
 });
+
+test('abandonPendingTasks lets the virtual clock run to a waiting task\'s timeout; nothing pending answers 0', async () => {
+  const execution = callback({ TimeoutSeconds: 30 }).start({ order: 1 }, { handlers: { Approve: () => ({ MessageId: 'm-1' }) } });
+  const task = await tokenOf(execution);
+  // Without it, the virtual clock waits for the token for as long as it takes.
+  await sleep(20);
+  assert.equal(execution.status, 'RUNNING');
+  assert.equal(execution.abandonPendingTasks(), 1);
+  const result = await execution.done;
+  assert.equal(result.status, 'FAILED');
+  assert.equal(result.error, 'States.Timeout');
+  const h = execution.history;
+  const submitted = h.find((e) => e.type === 'TaskSubmitted');
+  const timedOut = h.find((e) => e.type === 'TaskTimedOut');
+  assert.equal(Date.parse(timedOut.timestamp) - Date.parse(submitted.timestamp), 30_000);
+  // The task has ended: its token is refused as AWS refuses it, and nothing is pending.
+  assert.throws(() => execution.sendTaskSuccess(task.token, {}), (e) => e instanceof ApiError && e.name === 'TaskTimedOut');
+  assert.equal(execution.abandonPendingTasks(), 0);
+});

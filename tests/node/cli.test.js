@@ -88,6 +88,38 @@ test('run uses --input and a --handlers module; a failed execution exits 1', () 
   assertOneLineError(asl(['run', def, '--handlers', write('broken.mjs', 'export default {')]), /cannot load handlers module/);
 });
 
+test('run ends tasks that nothing can answer: their timeout runs out, or the run stops naming them', () => {
+  const wait = (extra) => ({
+    Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } }, ...extra,
+  });
+  // With TimeoutSeconds the wait ends on the virtual clock, and the Catch takes over.
+  const timed = write('token-timeout.json', {
+    StartAt: 'Ask',
+    States: {
+      Ask: wait({ TimeoutSeconds: 600, Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.err', Next: 'Fallback' }], End: true }),
+      Fallback: { Type: 'Pass', Result: 'no answer', ResultPath: '$.outcome', End: true },
+    },
+  });
+  const r = asl(['run', timed, '--input', '{"k":1}', '--history', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.output, { k: 1, err: { Error: 'States.Timeout', Cause: null }, outcome: 'no answer' });
+  const events = out.history.filter((e) => e.type === 'TaskTimedOut');
+  assert.equal(events.length, 1);
+  // 600 s passed on the virtual clock between the task's start and its timeout.
+  const started = out.history.find((e) => e.type === 'TaskSubmitted' || e.type === 'TaskStarted');
+  assert.equal(Date.parse(events[0].timestamp) - Date.parse(started.timestamp), 600_000);
+  // Without one, the run stops with a cause that names the state, instead of exiting silently.
+  const untimed = write('token-forever.json', { StartAt: 'Ask', States: { Ask: wait({ End: true }) } });
+  const stuck = asl(['run', untimed, '--json']);
+  assert.equal(stuck.code, 1, stuck.stderr);
+  const result = JSON.parse(stuck.stdout);
+  assert.equal(result.status, 'ABORTED');
+  assert.equal(result.error, 'asl-sim.NoAnswer');
+  assert.match(result.cause, /state 'Ask'.*TimeoutSeconds/);
+});
+
 test('run --history prints the AWS-shaped execution history', () => {
   const def = write('hist.json', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
   const r = asl(['run', def, '--history', '--json']);
