@@ -15,7 +15,7 @@ pub mod write;
 use std::rc::Rc;
 
 pub use number::{format_f64, write_int, write_uint, Number, NumberText};
-pub use parse::{escape_pointer_token, parse, parse_with_positions, parse_with_refs, ParseError, Positions, Span, MAX_DEPTH};
+pub use parse::{escape_pointer_token, parse, Cursor, RefLookup, parse_with_positions, parse_with_refs, ParseError, Positions, Span, MAX_DEPTH};
 pub use write::{to_json, to_json_pretty, write_json};
 
 pub use map::Map;

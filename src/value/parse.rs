@@ -170,6 +170,67 @@ pub fn parse_with_positions(text: &str) -> Result<(Value, Positions), ParseError
     Ok((v, p.positions.map(|(ps, _)| ps).unwrap_or_default()))
 }
 
+/// Reads JSON text piece by piece, for a caller that knows its shape (the wasm boundary's
+/// batches of task answers, one per task call): the arrays around the values it asks for are
+/// never built. Object keys are shared with earlier parses through the cache it is given and
+/// gives back ([`Cursor::finish`]), so a payload's keys are not allocated again on every call.
+pub struct Cursor<'a> {
+    p: Parser<'a>,
+}
+
+impl<'a> Cursor<'a> {
+    /// `refs`: as for [`parse_with_refs`].
+    pub fn new(text: &'a str, keys: Vec<Rc<str>>, refs: Option<(&'a str, RefLookup<'a>)>) -> Cursor<'a> {
+        Cursor { p: Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys, refs } }
+    }
+
+    /// Reads the `[` that opens an array.
+    pub fn open_array(&mut self) -> Result<(), ParseError> {
+        self.p.skip_ws();
+        if self.p.peek() != Some(b'[') {
+            return Err(self.p.error("Expected '['"));
+        }
+        self.p.enter()?;
+        self.p.pos += 1;
+        Ok(())
+    }
+
+    /// Before the next element of the array being read: true if there is one, false when the
+    /// array ends (its `]` is read). `first` says whether an element came before.
+    pub fn next_element(&mut self, first: bool) -> Result<bool, ParseError> {
+        self.p.skip_ws();
+        match self.p.peek() {
+            Some(b']') => {
+                self.p.pos += 1;
+                self.p.depth -= 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.p.pos += 1;
+                self.p.skip_ws();
+                Ok(true)
+            }
+            Some(_) if first => Ok(true),
+            _ => Err(self.p.error("Expected ',' or ']' after an array element")),
+        }
+    }
+
+    /// The next value, whole.
+    pub fn value(&mut self) -> Result<Value, ParseError> {
+        self.p.skip_ws();
+        self.p.value()
+    }
+
+    /// Checks that nothing but whitespace follows; gives back the key cache.
+    pub fn finish(mut self) -> Result<Vec<Rc<str>>, ParseError> {
+        self.p.skip_ws();
+        if self.p.pos < self.p.bytes.len() {
+            return Err(self.p.error("Unexpected text after the JSON value"));
+        }
+        Ok(self.p.keys)
+    }
+}
+
 struct Parser<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -515,6 +576,48 @@ mod tests {
         assert!(parse("[1,]").is_err());
         assert!(parse("01").is_err());
         assert!(parse("\"\\ud83d\\ude00\"").unwrap().as_str() == Some("😀"));
+    }
+
+    #[test]
+    fn a_cursor_reads_arrays_element_by_element_and_keeps_its_keys() {
+        let text = r#" [ [0, 1, {"i": 2, "n": 3}], [1,2,"E",null] ,[] ] "#;
+        let mut c = Cursor::new(text, Vec::new(), None);
+        let mut rows = Vec::new();
+        c.open_array().unwrap();
+        let mut first = true;
+        while c.next_element(first).unwrap() {
+            first = false;
+            c.open_array().unwrap();
+            let mut row = Vec::new();
+            let mut f = true;
+            while c.next_element(f).unwrap() {
+                f = false;
+                row.push(c.value().unwrap().to_json());
+            }
+            rows.push(row.join(" "));
+        }
+        assert_eq!(rows, [r#"0 1 {"i":2,"n":3}"#, r#"1 2 "E" null"#, ""]);
+        let keys = c.finish().unwrap();
+        assert_eq!(keys.iter().map(|k| &**k).collect::<Vec<_>>(), ["i", "n"]);
+        // The next text's keys are the same strings.
+        let mut c = Cursor::new(r#"{"n":1}"#, keys.clone(), None);
+        let v = c.value().unwrap();
+        let (k, _) = v.as_object().unwrap().iter().next().unwrap();
+        assert!(Rc::ptr_eq(k, &keys[1]));
+        // Errors: a missing comma, text after the end, an unclosed array.
+        for bad in ["[1 2]", "[1] x", "[1"] {
+            let mut c = Cursor::new(bad, Vec::new(), None);
+            let mut first = true;
+            let r = (|| {
+                c.open_array()?;
+                while c.next_element(first)? {
+                    first = false;
+                    c.value()?;
+                }
+                c.finish().map(|_| ())
+            })();
+            assert!(r.is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -90,6 +90,25 @@ pub fn answer_with(text: String, handle: u32) {
     ANSWER.with(|a| *a.borrow_mut() = text);
 }
 
+/// The most room kept for the next answer.
+const KEPT_ANSWER_ROOM: usize = 64 * 1024;
+
+/// An answer written straight into the out slot's buffer, whose room is kept from call to
+/// call (the replies to task answers, one per task call, need no allocation of their own).
+pub fn answer_written(write: impl FnOnce(&mut String)) -> u32 {
+    ANSWER.with(|a| {
+        let mut text = a.borrow_mut();
+        // The room of a big answer (an execution's whole output, say) is not kept for good.
+        if text.capacity() > KEPT_ANSWER_ROOM {
+            *text = String::new();
+        }
+        text.clear();
+        write(&mut text);
+        SLOT.with(|slot| slot.set([text.as_ptr() as u32, text.len() as u32, 0]));
+    });
+    Status::Ok as u32
+}
+
 /// A call's answer: the text and `Ok`, or the message and `Err`.
 pub fn answer(result: Result<String, String>) -> u32 {
     match result {

@@ -37,7 +37,7 @@ use crate::value::hash::FastBuildHasher;
 use crate::value::write_uint;
 use crate::value::Value;
 
-use super::abi::{answer, answer_option, arg};
+use super::abi::{answer, answer_option, answer_written, arg};
 use super::shared::SharedValues;
 
 pub struct RawExecution {
@@ -56,6 +56,9 @@ pub struct RawExecution {
     state_keys: HashMap<(usize, usize), KnownTaskState, FastBuildHasher>,
     /// The `EnteredTime` of the last invoke sent: the next one sends null when it is the same.
     last_entered: Option<Rc<str>>,
+    /// Object keys of the answers read so far: every answer of a Task state tends to have the
+    /// same keys, which are then one string each (see `value::Cursor`).
+    keys: Vec<Rc<str>>,
 }
 
 /// A Task state JS knows: its number in invokes, with the name and resource it is found by.
@@ -67,7 +70,7 @@ struct KnownTaskState {
 
 impl RawExecution {
     pub(super) fn new(execution: Execution, mocks: Option<Mocks>, events: bool) -> RawExecution {
-        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::default(), last_entered: None }
+        RawExecution { execution, shared: None, mocks: mocks.filter(|m| !m.is_empty()), events, sent: 0, state_keys: HashMap::default(), last_entered: None, keys: Vec::new() }
     }
 
     /// Feeds a batch of answers; returns how many there were.
@@ -78,17 +81,33 @@ impl RawExecution {
         if batch == "[]" || batch.is_empty() {
             return Ok(0);
         }
-        let batch = match &self.shared {
-            Some((values, prefix)) => crate::value::parse_with_refs(batch, prefix, &|id| values.get(id)),
-            None => crate::value::parse(batch),
-        };
-        let batch = batch.map_err(|e| format!("asl-sim: bad answer batch: {e}"))?;
-        let items = batch.as_array().ok_or("asl-sim: the answer batch is not an array")?;
-        for item in items.iter() {
-            let completion = completion(item).ok_or_else(|| format!("asl-sim: bad answer {}", item.to_json()))?;
-            self.execution.complete(completion);
+        // Read answer by answer (the arrays around them are never built), each fed at once.
+        let RawExecution { execution, shared, keys, .. } = self;
+        let lookup = |id: u32| shared.as_ref().and_then(|(values, _)| values.get(id));
+        let refs = shared.as_ref().map(|(_, prefix)| (prefix.as_str(), &lookup as crate::value::RefLookup<'_>));
+        let bad = |e: crate::value::ParseError| format!("asl-sim: bad answer batch: {e}");
+        let mut cursor = crate::value::Cursor::new(batch, std::mem::take(keys), refs);
+        cursor.open_array().map_err(bad)?;
+        let mut count = 0;
+        while cursor.next_element(count == 0).map_err(bad)? {
+            cursor.open_array().map_err(bad)?;
+            // An answer is at most four values: [kind, id or time, and up to two more].
+            let mut parts: [Value; 4] = Default::default();
+            let mut n = 0;
+            while cursor.next_element(n == 0).map_err(bad)? {
+                let v = cursor.value().map_err(bad)?;
+                if n < parts.len() {
+                    parts[n] = v;
+                }
+                n += 1;
+            }
+            let parts = &parts[..n.min(4)];
+            let completion = completion(parts).ok_or_else(|| format!("asl-sim: bad answer {}", Value::array(parts.to_vec()).to_json()))?;
+            execution.complete(completion);
+            count += 1;
         }
-        Ok(items.len())
+        *keys = cursor.finish().map_err(bad)?;
+        Ok(count)
     }
 
     /// Answers the commands that mocks can answer; returns the others. True if any was answered.
@@ -113,8 +132,7 @@ impl RawExecution {
         answered
     }
 
-    fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>) -> String {
-        let mut out = String::with_capacity(128);
+    fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>, out: &mut String) {
         let mut states = String::new();
         let mut wake = None;
         out.push_str("{\"c\":[");
@@ -127,7 +145,7 @@ impl RawExecution {
                     }
                     first = false;
                     let key = self.state_key(task, &mut states);
-                    write_invoke(task, key, &mut self.last_entered, self.shared.as_mut().map(|(values, _)| values), &mut out);
+                    write_invoke(task, key, &mut self.last_entered, self.shared.as_mut().map(|(values, _)| values), out);
                 }
                 Command::WakeAt { time_ms } => wake = Some(*time_ms),
             }
@@ -140,11 +158,11 @@ impl RawExecution {
         }
         if let Some(t) = wake.and_then(Value::float) {
             out.push_str(",\"w\":");
-            crate::value::write_json(&t, &mut out);
+            crate::value::write_json(&t, out);
         }
         let len = self.execution.history().len();
         out.push_str(",\"n\":");
-        write_uint(len as u64, &mut out);
+        write_uint(len as u64, out);
         if self.events {
             out.push_str(",\"e\":");
             out.push_str(&self.execution.history().to_json_from(self.sent));
@@ -153,7 +171,7 @@ impl RawExecution {
         if let Some(outcome) = self.execution.outcome() {
             out.push_str(",\"o\":");
             match (&outcome.output, self.shared.as_mut()) {
-                (Some(output), Some((values, _))) if outcome.error.is_none() && outcome.cause.is_none() => write_outcome(outcome.status.as_str(), output, values, &mut out),
+                (Some(output), Some((values, _))) if outcome.error.is_none() && outcome.cause.is_none() => write_outcome(outcome.status.as_str(), output, values, out),
                 _ => out.push_str(&outcome_value(outcome).to_json()),
             }
         }
@@ -161,7 +179,6 @@ impl RawExecution {
             out.push_str(if p { ",\"p\":true" } else { ",\"p\":false" });
         }
         out.push('}');
-        out
     }
 
     /// The number JS knows a Task state by; a new one is described in `states`.
@@ -194,7 +211,7 @@ impl RawExecution {
 impl RawExecution {
     /// Feeds `batch`, sets the time to `now` first unless it is NaN (real clock), and runs
     /// until every branch is blocked or the execution has ended.
-    fn resume(&mut self, batch: &str, now: f64) -> Result<String, String> {
+    fn resume(&mut self, batch: &str, now: f64) -> Result<Vec<Command>, String> {
         self.apply(batch, now)?;
         let mut commands = Vec::new();
         loop {
@@ -203,13 +220,13 @@ impl RawExecution {
                 break;
             }
         }
-        Ok(self.reply(commands, None))
+        Ok(commands)
     }
 
     /// One unit of work: feeds `batch` (an answer is a unit) or else advances the engine by one
     /// step (entering a state, a task call, leaving a wait, a jump of the virtual clock). The
     /// reply's `p` says whether anything happened (false: blocked, waiting for answers).
-    fn step(&mut self, batch: &str, now: f64) -> Result<String, String> {
+    fn step(&mut self, batch: &str, now: f64) -> Result<(Vec<Command>, bool), String> {
         let mut progressed = self.apply(batch, now)? > 0;
         let mut commands = Vec::new();
         if !progressed && self.execution.outcome().is_none() {
@@ -218,7 +235,7 @@ impl RawExecution {
                 Some(next) => progressed = self.answer_mocked(next, &mut commands),
             }
         }
-        Ok(self.reply(commands, Some(progressed)))
+        Ok((commands, progressed))
     }
 
     /// `{"Execution": {...}, "StateMachine": {...}}`: the parts of `$$` shared by every task,
@@ -242,14 +259,22 @@ impl RawExecution {
 #[no_mangle]
 pub unsafe extern "C" fn asl_resume(ex: *mut RawExecution, bp: *mut u8, bl: usize, bc: usize, now: f64) -> u32 {
     let batch = unsafe { arg(bp, bl, bc) };
-    answer(unsafe { &mut *ex }.resume(&batch, now))
+    let ex = unsafe { &mut *ex };
+    match ex.resume(&batch, now) {
+        Ok(commands) => answer_written(|out| ex.reply(commands, None, out)),
+        Err(message) => answer(Err(message)),
+    }
 }
 
 /// `step(batch, now)`: the reply, with `p`.
 #[no_mangle]
 pub unsafe extern "C" fn asl_step(ex: *mut RawExecution, bp: *mut u8, bl: usize, bc: usize, now: f64) -> u32 {
     let batch = unsafe { arg(bp, bl, bc) };
-    answer(unsafe { &mut *ex }.step(&batch, now))
+    let ex = unsafe { &mut *ex };
+    match ex.step(&batch, now) {
+        Ok((commands, progressed)) => answer_written(|out| ex.reply(commands, Some(progressed), out)),
+        Err(message) => answer(Err(message)),
+    }
 }
 
 /// From now on, big values cross as ids (see `shared.rs`): in answers, a string made of
@@ -326,15 +351,16 @@ pub unsafe extern "C" fn asl_execution_free(ex: *mut RawExecution) {
     unsafe { super::abi::free(ex) }
 }
 
-fn completion(item: &Value) -> Option<Completion> {
-    let a = item.as_array()?;
+/// An answer of a batch (see the module's table).
+fn completion(a: &[Value]) -> Option<Completion> {
     let id = |i: usize| a.get(i).and_then(Value::as_f64).map(|f| f as u64);
     let text = |i: usize| a.get(i).and_then(Value::as_str).map(String::from);
+    let value = |i: usize| a.get(i).cloned().unwrap_or(Value::Null);
     let kind = a.first()?.as_f64()? as u8;
     Some(match kind {
-        0 => Completion::TaskSucceeded { task_id: id(1)?, output: a.get(2).cloned().unwrap_or(Value::Null) },
+        0 => Completion::TaskSucceeded { task_id: id(1)?, output: value(2) },
         1 => Completion::TaskFailed { task_id: id(1)?, error: text(2).unwrap_or_default(), cause: text(3) },
-        2 => Completion::TaskSubmitted { task_id: id(1)?, output: a.get(2).cloned().unwrap_or(Value::Null) },
+        2 => Completion::TaskSubmitted { task_id: id(1)?, output: value(2) },
         3 => Completion::TaskHeartbeat { task_id: id(1)? },
         4 => Completion::TaskWillNotAnswer { task_id: id(1)? },
         5 => Completion::TimeReached { time_ms: a.get(1)?.as_f64()? },

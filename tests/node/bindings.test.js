@@ -48,6 +48,25 @@ test('answers stay right while memory grows between calls', () => {
   machine.free();
 });
 
+test('answer batches are read answer by answer; a malformed one is an error naming the place', () => {
+  const task = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', Next: 'U' }, U: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true } } };
+  const machine = new bindings.RawMachine(JSON.stringify(task), '{}');
+  const execution = machine.start('{"k":1}', '{}');
+  let reply = JSON.parse(execution.resume('[]', NaN));
+  const [[first]] = reply.c;
+  // Spacing, a nested output, and a second answer for a task that does not exist (ignored).
+  reply = JSON.parse(execution.resume(` [ [0, ${first}, {"a": [1, {"b": "é"}]}] , [3, 999] ] `, NaN));
+  const [[second, , input]] = reply.c;
+  assert.deepEqual(input, { a: [1, { b: 'é' }] });
+  for (const bad of ['[[0,', '[[0, 1] [1]]', '{"a":1}', '[[0, 1]] x', '[["x", 1]]']) {
+    assert.throws(() => execution.resume(bad, NaN), (e) => typeof e === 'string' && /bad answer/.test(e), bad);
+  }
+  reply = JSON.parse(execution.resume(`[[1, ${second}, "Oops", "it broke"]]`, NaN));
+  assert.deepEqual(reply.o, { status: 'FAILED', error: 'Oops', cause: 'it broke' });
+  execution.free();
+  machine.free();
+});
+
 test('an error comes back as the message, thrown', () => {
   assert.throws(() => new bindings.RawMachine('{"StartAt": "Nowhere", "States": {}}', '{}'), (e) => typeof e === 'string' && JSON.parse(e).length > 0);
   assert.throws(() => new bindings.RawMachine(JSON.stringify(pass(1)), '{"type": "ODD"}'), /unknown state machine type 'ODD'/);
