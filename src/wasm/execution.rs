@@ -113,7 +113,11 @@ impl RawExecution {
     /// Answers the commands that mocks can answer; returns the others. True if any was answered.
     fn answer_mocked(&mut self, commands: Vec<Command>, out: &mut Vec<Command>) -> bool {
         let Some(mocks) = self.mocks.as_mut() else {
-            out.extend(commands);
+            if out.is_empty() {
+                *out = commands;
+            } else {
+                out.extend(commands);
+            }
             return false;
         };
         let mut answered = false;

@@ -40,7 +40,8 @@ impl SharedValues {
     /// Writes `v` as JSON, with every nested array or object that JS already holds written as
     /// `null` and listed in `places`, and every big one that JS does not hold yet written out
     /// and listed as new. `places` gets a JSON array of `[id, new (0|1), ...path]`, in writing
-    /// order, a part before any that contains it. A shared top level is listed with an empty path:
+    /// order, a part before any that contains it (or stays empty when there are none). A shared
+    /// top level is listed with an empty path:
     /// JS gives a handler its own shallow copy of it, so that the handler can change its input's
     /// top level as a Lambda function can.
     pub fn write(&mut self, v: &Value, out: &mut String, places: &mut String) {
@@ -58,10 +59,12 @@ impl SharedValues {
         if !register && self.values.is_empty() {
             return write_json(v, out);
         }
-        places.push('[');
         let mut path = Vec::new();
         self.write_part(v, out, places, &mut path, register);
-        places.push(']');
+        // `places` stays empty (no allocation) when there are none.
+        if !places.is_empty() {
+            places.push(']');
+        }
     }
 
     fn write_part<'a>(&mut self, v: &'a Value, out: &mut String, places: &mut String, path: &mut Vec<Member<'a>>, register: bool) {
@@ -91,10 +94,7 @@ impl SharedValues {
 }
 
 fn place(places: &mut String, id: u32, new: bool, path: &[Member<'_>]) {
-    if places.len() > 1 {
-        places.push(',');
-    }
-    places.push('[');
+    places.push_str(if places.is_empty() { "[[" } else { ",[" });
     write_uint(id as u64, places);
     places.push_str(if new { ",1" } else { ",0" });
     for step in path {
