@@ -406,13 +406,13 @@ fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>
         None => crate::value::write_json(&task.input, out),
     }
     out.push(',');
-    match task.context.get("State").and_then(|s| s.get("EnteredTime")).and_then(Value::as_str) {
-        Some(t) if last_entered.as_deref() == Some(t) => out.push_str("null"),
-        Some(t) => {
+    match task.context.get("State").and_then(|s| s.get("EnteredTime")) {
+        Some(Value::String(t)) if last_entered.as_deref() == Some(&**t) => out.push_str("null"),
+        Some(Value::String(t)) => {
             write_string(t, out);
-            *last_entered = Some(t.into());
+            *last_entered = Some(t.clone());
         }
-        None => out.push_str("null"),
+        _ => out.push_str("null"),
     }
     out.push(',');
     write_uint(task.retry_count, out);
