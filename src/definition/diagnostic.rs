@@ -39,6 +39,9 @@ pub mod codes {
     /// Not in the API reference's list, but what AWS answers for a JSONata expression it
     /// cannot parse.
     pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
+    /// A JSONata expression that reads `$`, `$$` or a bare field name at the top level, which
+    /// the States Language forbids (the input is `$states.input`).
+    pub const UNSUPPORTED_JSONATA_EXPRESSION: &str = "UNSUPPORTED_JSONATA_EXPRESSION";
     // Warnings.
     /// No `.$` on a field whose value looks like a JSONPath or an intrinsic function call.
     pub const NO_DOLLAR: &str = "NO_DOLLAR";

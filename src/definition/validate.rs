@@ -438,6 +438,8 @@ fn check_jsonata_strings(v: &Value, at: &str, out: &mut Diagnostics) {
             if is_jsonata(t) {
                 if t[2..t.len() - 2].trim().is_empty() {
                     out.error(codes::INVALID_JSONATA_EXPRESSION, p, "The JSONata expression between '{%' and '%}' is empty");
+                } else {
+                    check_top_level_references(s, p, out);
                 }
             } else if t.starts_with("{%") {
                 out.warning(codes::INVALID_JSONATA_EXPRESSION, p, "The string starts with '{%' but does not end with '%}': it is not a JSONata expression and is used as a literal string");
@@ -449,6 +451,17 @@ fn check_jsonata_strings(v: &Value, at: &str, out: &mut Diagnostics) {
     };
     if visit(v, at, None, 0) {
         walk_members(v, at, 0, &mut visit);
+    }
+}
+
+/// What an expression reads at the top level (`$`, `$$`, a bare field name), which AWS
+/// refuses: one diagnostic per name. An expression that does not compile is reported by the
+/// parser already.
+fn check_top_level_references(s: &str, at: &str, out: &mut Diagnostics) {
+    let Some(text) = crate::query::jsonata_value::expression_text(s) else { return };
+    let Ok(expression) = crate::query::jsonata::Expression::compile(text) else { return };
+    for name in expression.top_level_references() {
+        out.error(codes::UNSUPPORTED_JSONATA_EXPRESSION, at, format!("Reference to '{name}' at the top level is not supported."));
     }
 }
 
@@ -576,6 +589,28 @@ mod tests {
         assert_eq!((d.line, d.column), (3, 31));
         one(&express, codes::SCHEMA_VALIDATION_FAILED, "/States/C/Resource");
         assert_eq!(express.len(), 4);
+    }
+
+    #[test]
+    fn jsonata_may_not_read_the_top_level_context() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+"Output":{"v":"{% phone %}","w":["{% $.a & $$.b & phone %}"],"ok":"{% $states.input.items[price > 5].name %}"},
+"Assign":{"x":"{% $map($states.input.a, function($i){ $i.b }) %}"},"Next":"T"},
+"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":"{% $count(items) %}","End":true,
+"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput.Cause %}","Next":"P"}]}}}"#;
+        let ds = run(text);
+        let d = one(&ds, codes::UNSUPPORTED_JSONATA_EXPRESSION, "/States/P/Output/v");
+        assert_eq!(d.message, "Reference to 'phone' at the top level is not supported.");
+        assert_eq!(d.severity, Severity::Error);
+        let at_w: Vec<&str> = ds.iter().filter(|d| d.location == "/States/P/Output/w/0").map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            at_w,
+            ["Reference to '$' at the top level is not supported.", "Reference to '$$' at the top level is not supported.", "Reference to 'phone' at the top level is not supported."]
+        );
+        assert_eq!(one(&ds, codes::UNSUPPORTED_JSONATA_EXPRESSION, "/States/T/Arguments").message, "Reference to 'items' at the top level is not supported.");
+        assert_eq!(ds.iter().filter(|d| d.code == codes::UNSUPPORTED_JSONATA_EXPRESSION).count(), 5, "{:#?}", found(&ds));
+        // A JSONPath state's strings are not expressions.
+        assert!(run(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"{% phone %}","End":true}}}"#).is_empty());
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod lexer;
 mod parser;
 mod regex;
 mod signature;
+mod toplevel;
 
 pub use error::JsonataError;
 
@@ -82,6 +83,12 @@ impl Expression {
 
     pub fn compile_with(text: &str, options: &CompileOptions) -> Result<Expression, JsonataError> {
         Ok(Expression { program: parser::parse(text, options.operators_2_1)? })
+    }
+
+    /// What the expression reads from the top-level context, which a Step Functions
+    /// expression may not: field names, `$` and `$$` (see `toplevel.rs`).
+    pub fn top_level_references(&self) -> Vec<String> {
+        toplevel::references(&self.program.root)
     }
 
     /// Evaluates against `input` (`None` = undefined), looking variables up in `bindings`
