@@ -271,6 +271,45 @@ test('Step through a Choice, then rows and graph nodes select each other', async
   assert.deepEqual(errors, []);
 });
 
+test('the inspector lets go of a state that is not in the machine any more', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'E' } } }));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'FAILED');
+  assert.match(await page.textContent('#inspector-body'), /Boom/); // the failed state is shown
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Other', States: { Other: { Type: 'Pass', End: true } } }));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.doesNotMatch(await page.textContent('#inspector-body'), /Boom/);
+  assert.deepEqual(errors, []);
+});
+
+test('a history of 25,000 events keeps the page quick: its last 2,000 are listed, earlier ones on request', async () => {
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  const loop = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'C' }, C: { Type: 'Choice', Choices: [{ Variable: '$', IsNull: true, Next: 'D' }], Default: 'A' }, D: { Type: 'Succeed' } } };
+  await setEditor('definition-editor', JSON.stringify(loop));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'FAILED');
+  assert.match(await page.textContent('#result'), /maximum number of history events \(25000\)/);
+  const rows = () => page.locator('#events tbody tr.event').count();
+  assert.equal(await rows(), 2000);
+  assert.equal(await page.getAttribute('#events tbody tr.event', 'data-id'), '23003');
+  assert.match(await page.textContent('.more-events'), /The first 23,002 events are not listed/);
+  await page.click('.more-events button');
+  assert.equal(await rows(), 4000);
+  assert.equal(await page.getAttribute('#events tbody tr.event', 'data-id'), '21003');
+  // Selecting a state marks its rows (only those) without redrawing the table.
+  await page.click('#graph .node[data-state="C"]');
+  const marked = await page.$$eval('#events tbody tr.event.selected', (r) => [...new Set(r.map((x) => x.dataset.state))]);
+  assert.deepEqual(marked, ['C']);
+  // Building 25,000 rows at once froze the page for seconds; no task may come near that now.
+  const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+  assert.ok(longest < 1500, `longest task ${longest} ms`);
+  assert.deepEqual(errors, []);
+});
+
 test('Stop ends a waiting execution in the engine: its history ends with ExecutionAborted', async () => {
   await loadExample('callback');
   await page.click('#run');

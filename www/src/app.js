@@ -122,6 +122,7 @@ function readDefinition() {
     }
   };
   walk(value, value.QueryLanguage ?? 'JSONPath');
+  if (selected.state !== null && !stateDefs.has(selected.state)) selected = { state: null, visit: null };
   graph.setDefinition(value).then(() => repaint());
   renderTaskList();
 }
@@ -566,41 +567,103 @@ function callbackAnswered({ token, action, ok, message }) {
 // ---- Event table -------------------------------------------------------------------------------
 const tbody = $('events').querySelector('tbody');
 const filter = $('filter');
+/** The events that have rows: from `firstRow` up to (not including) `rendered`. */
+let firstRow = 0;
 let rendered = 0;
+/** A long history keeps rows for its last ROW_LIMIT events only (a table of tens of thousands
+ * of rows takes the browser seconds to build and lay out, and it would freeze the page); the
+ * earlier ones come back a page at a time on request, and then stay. */
+const ROW_LIMIT = 2000;
+let pinned = false;
+const more = h('div', { class: 'more-events', hidden: true });
+tbody.closest('.table-wrap').prepend(more);
 
-function renderEvents(reset) {
-  const events = run_.received.slice(0, run_.shown);
-  if (reset || rendered > events.length) {
-    tbody.replaceChildren();
-    rendered = 0;
+function eventRow(e, start) {
+  const visit = analysis.owner.get(e.id);
+  const ms = Date.parse(e.timestamp) - start;
+  const tone = /Failed|TimedOut|Aborted/.test(e.type) ? 'bad' : /Succeeded/.test(e.type) ? 'ok' : '';
+  const name = visit?.name ?? '';
+  const row = h('tr', { class: `event ${tone}${name !== '' && name === rowState.selection ? ' selected' : ''}`, tabindex: 0, 'data-id': e.id, 'data-state': name, 'aria-expanded': 'false' },
+    h('td', { class: 'num muted' }, String(e.id)),
+    h('td', {}, h('div', { class: 'etype' }, e.type), h('div', { class: 'explain' }, explain(e))),
+    h('td', {}, name),
+    h('td', { class: 'num' }, formatMs(ms)));
+  row.hidden = rowState.filter !== '' && name !== rowState.filter;
+  return row;
+}
+
+/** Removes the rows of the events before index `to` (with their opened details). */
+function dropRowsBefore(to) {
+  while (firstRow < to) {
+    const row = tbody.firstElementChild;
+    if (!row) break;
+    if (row.classList.contains('event')) firstRow++;
+    row.remove();
   }
+  firstRow = to;
+}
+
+function showMoreNotice() {
+  more.hidden = firstRow === 0;
+  if (more.hidden) return;
+  const page = Math.min(ROW_LIMIT, firstRow);
+  const button = h('button', { type: 'button', class: 'link' }, `Show ${page.toLocaleString('en-US')} earlier`);
+  button.addEventListener('click', showEarlier);
+  more.replaceChildren(`The first ${firstRow.toLocaleString('en-US')} events are not listed here (the graph and the inspector cover every visit). `, button);
+}
+
+function showEarlier() {
+  pinned = true;
+  const from = Math.max(0, firstRow - ROW_LIMIT);
+  const events = run_.received;
   const start = Date.parse(events[0]?.timestamp ?? 0);
   const frag = document.createDocumentFragment();
-  for (; rendered < events.length; rendered++) {
-    const e = events[rendered];
-    const visit = analysis.owner.get(e.id);
-    const ms = Date.parse(e.timestamp) - start;
-    const tone = /Failed|TimedOut|Aborted/.test(e.type) ? 'bad' : /Succeeded/.test(e.type) ? 'ok' : '';
-    const row = h('tr', { class: `event ${tone}`, tabindex: 0, 'data-id': e.id, 'data-state': visit?.name ?? '', 'aria-expanded': 'false' },
-      h('td', { class: 'num muted' }, String(e.id)),
-      h('td', {}, h('div', { class: 'etype' }, e.type), h('div', { class: 'explain' }, explain(e))),
-      h('td', {}, visit?.name ?? ''),
-      h('td', { class: 'num' }, formatMs(ms)));
-    frag.append(row);
+  for (let i = from; i < firstRow; i++) frag.append(eventRow(events[i], start));
+  tbody.prepend(frag);
+  firstRow = from;
+  showMoreNotice();
+}
+
+function renderEvents(reset) {
+  const shown = run_.shown;
+  if (reset || rendered > shown) {
+    tbody.replaceChildren();
+    rendered = firstRow = 0;
+    pinned = false;
+    rowState = { selection: null, filter: filter.value };
   }
+  if (!pinned && shown - rendered > ROW_LIMIT) {
+    // A jump past the limit: rows that would be dropped at once are not built.
+    tbody.replaceChildren();
+    rendered = firstRow = shown - ROW_LIMIT;
+  }
+  const events = run_.received;
+  const start = Date.parse(events[0]?.timestamp ?? 0);
+  const frag = document.createDocumentFragment();
+  for (; rendered < shown; rendered++) frag.append(eventRow(events[rendered], start));
   tbody.append(frag);
-  $('events-empty').hidden = events.length > 0;
-  const names = [...new Set(analysis.visits.map((v) => v.name))];
-  const have = [...filter.options].slice(1).map((o) => o.value);
-  if (names.join('\n') !== have.join('\n')) {
-    const value = filter.value;
-    filter.replaceChildren(h('option', { value: '' }, 'All states'), ...names.map((n) => h('option', { value: n }, n)));
-    filter.value = names.includes(value) ? value : '';
+  if (!pinned && rendered - firstRow > 2 * ROW_LIMIT) dropRowsBefore(rendered - ROW_LIMIT);
+  showMoreNotice();
+  $('events-empty').hidden = shown > 0;
+  if (filterFor !== analysis) {
+    filterFor = analysis;
+    const names = [...analysis.states.keys()];
+    const have = [...filter.options].slice(1).map((o) => o.value);
+    if (names.join('\n') !== have.join('\n')) {
+      const value = filter.value;
+      filter.replaceChildren(h('option', { value: '' }, 'All states'), ...names.map((n) => h('option', { value: n }, n)));
+      filter.value = names.includes(value) ? value : '';
+    }
   }
   applyFilter();
-  const wrap = tbody.closest('.table-wrap');
-  if (!selected.state && run_.active) wrap.scrollTop = wrap.scrollHeight;
+  if (!selected.state && run_.active) {
+    const wrap = tbody.closest('.table-wrap');
+    wrap.scrollTop = wrap.scrollHeight;
+  }
 }
+
+/** The analysis the filter's options were made for. */
+let filterFor = null;
 
 function formatMs(ms) {
   if (!Number.isFinite(ms)) return '';
@@ -609,14 +672,30 @@ function formatMs(ms) {
   return `+${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
 }
 
+/** What the rows show: the state whose rows are marked selected, and the filter applied. */
+let rowState = { selection: null, filter: '' };
+
+function rowsOf(name) {
+  return tbody.querySelectorAll(`tr.event[data-state="${CSS.escape(name)}"]`);
+}
+
+/** Brings the rows in line with the filter and the selection, touching only the rows that
+ * change (a long history has tens of thousands). */
 function applyFilter() {
   const f = filter.value;
-  for (const row of tbody.querySelectorAll('tr.event')) {
-    row.hidden = f !== '' && row.dataset.state !== f;
-    row.classList.toggle('selected', !!selected.state && row.dataset.state === selected.state);
-    const detail = row.nextElementSibling?.classList.contains('detail') ? row.nextElementSibling : null;
-    if (detail) detail.hidden = row.hidden;
+  const selection = selected.state ?? null;
+  if (f !== rowState.filter) {
+    for (const row of tbody.querySelectorAll('tr.event')) {
+      row.hidden = f !== '' && row.dataset.state !== f;
+      row.classList.toggle('selected', selection !== null && row.dataset.state === selection);
+      const detail = row.nextElementSibling?.classList.contains('detail') ? row.nextElementSibling : null;
+      if (detail) detail.hidden = row.hidden;
+    }
+  } else if (selection !== rowState.selection) {
+    if (rowState.selection !== null) for (const row of rowsOf(rowState.selection)) row.classList.remove('selected');
+    if (selection !== null) for (const row of rowsOf(selection)) row.classList.add('selected');
   }
+  rowState = { selection, filter: f };
 }
 filter.addEventListener('change', () => {
   applyFilter();
@@ -724,7 +803,9 @@ function renderInspector() {
 
 function repaint() {
   graph.paint(analysis.states, selected.state);
-  if (selected.state) renderInspector();
+  // Also when nothing is selected: the inspector must not go on showing a state of an
+  // earlier run or of a machine that is no longer in the editor.
+  renderInspector();
 }
 
 // ---- Examples ------------------------------------------------------------------------------------
