@@ -283,6 +283,24 @@ test('the inspector lets go of a state that is not in the machine any more', asy
   assert.deepEqual(errors, []);
 });
 
+test('a Map inside a Map counts the items of all its runs, on a line of its own', async () => {
+  const nested = { StartAt: 'Outer', States: { Outer: { Type: 'Map', ItemsPath: '$.xs', End: true,
+    ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } } } } } } };
+  await setEditor('input-editor', '{"xs": [[1, 2], [3]]}');
+  await setEditor('definition-editor', JSON.stringify(nested));
+  await page.locator('#graph .node[data-state="Inner"]').waitFor();
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  const badge = (state) => page.textContent(`#graph .node[data-state="${state}"] > .badge`);
+  assert.equal(await badge('Outer'), '2/2 items');
+  assert.equal(await badge('Inner'), '3/3 items  ×2');
+  // The badge sits under the name, not over the type beside it.
+  const [name, type, count] = await page.$$eval('#graph .node[data-state="Inner"] > text', (t) => t.map((e) => { const b = e.getBBox(); return { x: b.x, y: b.y, width: b.width, height: b.height }; }));
+  assert.ok(count.y >= name.y + name.height - 1 && count.y >= type.y + type.height - 1, JSON.stringify({ name, type, count }));
+  await setEditor('input-editor', '{}');
+  assert.deepEqual(errors, []);
+});
+
 test('a history of 25,000 events keeps the page quick: its last 2,000 are listed, earlier ones on request', async () => {
   await page.evaluate(() => {
     window.longTasks = [];

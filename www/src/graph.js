@@ -57,6 +57,11 @@ function leafSize(name, sub) {
   return { width: Math.max(120, Math.ceil(w) + 28), height: 48 };
 }
 
+/** The type shown beside a Map's or Parallel's name. */
+function compoundSub(node) {
+  return node.type === 'Map' ? (node.distributed ? 'Map · distributed' : 'Map') : 'Parallel';
+}
+
 function labelOf(text, kind) {
   const shown = truncate(text, 30);
   return { text: shown, full: text, kind, width: Math.ceil(textWidth(shown, `11px ${FONT}`)) + 10, height: 16 };
@@ -90,7 +95,8 @@ function scopeGraph(scope, prefix, info) {
     info.nodes.set(name, nodeId);
     info.types.set(name, type);
     if (type === 'Parallel' || type === 'Map') {
-      const node = { id: nodeId, name, type, kind: 'compound', children: [], edges: [], layoutOptions: { 'elk.padding': '[top=34,left=14,bottom=14,right=14]' } };
+      // The header has two lines: the name and type, then the badge ("1000/1000 items  ×5").
+      const node = { id: nodeId, name, type, kind: 'compound', children: [], edges: [], layoutOptions: { 'elk.padding': '[top=46,left=14,bottom=14,right=14]' } };
       if (type === 'Parallel') {
         (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch, i) => {
           const inner = scopeGraph(branch, `${nodeId}/${i}`, info);
@@ -194,10 +200,16 @@ function drawNode(node, layer, edgeLayer, labelLayer, index) {
     index.set(node.name, g);
     el('rect', { class: 'box', x, y, width: w, height: h, rx: node.kind === 'compound' ? 12 : 10 }, g);
     if (node.kind === 'compound') {
-      el('text', { class: 'name', x: x + 12, y: y + 21 }, g).textContent = node.name;
-      const nameW = textWidth(node.name, `600 13px ${FONT}`);
-      el('text', { class: 'sub', x: x + 20 + nameW, y: y + 21 }, g).textContent = node.type === 'Map' ? (node.distributed ? 'Map · distributed' : 'Map') : `Parallel`;
-      el('text', { class: 'badge', x: x + w - 12, y: y + 21, 'text-anchor': 'end' }, g);
+      // A name too long for the box is shortened (in full on hover).
+      const sub = compoundSub(node);
+      const room = w - 32 - textWidth(sub, `11px ${FONT}`);
+      let shown = node.name;
+      while (shown.length > 1 && textWidth(shown, `600 13px ${FONT}`) > room) shown = `${shown.slice(0, -2)}…`;
+      const name = el('text', { class: 'name', x: x + 12, y: y + 21 }, g);
+      name.textContent = shown;
+      if (shown !== node.name) el('title', {}, name).textContent = node.name;
+      el('text', { class: 'sub', x: x + 20 + textWidth(shown, `600 13px ${FONT}`), y: y + 21 }, g).textContent = sub;
+      el('text', { class: 'badge', x: x + 12, y: y + 37 }, g);
     } else {
       el('text', { class: 'name', x: x + 14, y: y + 21 }, g).textContent = node.name;
       el('text', { class: 'sub', x: x + 14, y: y + 37 }, g).textContent = node.sub;

@@ -129,7 +129,17 @@ export function analyze(events) {
     const s = states.get(v.name);
     s.visits.push(v);
     s.retries += Math.max(0, v.attempts - 1);
-    if (v.iterations) s.iterations = v.iterations;
+    if (v.iterations) {
+      // Summed over the state's visits: a Map inside another Map (or a loop) runs once per
+      // visit, and its iterations' events are told apart by state name only.
+      const it = s.iterations ?? { total: 0, started: 0, succeeded: 0, failed: 0 };
+      s.iterations = {
+        total: it.total === null || v.iterations.total === null ? null : it.total + v.iterations.total,
+        started: it.started + v.iterations.started,
+        succeeded: it.succeeded + v.iterations.succeeded,
+        failed: it.failed + v.iterations.failed,
+      };
+    }
   }
   const rank = { active: 6, retrying: 5, failed: 4, aborted: 3, caught: 2, succeeded: 1 };
   for (const s of states.values()) {
