@@ -283,6 +283,23 @@ test('the inspector lets go of a state that is not in the machine any more', asy
   assert.deepEqual(errors, []);
 });
 
+test('a JSON error says what and where in a few words, and the hint takes the cursor there', async () => {
+  const lines = ['{', '  "StartAt": "T",', '  "States": {', '    "T": {', '      "Type": "Task",', '      "Resource": ${WorkerArn},', '      "End": true', '    }', '  }', '}'];
+  await setEditor('definition-editor', lines.join('\n'));
+  await page.waitForFunction(() => /at line 6/.test(document.querySelector('#definition-hint').textContent));
+  const hint = await page.textContent('#definition-hint');
+  assert.match(hint, /^INVALID_JSON_DESCRIPTION at line 6: Unrecognized token '\$'/);
+  assert.match(hint, /template placeholder/);
+  assert.doesNotMatch(hint, /Source:/);
+  await page.click('#definition-hint button');
+  assert.match(await page.textContent('#definition-editor .cm-activeLine'), /WorkerArn/);
+  await page.locator('#definition-editor .cm-lintRange-error').first().hover();
+  const tip = await page.locator('.cm-tooltip .diag').first().textContent();
+  assert.match(tip, /line 6, column/);
+  assert.doesNotMatch(tip, /Source:/);
+  assert.deepEqual(errors, []);
+});
+
 test('a Map inside a Map counts the items of all its runs, on a line of its own', async () => {
   const nested = { StartAt: 'Outer', States: { Outer: { Type: 'Map', ItemsPath: '$.xs', End: true,
     ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } } } } } } };

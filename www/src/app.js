@@ -2,7 +2,7 @@
 // responses, callbacks, examples, share links. The engine runs in a Web Worker (worker.js);
 // this file only shows what it reports.
 import { load as loadYaml } from 'js-yaml';
-import { createEditor, isYaml } from './editor.js';
+import { createEditor, isYaml, shortMessage } from './editor.js';
 import { createGraph } from './graph.js';
 import { analyze, detailsOf, explain } from './history.js';
 import { h, renderVisit } from './inspector.js';
@@ -81,10 +81,26 @@ function showDiagnosticCount(diagnostics) {
   count.hidden = errors === 0;
   count.textContent = String(errors);
   count.title = `${errors} problem${errors === 1 ? '' : 's'} in the definition`;
-  $('definition-hint').textContent = errors
-    ? `${errors} problem${errors === 1 ? '' : 's'}: ${diagnostics[0].code} at line ${diagnostics[0].line}. Hover the underlined text for details.`
-    : 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
+  const hint = $('definition-hint');
+  const first = (diagnostics ?? []).find((d) => d.severity !== 'WARNING');
+  if (first) {
+    const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
+    go.addEventListener('click', () => definitionEditor.goToLine(first.line));
+    const rest = errors > 1 ? ` (and ${errors - 1} more underlined)` : '';
+    // A template's ${Name} placeholder (SAM, CDK, Terraform) is not JSON until it is filled in.
+    const line = definitionEditor.text.split('\n')[first.line - 1] ?? '';
+    const placeholder = first.code === 'INVALID_JSON_DESCRIPTION' && /\$\{[^}]*\}/.test(line)
+      ? ' It looks like a template placeholder (${…}): put a value in its place.' : '';
+    const message = truncateText(shortMessage(first), 160);
+    hint.replaceChildren(`${first.code} at `, go, `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}${placeholder}`);
+  } else {
+    hint.textContent = 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
+  }
   $('definition-hint').classList.toggle('bad', errors > 0);
+}
+
+function truncateText(text, n) {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
 // ---- Reading the definition (for drawing only) ----------------------------------------------

@@ -105,14 +105,25 @@ function toCm(doc, d) {
       code.className = 'diag-code';
       code.textContent = d.code;
       const text = document.createElement('div');
-      text.textContent = d.message;
+      text.textContent = shortMessage(d);
       const where = document.createElement('div');
       where.className = 'diag-where';
-      where.textContent = `line ${d.line}, column ${d.column}${d.location ? ` · ${d.location}` : ''}`;
+      // A JSON pointer says where in the machine; AWS gives some errors a copy of the text instead.
+      const pointer = d.location?.startsWith('/') ? d.location : '';
+      where.textContent = `line ${d.line}, column ${d.column}${pointer ? ` · ${pointer}` : ''}`;
       box.append(code, text, where);
       return box;
     },
   };
+}
+
+/**
+ * A diagnostic's message for people: AWS words a JSON syntax error as its parser does, followed
+ * by a copy of the whole definition (`at [Source: ...]`); the page shows the first part, and
+ * the line and column beside it.
+ */
+export function shortMessage(d) {
+  return String(d.message ?? '').replace(/\s*\n? at \[Source: [\s\S]*$/, '');
 }
 
 /** An editor in `parent`. options: { language: 'definition'|'json'|'javascript', doc, onChange, onRun, validate, label } */
@@ -154,6 +165,12 @@ export function createEditor(parent, { language, doc = '', onChange, onRun, vali
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
     },
     relint() { forceLinting(view); },
+    /** Puts the cursor at the start of a line (1-based) and scrolls it into view. */
+    goToLine(line) {
+      const l = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));
+      view.dispatch({ selection: { anchor: l.from }, scrollIntoView: true });
+      view.focus();
+    },
     focus() { view.focus(); },
   };
 }
