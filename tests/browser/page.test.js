@@ -202,6 +202,28 @@ test('Share puts the definition in the link, and the link opens it again', async
   assert.equal(await finalStatus(), 'SUCCEEDED');
 });
 
+test('a reload keeps the work in the editors, also after a shared link was edited', async () => {
+  const mine = JSON.stringify({ StartAt: 'Mine', States: { Mine: { Type: 'Pass', End: true } } });
+  await setEditor('definition-editor', mine);
+  await page.waitForTimeout(600); // the page saves shortly after an edit
+  await page.reload();
+  await ready();
+  assert.equal(await page.locator('#graph .node[data-state="Mine"]').count(), 1, 'the edited machine is back');
+  // Open a shared link, change it, reload: the change stays, the link's version does not return.
+  await page.goto(`${browser.url}?example=choice`);
+  await ready();
+  await page.click('#share');
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  await setEditor('definition-editor', mine.replaceAll('Mine', 'Edited'));
+  await page.waitForFunction(() => !location.hash.startsWith('#s='));
+  await page.waitForTimeout(600);
+  await page.reload();
+  await ready();
+  assert.equal(await page.locator('#graph .node[data-state="Edited"]').count(), 1);
+  await loadExample('choice');
+  assert.deepEqual(errors, []);
+});
+
 /** The rows of the event table: their event types. */
 const rowTypes = () => page.$$eval('#events tbody tr.event .etype', (els) => els.map((e) => e.textContent));
 

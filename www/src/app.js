@@ -65,15 +65,59 @@ const engine = new EngineWorker(workerUrl, onEngineMessage);
 // ---- Editors -----------------------------------------------------------------------------------
 const definitionEditor = createEditor($('definition-editor'), {
   language: 'definition', label: 'State machine definition', onRun: () => run(),
-  onChange: () => scheduleDefinitionRead(),
+  onChange: () => {
+    scheduleDefinitionRead();
+    scheduleSave();
+  },
   validate: async (text) => {
     const diagnostics = await validator.validate(text);
     showDiagnosticCount(diagnostics);
     return diagnostics;
   },
 });
-const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run() });
-const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run() });
+const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run(), onChange: () => scheduleSave() });
+const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run(), onChange: () => scheduleSave() });
+
+// ---- The work kept in this browser ---------------------------------------------------------------
+// What is in the editors is kept in localStorage, so that a reload (or a closed tab) loses
+// nothing. A share link (or ?example=) in the address bar is dropped at the first edit:
+// reloading must not bring that version back over the work done since.
+const SESSION_KEY = 'asl-sim-session';
+let saveTimer = 0;
+/** Set while a link's content is put in the editors (which is not an edit of the user's). */
+let openingShared = false;
+function scheduleSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveSession, 400);
+  // The address then names what the editors hold no more (a link's or an example's content).
+  if ((location.hash.startsWith('#s=') && !openingShared) || /[?&]example=/.test(location.search)) history.replaceState(null, '', location.pathname);
+}
+function saveSession() {
+  try {
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ v: 1, d: definitionEditor.text, i: inputEditor.text, h: handlersEditor.text, m: mocks, trusted: handlersTrusted }));
+  } catch {
+    // Storage full or disabled: the page works on without it.
+  }
+}
+function restoreSession() {
+  let state = null;
+  try {
+    state = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+  } catch {
+    return false;
+  }
+  if (!state || state.v !== 1 || typeof state.d !== 'string') return false;
+  currentExample = null;
+  definitionEditor.text = state.d;
+  inputEditor.text = typeof state.i === 'string' ? state.i : '{}';
+  handlersEditor.text = typeof state.h === 'string' ? state.h : '';
+  mocks = state.m && typeof state.m === 'object' ? state.m : {};
+  // Handlers that came from a link and were never allowed stay so.
+  handlersTrusted = state.trusted !== false || handlersEditor.text.trim() === '';
+  $('consent').hidden = handlersTrusted;
+  readDefinition();
+  return true;
+}
 
 function showDiagnosticCount(diagnostics) {
   const count = $('diag-count');
@@ -121,10 +165,12 @@ function readDefinition() {
   const note = $('graph-note');
   if (!value || typeof value !== 'object' || typeof value.States !== 'object') {
     note.hidden = !graph.hasDrawing;
-    note.textContent = 'The definition cannot be read right now: the graph shows the last version that could.';
+    note.textContent = 'The definition cannot be read right now: the graph, dimmed, shows the last version that could.';
+    $('graph').classList.toggle('stale', graph.hasDrawing);
     return;
   }
   note.hidden = true;
+  $('graph').classList.remove('stale');
   definitionObject = value;
   stateDefs = new Map();
   const walk = (scope, inherited) => {
@@ -171,6 +217,7 @@ function taskCard(name, resource) {
   const mock = mocks[name] ?? { mode: 'auto' };
   const set = (patch) => {
     mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
+    scheduleSave();
   };
   const id = (s) => `mock-${s}-${name.replace(/[^\w-]/g, '_')}`;
   const fields = h('div', { class: 'mock-fields' });
@@ -903,6 +950,7 @@ async function openShared() {
   }
   if (!state) return false;
   currentExample = null;
+  openingShared = true;
   definitionEditor.text = String(state.d ?? '');
   inputEditor.text = String(state.i ?? '{}');
   mocks = state.m && typeof state.m === 'object' ? state.m : {};
@@ -910,12 +958,15 @@ async function openShared() {
   handlersEditor.text = code;
   handlersTrusted = code.trim() === '';
   $('consent').hidden = handlersTrusted;
+  openingShared = false;
   readDefinition();
   return true;
 }
+
 $('consent-allow').addEventListener('click', () => {
   handlersTrusted = true;
   $('consent').hidden = true;
+  scheduleSave();
   notice('The handlers will run with the next Run.', 'ok');
 });
 $('consent-deny').addEventListener('click', () => {
@@ -928,7 +979,8 @@ addEventListener('hashchange', () => { if (location.hash.startsWith('#s=')) open
 
 // ---- Start -------------------------------------------------------------------------------------
 const params = new URLSearchParams(location.search);
-if (!(await openShared())) loadExample(examples.find((e) => e.id === params.get('example')) ?? examples[0]);
+const asked = examples.find((e) => e.id === params.get('example'));
+if (!(await openShared()) && (asked || !restoreSession())) loadExample(asked ?? examples[0]);
 
 engine.start().then((ready) => {
   features = { ...ready.features, ready: true };
