@@ -306,19 +306,38 @@ test('the inspector lets go of a state that is not in the machine any more', asy
 });
 
 test('a JSON error says what and where in a few words, and the hint takes the cursor there', async () => {
-  const lines = ['{', '  "StartAt": "T",', '  "States": {', '    "T": {', '      "Type": "Task",', '      "Resource": ${WorkerArn},', '      "End": true', '    }', '  }', '}'];
+  const lines = ['{', '  "StartAt": "T",', '  "States": {', '    "T": {', '      "Type": "Pass",', '      "Result": tru,', '      "End": true', '    }', '  }', '}'];
   await setEditor('definition-editor', lines.join('\n'));
   await page.waitForFunction(() => /at line 6/.test(document.querySelector('#definition-hint').textContent));
   const hint = await page.textContent('#definition-hint');
-  assert.match(hint, /^INVALID_JSON_DESCRIPTION at line 6: Unrecognized token '\$'/);
-  assert.match(hint, /template placeholder/);
+  assert.match(hint, /^INVALID_JSON_DESCRIPTION at line 6: Unrecognized token 'tru'/);
   assert.doesNotMatch(hint, /Source:/);
   await page.click('#definition-hint button');
-  assert.match(await page.textContent('#definition-editor .cm-activeLine'), /WorkerArn/);
+  assert.match(await page.textContent('#definition-editor .cm-activeLine'), /"Result": tru,/);
   await page.locator('#definition-editor .cm-lintRange-error').first().hover();
   const tip = await page.locator('.cm-tooltip .diag').first().textContent();
   assert.match(tip, /line 6, column/);
   assert.doesNotMatch(tip, /Source:/);
+  assert.deepEqual(errors, []);
+});
+
+test('${Name} placeholders get a value each, guessed and editable, for validation, the graph and runs', async () => {
+  const template = '{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "${WorkerArn}", "TimeoutSeconds": ${Timeout}, "End": true}}}';
+  await setEditor('definition-editor', template);
+  await page.locator('#substitutions input[data-name="Timeout"]').waitFor();
+  const fields = await page.$$eval('#substitutions input', (inputs) => inputs.map((i) => [i.dataset.name, i.value]));
+  assert.deepEqual(fields, [['WorkerArn', 'arn:aws:lambda:us-east-1:123456789012:function:WorkerArn'], ['Timeout', '60']]);
+  await page.locator('#graph .node[data-state="Work"]').waitFor();
+  await page.waitForFunction(() => /Problems are underlined/.test(document.querySelector('#definition-hint').textContent));
+  // A value that makes the definition wrong is reported like any other problem.
+  await page.fill('#substitutions input[data-name="Timeout"]', '"soon"');
+  await page.waitForFunction(() => /SCHEMA_VALIDATION_FAILED/.test(document.querySelector('#definition-hint').textContent));
+  await page.fill('#substitutions input[data-name="Timeout"]', '30');
+  await page.waitForFunction(() => /Problems are underlined/.test(document.querySelector('#definition-hint').textContent));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED'); // the task gets its simulated response
+  assert.match(await page.textContent('#graph .node[data-state="Work"]'), /Lambda function WorkerArn/);
+  assert.ok((await rowTypes()).includes('LambdaFunctionScheduled'), 'the run used the value: a Lambda function ARN');
   assert.deepEqual(errors, []);
 });
 

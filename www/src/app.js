@@ -68,15 +68,83 @@ const definitionEditor = createEditor($('definition-editor'), {
   onChange: () => {
     scheduleDefinitionRead();
     scheduleSave();
+    renderSubstitutions();
   },
   validate: async (text) => {
-    const diagnostics = await validator.validate(text);
+    const diagnostics = await validator.validate(text, activeSubstitutions(text));
     showDiagnosticCount(diagnostics);
     return diagnostics;
   },
 });
 const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run(), onChange: () => scheduleSave() });
 const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run(), onChange: () => scheduleSave() });
+
+// ---- ${Name} placeholders ------------------------------------------------------------------------
+// Templates (SAM, CDK, Terraform) write definitions with ${Name} placeholders that their
+// DefinitionSubstitutions fill in. The page lists the ones in the definition, each with a value
+// to use (a guess at first, which the user can change).
+const PLACEHOLDER = /\$\{([A-Za-z0-9_.:-]+)\}/g;
+let substitutions = {};
+
+function plainValues(v) {
+  if (!v || typeof v !== 'object') return {};
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string'));
+}
+
+/** The placeholders of a text, once each, in order: { name, quoted, resource }. */
+function placeholdersIn(text) {
+  const found = new Map();
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    if (found.has(m[1])) continue;
+    const before = text.slice(Math.max(0, m.index - 20), m.index);
+    found.set(m[1], { name: m[1], quoted: text[m.index - 1] === '"' || text[m.index - 1] === "'", resource: /Resource["']?\s*:\s*["']?$/.test(before) });
+  }
+  return [...found.values()];
+}
+
+/** A first value for a placeholder: an ARN where one is expected, else its name (a number when unquoted). */
+function guessValue({ name, quoted, resource }) {
+  const arn = resource || /arn$/i.test(name) ? `arn:aws:lambda:us-east-1:123456789012:function:${name.replace(/[^A-Za-z0-9_-]/g, '-')}` : null;
+  if (quoted) return arn ?? name;
+  return arn ? JSON.stringify(arn) : '60'; // unquoted: the value is JSON text
+}
+
+/** The values for the placeholders a text has (a guess for any not given yet). */
+function activeSubstitutions(text) {
+  const out = {};
+  for (const p of placeholdersIn(text)) out[p.name] = substitutions[p.name] ?? guessValue(p);
+  return out;
+}
+
+/** The text with its placeholders filled in (to draw the graph from). */
+function fillPlaceholders(text) {
+  const values = activeSubstitutions(text);
+  return text.replace(PLACEHOLDER, (m, name) => values[name] ?? m);
+}
+
+function renderSubstitutions() {
+  const box = $('substitutions');
+  const found = placeholdersIn(definitionEditor.text);
+  box.hidden = found.length === 0;
+  if (box.hidden) {
+    box.replaceChildren();
+    return;
+  }
+  const have = [...box.querySelectorAll('input')].map((i) => i.dataset.name).join('\n');
+  if (have === found.map((p) => p.name).join('\n')) return; // same fields: keep focus and typing
+  const rows = found.map((p) => {
+    const input = h('input', { type: 'text', 'data-name': p.name, 'aria-label': `Value of \${${p.name}}`, spellcheck: 'false' });
+    input.value = substitutions[p.name] ?? guessValue(p);
+    input.addEventListener('input', () => {
+      substitutions[p.name] = input.value;
+      scheduleSave();
+      scheduleDefinitionRead();
+      definitionEditor.relint();
+    });
+    return h('label', { class: 'subst' }, h('code', {}, `\${${p.name}}`), input);
+  });
+  box.replaceChildren(h('p', { class: 'hint' }, 'Placeholders, filled in as DefinitionSubstitutions would fill them (the values are guesses: change them as needed):'), ...rows);
+}
 
 // ---- The work kept in this browser ---------------------------------------------------------------
 // What is in the editors is kept in localStorage, so that a reload (or a closed tab) loses
@@ -94,7 +162,7 @@ function scheduleSave() {
 }
 function saveSession() {
   try {
-    localStorage.setItem(SESSION_KEY, JSON.stringify({ v: 1, d: definitionEditor.text, i: inputEditor.text, h: handlersEditor.text, m: mocks, trusted: handlersTrusted }));
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ v: 1, d: definitionEditor.text, i: inputEditor.text, h: handlersEditor.text, m: mocks, s: substitutions, trusted: handlersTrusted }));
   } catch {
     // Storage full or disabled: the page works on without it.
   }
@@ -112,6 +180,8 @@ function restoreSession() {
   inputEditor.text = typeof state.i === 'string' ? state.i : '{}';
   handlersEditor.text = typeof state.h === 'string' ? state.h : '';
   mocks = state.m && typeof state.m === 'object' ? state.m : {};
+  substitutions = plainValues(state.s);
+  renderSubstitutions();
   // Handlers that came from a link and were never allowed stay so.
   handlersTrusted = state.trusted !== false || handlersEditor.text.trim() === '';
   $('consent').hidden = handlersTrusted;
@@ -131,12 +201,8 @@ function showDiagnosticCount(diagnostics) {
     const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
     go.addEventListener('click', () => definitionEditor.goToLine(first.line));
     const rest = errors > 1 ? ` (and ${errors - 1} more underlined)` : '';
-    // A template's ${Name} placeholder (SAM, CDK, Terraform) is not JSON until it is filled in.
-    const line = definitionEditor.text.split('\n')[first.line - 1] ?? '';
-    const placeholder = first.code === 'INVALID_JSON_DESCRIPTION' && /\$\{[^}]*\}/.test(line)
-      ? ' It looks like a template placeholder (${…}): put a value in its place.' : '';
     const message = truncateText(shortMessage(first), 160);
-    hint.replaceChildren(`${first.code} at `, go, `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}${placeholder}`);
+    hint.replaceChildren(`${first.code} at `, go, `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`);
   } else {
     hint.textContent = 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
   }
@@ -158,7 +224,8 @@ function readDefinition() {
   const text = definitionEditor.text;
   let value = null;
   try {
-    value = isYaml(text) ? loadYaml(text) : JSON.parse(text);
+    const filled = fillPlaceholders(text);
+    value = isYaml(filled) ? loadYaml(filled) : JSON.parse(filled);
   } catch {
     value = null;
   }
@@ -341,7 +408,7 @@ async function run({ paused = false } = {}) {
   updateButtons();
   scheduleTick();
   const useHandlers = handlersTrusted ? handlersEditor.text : '';
-  await engine.post({ type: 'run', definition, input: inputEditor.text, handlers: useHandlers, tasks, clock: engineClock, paused });
+  await engine.post({ type: 'run', definition, substitutions: activeSubstitutions(definition), input: inputEditor.text, handlers: useHandlers, tasks, clock: engineClock, paused });
 }
 
 function onEngineMessage(data) {
@@ -929,6 +996,8 @@ $('share').addEventListener('click', async () => {
   const code = handlersEditor.text;
   if (code.trim() && !/^\/\/ No handlers[^\n]*\nexport default \{\n\};\n?$/.test(code)) state.h = code;
   if (Object.keys(mocks).length) state.m = mocks;
+  const subs = activeSubstitutions(definitionEditor.text);
+  if (Object.keys(subs).length) state.s = subs;
   const hash = await encodeShare(state);
   const url = `${location.origin}${location.pathname}${hash}`;
   history.replaceState(null, '', hash);
@@ -951,6 +1020,7 @@ async function openShared() {
   if (!state) return false;
   currentExample = null;
   openingShared = true;
+  substitutions = plainValues(state.s);
   definitionEditor.text = String(state.d ?? '');
   inputEditor.text = String(state.i ?? '{}');
   mocks = state.m && typeof state.m === 'object' ? state.m : {};

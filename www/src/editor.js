@@ -4,7 +4,7 @@ import { basicSetup } from 'codemirror';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { linter, lintGutter, forceLinting } from '@codemirror/lint';
+import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import { javascript } from '@codemirror/lang-javascript';
@@ -164,7 +164,14 @@ export function createEditor(parent, { language, doc = '', onChange, onRun, vali
     set text(value) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
     },
-    relint() { forceLinting(view); },
+    /** Validates again (what the text means changed without the text: a ${Name} value). */
+    async relint() {
+      if (!validate) return;
+      const text = view.state.doc.toString();
+      const diagnostics = await validate(text);
+      if (!diagnostics || view.state.doc.toString() !== text) return;
+      view.dispatch(setDiagnostics(view.state, diagnostics.map((d) => toCm(view.state.doc, d))));
+    },
     /** Puts the cursor at the start of a line (1-based) and scrolls it into view. */
     goToLine(line) {
       const l = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));

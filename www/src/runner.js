@@ -48,13 +48,13 @@ export class EngineWorker {
     this.worker.postMessage(message);
   }
 
-  /** Resolves to the engine's diagnostics for a definition text. */
-  async validate(text) {
+  /** Resolves to the engine's diagnostics for a definition text (with its ${Name} values). */
+  async validate(text, substitutions = null) {
     await this.start();
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage({ type: 'validate', id, text });
+      this.worker.postMessage({ type: 'validate', id, text, substitutions });
     });
   }
 

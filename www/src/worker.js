@@ -3,8 +3,8 @@
 // with ExecutionAborted); when the worker does not answer (a handler stuck in a loop), the page
 // terminates it.
 //
-// In:  { type: 'validate', id, text }
-//      { type: 'run', definition, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
+// In:  { type: 'validate', id, text, substitutions }   (substitutions: { Name: value } for ${Name}, or null)
+//      { type: 'run', definition, substitutions, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
 //      { type: 'callback', token, action: 'success' | 'failure' | 'heartbeat', output, error, cause }
 //      { type: 'pause' | 'resume' | 'step' | 'stop' }
 // Out: { type: 'ready', features, version } | { type: 'loadFailed', message }
@@ -43,7 +43,7 @@ onmessage = async ({ data }) => {
   await loaded;
   try {
     if (data.type === 'validate') {
-      postMessage({ type: 'validated', id: data.id, diagnostics: api.validate(data.text) });
+      postMessage({ type: 'validated', id: data.id, diagnostics: api.validate(data.text, substitutionOptions(data.substitutions)) });
       return;
     }
     if (data.type === 'run') {
@@ -122,7 +122,12 @@ function taskError(error, cause) {
   return e;
 }
 
-async function run({ definition, input, handlers, tasks = {}, clock = 'virtual', paused = false }, started) {
+/** The API's options for ${Name} values (none when there are none). */
+function substitutionOptions(substitutions) {
+  return substitutions && Object.keys(substitutions).length ? { definitionSubstitutions: substitutions } : {};
+}
+
+async function run({ definition, substitutions = null, input, handlers, tasks = {}, clock = 'virtual', paused = false }, started) {
   let inputValue;
   try {
     inputValue = JSON.parse(input.trim() === '' ? '{}' : input);
@@ -131,7 +136,7 @@ async function run({ definition, input, handlers, tasks = {}, clock = 'virtual',
   }
   const table = await loadHandlers(handlers);
   // JSON or YAML: the engine reads both and reports diagnostics in the text given.
-  const machine = api.StateMachine.create(definition);
+  const machine = api.StateMachine.create(definition, substitutionOptions(substitutions));
 
   const note = (taskInput, context, via) => {
     flush(); // the page sees the events up to this task before its handler runs (it may never return)
