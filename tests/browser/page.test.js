@@ -341,6 +341,18 @@ test('${Name} placeholders get a value each, guessed and editable, for validatio
   assert.deepEqual(errors, []);
 });
 
+test('a syntax error in the handlers is underlined where it is', async () => {
+  await setEditor('handlers-editor', 'export default {\n  Work: (input) => {\n    return { ok: true ;\n  },\n};\n');
+  const mark = page.locator('#handlers-editor .cm-lintRange-error');
+  await mark.first().waitFor();
+  await mark.first().hover();
+  assert.match(await page.locator('.cm-tooltip').first().textContent(), /Syntax error at line 3/);
+  await setEditor('handlers-editor', 'export default {\n  Work: (input) => ({ ok: true }),\n};\n');
+  await page.waitForFunction(() => document.querySelectorAll('#handlers-editor .cm-lintRange-error').length === 0);
+  await loadExample('choice');
+  assert.deepEqual(errors, []);
+});
+
 test('a Map inside a Map counts the items of all its runs, on a line of its own', async () => {
   const nested = { StartAt: 'Outer', States: { Outer: { Type: 'Map', ItemsPath: '$.xs', End: true,
     ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } } } } } } };

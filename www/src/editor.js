@@ -3,7 +3,7 @@
 import { basicSetup } from 'codemirror';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, ensureSyntaxTree, syntaxHighlighting } from '@codemirror/language';
 import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
@@ -118,6 +118,30 @@ function toCm(doc, d) {
 }
 
 /**
+ * Where a JavaScript text does not parse (the handlers module): the browser's own error when
+ * the module fails to load gives no line. The first place the parser had to skip is underlined.
+ */
+function syntaxErrors(view) {
+  const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200);
+  if (!tree) return [];
+  let found = null;
+  tree.iterate({
+    enter: (node) => {
+      if (found) return false;
+      if (node.type.isError) {
+        found = node.from;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  if (found === null) return [];
+  const line = view.state.doc.lineAt(found);
+  const to = Math.min(line.to, found + 1);
+  return [{ from: to > found ? found : Math.max(line.from, found - 1), to: Math.max(to, found), severity: 'error', message: `Syntax error at line ${line.number}: the handlers module will not load as written.` }];
+}
+
+/**
  * A diagnostic's message for people: AWS words a JSON syntax error as its parser does, followed
  * by a copy of the whole definition (`at [Source: ...]`); the page shows the first part, and
  * the line and column beside it.
@@ -149,6 +173,7 @@ export function createEditor(parent, { language, doc = '', onChange, onRun, vali
       onChange?.(text);
     }),
   ];
+  if (language === 'javascript') extensions.push(lintGutter(), linter(syntaxErrors, { delay: 500 }));
   if (validate) {
     extensions.push(lintGutter(), linter(async (v) => {
       const text = v.state.doc.toString();

@@ -74,7 +74,7 @@ async function loadHandlers(code) {
   try {
     module = await import(url);
   } catch (e) {
-    throw new Error(`The handlers module did not load: ${e.name}: ${e.message}`);
+    throw new Error(`The handlers module did not load: ${e.name}: ${e.message}${e instanceof SyntaxError ? " (the Handlers tab underlines where)" : ""}`);
   } finally {
     URL.revokeObjectURL(url);
   }
