@@ -367,6 +367,12 @@ test('a Map inside a Map counts the items of all its runs, on a line of its own'
   // The badge sits under the name, not over the type beside it.
   const [name, type, count] = await page.$$eval('#graph .node[data-state="Inner"] > text', (t) => t.map((e) => { const b = e.getBBox(); return { x: b.x, y: b.y, width: b.width, height: b.height }; }));
   assert.ok(count.y >= name.y + name.height - 1 && count.y >= type.y + type.height - 1, JSON.stringify({ name, type, count }));
+  // Each visit of the inner Map has its own items in the inspector: [3], then [1, 2].
+  await page.click('#graph .node[data-state="Inner"] > .box', { position: { x: 30, y: 10 } });
+  const items = async () => (await page.textContent('#inspector-body')).match(/\d+ items?: \d+ succeeded/)?.[0];
+  assert.equal(await items(), '1 item: 1 succeeded');
+  await page.click('#visit-prev');
+  assert.equal(await items(), '2 items: 2 succeeded');
   await setEditor('input-editor', '{}');
   assert.deepEqual(errors, []);
 });

@@ -44,6 +44,17 @@ export function analyze(events) {
     return null;
   };
 
+  /** Walks back along previousEventId to an event of a visit named `name`. */
+  const followedVisit = (event, name) => {
+    let prev = byId.get(event.previousEventId);
+    for (let steps = 0; prev && steps < 1000; steps++) {
+      const v = owner.get(prev.id);
+      if (v && v.name === name) return v.exited ? null : v;
+      prev = byId.get(prev.previousEventId);
+    }
+    return null;
+  };
+
   for (const event of events) {
     byId.set(event.id, event);
     const t = event.type;
@@ -62,7 +73,9 @@ export function analyze(events) {
       open.get(d.name).push(visit);
       if (visit.type === 'Fail') visit.status = 'failed';
     } else if (isExited(t) || t.startsWith('MapIteration')) {
-      visit = latestOf(d.name);
+      // The visit of that name this event follows from: two visits of one state can be open at
+      // once (a state inside a Map whose iterations interleave).
+      visit = followedVisit(event, d.name) ?? latestOf(d.name);
     } else if (!t.startsWith('Execution')) {
       let prev = byId.get(event.previousEventId);
       while (prev && !owner.has(prev.id) && !isEntered(prev.type)) prev = byId.get(prev.previousEventId);

@@ -96,7 +96,8 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
   }
   if (type === 'Map' && visit.iterations) {
     const it = visit.iterations;
-    stages.push(stage('Iterations', { line: [`${it.total ?? it.started} items: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.`] }));
+    const n = it.total ?? it.started;
+    stages.push(stage('Iterations', { line: [`${n} item${n === 1 ? '' : 's'}: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.`] }));
   }
   if (type === 'Wait') {
     const how = def.Seconds !== undefined ? `${def.Seconds} seconds` : def.SecondsPath ? `the seconds at ${def.SecondsPath}` : def.Timestamp ? `until ${def.Timestamp}` : def.TimestampPath ? `until the time at ${def.TimestampPath}` : 'as configured';
