@@ -40,29 +40,7 @@ impl Execution {
 
     /// A limit given literally, by a path or by JSONata; 0 (or none) sets no limit.
     fn batch_limit(&mut self, fid: FiberId, s: Option<&Seconds>, field: &str, effective: &Value) -> Result<Option<u64>, QueryError> {
-        let n = match s {
-            None => return Ok(None),
-            Some(Seconds::Literal(n)) => *n,
-            Some(Seconds::Path(p)) => {
-                let ctx = self.context(fid, None, false);
-                let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
-                // As for MaxConcurrencyPath, a number written as a string ("2") is taken too.
-                let n = v.as_number().and_then(|n| n.as_i64()).or_else(|| v.as_str().and_then(|s| s.trim().parse::<i64>().ok()));
-                match n {
-                    Some(n) if n >= 0 => n as u64,
-                    _ => {
-                        let shown = v.as_str().map(String::from).unwrap_or_else(|| v.to_json());
-                        return Err(QueryError::runtime(format!("The {field}Path field refers to value \"{shown}\" which is not a valid integer: {}", p.text())));
-                    }
-                }
-            }
-            Some(Seconds::Jsonata(jv)) => {
-                let ctx = self.context(fid, None, false);
-                let states = self.states_var(fid, effective, ctx, None, None);
-                self.jsonata_seconds(fid, jv, field, &states)?
-            }
-        };
-        Ok((n > 0).then_some(n))
+        Ok(self.map_count(fid, s, field, effective)?.filter(|&n| n > 0))
     }
 
     /// The children's inputs: the selected items, in order, cut into batches.

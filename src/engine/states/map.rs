@@ -104,25 +104,31 @@ impl Execution {
     }
 
     fn map_concurrency(&mut self, fid: FiberId, m: &Map, effective: &Value) -> Result<usize, QueryError> {
-        match &m.max_concurrency {
-            None => Ok(0),
-            Some(Seconds::Literal(n)) => Ok(*n as usize),
+        Ok(self.map_count(fid, m.max_concurrency.as_ref(), "MaxConcurrency", effective)?.unwrap_or(0) as usize)
+    }
+
+    /// A Map's count field (`MaxConcurrency`, `MaxItemsPerBatch`, ...) given literally, by its
+    /// `...Path` or by JSONata; `None` when the field is absent.
+    pub(super) fn map_count(&mut self, fid: FiberId, s: Option<&Seconds>, field: &str, effective: &Value) -> Result<Option<u64>, QueryError> {
+        Ok(Some(match s {
+            None => return Ok(None),
+            Some(Seconds::Literal(n)) => *n,
             Some(Seconds::Path(p)) => {
                 let ctx = self.context(fid, None, false);
                 let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
                 // AWS also takes a number written as a string ("1").
                 let n = v.as_number().and_then(|n| n.as_i64()).or_else(|| v.as_str().and_then(|s| s.trim().parse::<i64>().ok()));
                 match n {
-                    Some(n) if n >= 0 => Ok(n as usize),
-                    _ => Err(QueryError::runtime(format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", v.as_str().map(String::from).unwrap_or_else(|| v.to_json()), p.text()))),
+                    Some(n) if n >= 0 => n as u64,
+                    _ => return Err(QueryError::runtime(format!("The {field}Path field refers to value \"{}\" which is not a valid integer: {}", v.as_str().map(String::from).unwrap_or_else(|| v.to_json()), p.text()))),
                 }
             }
             Some(Seconds::Jsonata(jv)) => {
                 let ctx = self.context(fid, None, false);
                 let states = self.states_var(fid, effective, ctx, None, None);
-                self.jsonata_seconds(fid, jv, "MaxConcurrency", &states).map(|n| n as usize)
+                self.jsonata_seconds(fid, jv, field, &states)?
             }
-        }
+        }))
     }
 
     /// `ToleratedFailureCount`/`Percentage` (and their paths): how many failed items the Map
