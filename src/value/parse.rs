@@ -147,8 +147,7 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new(), refs: None };
-    p.document()
+    Parser::new(text, Vec::new(), None).document()
 }
 
 /// Looks up a value by the id that follows a reference prefix (see [`parse_with_refs`]).
@@ -159,13 +158,13 @@ pub type RefLookup<'a> = &'a dyn Fn(u32) -> Option<Value>;
 /// holds crosses back as a reference instead of as text; the prefix carries a random part, so
 /// no real string is taken for a reference.
 pub fn parse_with_refs(text: &str, prefix: &str, lookup: RefLookup<'_>) -> Result<Value, ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys: Vec::new(), refs: Some((prefix, lookup)) };
-    p.document()
+    Parser::new(text, Vec::new(), Some((prefix, lookup))).document()
 }
 
 /// Parses JSON text, recording the span of every value and key by JSON pointer.
 pub fn parse_with_positions(text: &str) -> Result<(Value, Positions), ParseError> {
-    let mut p = Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: Some((Positions::new(text), String::new())), keys: Vec::new(), refs: None };
+    let mut p = Parser::new(text, Vec::new(), None);
+    p.positions = Some((Positions::new(text), String::new()));
     let v = p.document()?;
     Ok((v, p.positions.map(|(ps, _)| ps).unwrap_or_default()))
 }
@@ -181,7 +180,7 @@ pub struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     /// `refs`: as for [`parse_with_refs`].
     pub fn new(text: &'a str, keys: Vec<Rc<str>>, refs: Option<(&'a str, RefLookup<'a>)>) -> Cursor<'a> {
-        Cursor { p: Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys, refs } }
+        Cursor { p: Parser::new(text, keys, refs) }
     }
 
     /// Reads the `[` that opens an array.
@@ -249,6 +248,10 @@ struct Parser<'a> {
 const KEY_CACHE: usize = 128;
 
 impl<'a> Parser<'a> {
+    fn new(text: &'a str, keys: Vec<Rc<str>>, refs: Option<(&'a str, RefLookup<'a>)>) -> Parser<'a> {
+        Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, positions: None, keys, refs }
+    }
+
     fn document(&mut self) -> Result<Value, ParseError> {
         self.skip_ws();
         if self.pos >= self.bytes.len() {

@@ -383,7 +383,7 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
     out.push_str(",\"output\":");
     let mut places = String::new();
     shared.write_known(output, out, &mut places);
-    if places.len() > 2 {
+    if !places.is_empty() {
         out.push_str(",\"r\":");
         out.push_str(&places);
     }
@@ -421,7 +421,7 @@ fn write_invoke(task: &TaskRequest, key: u32, last_entered: &mut Option<Rc<str>>
         Some(t) => write_string(t, out),
         None => out.push_str("null"),
     }
-    if places.len() > 2 {
+    if !places.is_empty() {
         out.push(',');
         out.push_str(&places);
     }

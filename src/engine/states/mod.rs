@@ -32,7 +32,6 @@ pub(crate) fn aborted_event_name(ty: &str) -> &'static str {
     }
 }
 
-/// Matched on the kind itself (every state entered and left names its event).
 /// Variables obey the nesting limit of state outputs (see `check_size`): an Assign that
 /// wraps a variable in itself on every loop iteration ends with an error, not a crash.
 /// What an `Assign` stored: the variables in the order written (for the exited event).
