@@ -220,6 +220,13 @@ test('a reload keeps the work in the editors, also after a shared link was edite
   await page.reload();
   await ready();
   assert.equal(await page.locator('#graph .node[data-state="Edited"]').count(), 1);
+  // A ${Name} value typed in comes back with the definition, in its field too.
+  await setEditor('definition-editor', '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${Delay}, "End": true}}}');
+  await page.fill('#substitutions input[data-name="Delay"]', '7');
+  await page.waitForTimeout(600);
+  await page.reload();
+  await ready();
+  assert.equal(await page.inputValue('#substitutions input[data-name="Delay"]'), '7');
   await loadExample('choice');
   assert.deepEqual(errors, []);
 });

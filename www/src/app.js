@@ -3,7 +3,7 @@
 // this file only shows what it reports.
 import { load as loadYaml } from 'js-yaml';
 import { createEditor, isYaml, shortMessage } from './editor.js';
-import { createGraph } from './graph.js';
+import { createGraph, truncate } from './graph.js';
 import { analyze, detailsOf, explain } from './history.js';
 import { h, renderVisit } from './inspector.js';
 import { EngineWorker } from './runner.js';
@@ -175,18 +175,26 @@ function restoreSession() {
     return false;
   }
   if (!state || state.v !== 1 || typeof state.d !== 'string') return false;
+  // Handlers that came from a link and were never allowed stay so.
+  fillEditors(state, state.trusted !== false);
+  return true;
+}
+
+/**
+ * Puts a saved or shared state in the editors: { d: definition, i: input, h: handlers,
+ * m: simulated responses, s: ${Name} values }. Handlers run only if `trusted` (or empty).
+ */
+function fillEditors(state, trusted) {
   currentExample = null;
-  definitionEditor.text = state.d;
+  // The values first: the new definition lists its placeholders with them.
+  substitutions = plainValues(state.s);
+  definitionEditor.text = String(state.d ?? '');
   inputEditor.text = typeof state.i === 'string' ? state.i : '{}';
   handlersEditor.text = typeof state.h === 'string' ? state.h : '';
   mocks = state.m && typeof state.m === 'object' ? state.m : {};
-  substitutions = plainValues(state.s);
-  renderSubstitutions();
-  // Handlers that came from a link and were never allowed stay so.
-  handlersTrusted = state.trusted !== false || handlersEditor.text.trim() === '';
+  handlersTrusted = trusted || handlersEditor.text.trim() === '';
   $('consent').hidden = handlersTrusted;
   readDefinition();
-  return true;
 }
 
 function showDiagnosticCount(diagnostics) {
@@ -201,16 +209,12 @@ function showDiagnosticCount(diagnostics) {
     const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
     go.addEventListener('click', () => definitionEditor.goToLine(first.line));
     const rest = errors > 1 ? ` (and ${errors - 1} more underlined)` : '';
-    const message = truncateText(shortMessage(first), 160);
+    const message = truncate(shortMessage(first), 160);
     hint.replaceChildren(`${first.code} at `, go, `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`);
   } else {
     hint.textContent = 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
   }
   $('definition-hint').classList.toggle('bad', errors > 0);
-}
-
-function truncateText(text, n) {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
 // ---- Reading the definition (for drawing only) ----------------------------------------------
@@ -879,7 +883,6 @@ function selectState(name, { fromGraph = false } = {}) {
   if (visits.length) selectVisit(visits[visits.length - 1], { fromGraph });
   else {
     selected = { state: name, visit: null };
-    renderInspector();
     repaint();
     applyFilter();
   }
@@ -887,7 +890,6 @@ function selectState(name, { fromGraph = false } = {}) {
 
 function selectVisit(visit, { fromTable = false, quiet = false } = {}) {
   selected = { state: visit.name, visit };
-  renderInspector();
   repaint();
   applyFilter();
   if (!fromTable && !quiet) {
@@ -965,7 +967,6 @@ function resetRun() {
   $('result').hidden = true;
   renderEvents(true);
   renderCallbacks();
-  renderInspector();
   repaint();
   if (features.ready) setStatus('Ready', 'ready');
   updateButtons();
@@ -1018,18 +1019,9 @@ async function openShared() {
     return false;
   }
   if (!state) return false;
-  currentExample = null;
   openingShared = true;
-  substitutions = plainValues(state.s);
-  definitionEditor.text = String(state.d ?? '');
-  inputEditor.text = String(state.i ?? '{}');
-  mocks = state.m && typeof state.m === 'object' ? state.m : {};
-  const code = typeof state.h === 'string' ? state.h : '';
-  handlersEditor.text = code;
-  handlersTrusted = code.trim() === '';
-  $('consent').hidden = handlersTrusted;
+  fillEditors(state, false);
   openingShared = false;
-  readDefinition();
   return true;
 }
 

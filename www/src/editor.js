@@ -75,6 +75,16 @@ function yamlRange(doc, pointer) {
   return found ? { from: found.from, to: found.to } : null;
 }
 
+/** A range to underline: an empty one takes the next character of its line (else the one before). */
+function visibleRange(doc, from, to) {
+  if (to <= from) {
+    const l = doc.lineAt(from);
+    to = Math.min(from + 1, l.to);
+    if (to <= from && from > l.from) from -= 1;
+  }
+  return { from, to };
+}
+
 /** Engine diagnostics -> CodeMirror diagnostics (1-based line/column, end exclusive). */
 function toCm(doc, d) {
   let range = null;
@@ -84,14 +94,7 @@ function toCm(doc, d) {
       const l = doc.line(Math.min(Math.max(1, line || 1), doc.lines));
       return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
     };
-    let from = pos(d.line, d.column);
-    let to = pos(d.endLine || d.line, d.endColumn || d.column);
-    if (to <= from) {
-      const l = doc.lineAt(from);
-      to = Math.min(from + 1, l.to);
-      if (to <= from && from > l.from) from -= 1;
-    }
-    range = { from, to };
+    range = visibleRange(doc, pos(d.line, d.column), pos(d.endLine || d.line, d.endColumn || d.column));
   }
   const severity = d.severity === 'WARNING' ? 'warning' : 'error';
   return {
@@ -136,9 +139,8 @@ function syntaxErrors(view) {
     },
   });
   if (found === null) return [];
-  const line = view.state.doc.lineAt(found);
-  const to = Math.min(line.to, found + 1);
-  return [{ from: to > found ? found : Math.max(line.from, found - 1), to: Math.max(to, found), severity: 'error', message: `Syntax error at line ${line.number}: the handlers module will not load as written.` }];
+  const line = view.state.doc.lineAt(found).number;
+  return [{ ...visibleRange(view.state.doc, found, found), severity: 'error', message: `Syntax error at line ${line}: the handlers module will not load as written.` }];
 }
 
 /**

@@ -21,7 +21,8 @@ function textWidth(text, font) {
   return measureCtx.measureText(text).width;
 }
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const truncate = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** `s`, shortened to `n` characters with an ellipsis when longer. */
+export const truncate = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 // ---- Choice rules as short labels -------------------------------------------------------------
 

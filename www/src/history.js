@@ -143,8 +143,8 @@ export function analyze(events) {
     s.visits.push(v);
     s.retries += Math.max(0, v.attempts - 1);
     if (v.iterations) {
-      // Summed over the state's visits: a Map inside another Map (or a loop) runs once per
-      // visit, and its iterations' events are told apart by state name only.
+      // Summed over the state's visits: a Map inside another Map (or in a loop) runs once per
+      // visit, and the graph's badge counts the items of all its runs.
       const it = s.iterations ?? { total: 0, started: 0, succeeded: 0, failed: 0 };
       s.iterations = {
         total: it.total === null || v.iterations.total === null ? null : it.total + v.iterations.total,
