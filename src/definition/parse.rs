@@ -96,7 +96,8 @@ fn parse_machine(value: &Value, diags: &mut Diagnostics) -> Option<StateMachine>
 
 /// Parses `StartAt` + `States` of an object (top level, branch or item processor).
 fn parse_states(value: &Value, pointer: &str, ql: QueryLanguage, r: &mut Reader) -> Option<Rc<States>> {
-    let missing: Vec<&str> = ["StartAt", "States"].into_iter().filter(|k| value.get(k).is_none()).collect();
+    // In AWS's order: `{}` is refused with "These fields are required: [States, StartAt]".
+    let missing: Vec<&str> = ["States", "StartAt"].into_iter().filter(|k| value.get(k).is_none()).collect();
     if !missing.is_empty() {
         r.diags.schema(if pointer.is_empty() { "/" } else { pointer }, format!("These fields are required: [{}]", missing.join(", ")));
     }

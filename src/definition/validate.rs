@@ -686,6 +686,9 @@ mod tests {
         let ds = run(r#"{"States": {"StartState": {"Type": "Pass", "End": true}}}"#);
         assert_eq!(found(&ds), vec![(codes::SCHEMA_VALIDATION_FAILED, "/".to_string(), 1, 1)]);
         assert_eq!(ds[0].message, "These fields are required: [StartAt]");
+        let ds = run("{}");
+        assert_eq!(found(&ds), vec![(codes::SCHEMA_VALIDATION_FAILED, "/".to_string(), 1, 1)]);
+        assert_eq!(ds[0].message, "These fields are required: [States, StartAt]");
         let ds = run("{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\" \"End\": true}}\n}");
         assert_eq!(ds.len(), 1);
         assert_eq!((ds[0].code, ds[0].line, ds[0].column), (codes::INVALID_JSON_DESCRIPTION, 3, 35));
