@@ -156,7 +156,10 @@ pub fn write_uint(mut n: u64, out: &mut String) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    // One copy of the digits, where extending by chars reserved and encoded them one by one.
+    if let Ok(text) = std::str::from_utf8(&digits[at..]) {
+        out.push_str(text);
+    }
 }
 
 /// Formats a double the way JavaScript's `Number.prototype.toString` does: the shortest
@@ -226,6 +229,10 @@ mod tests {
         let mut out = String::new();
         write_int(i64::MIN, &mut out);
         assert_eq!(out, i64::MIN.to_string());
+        out.clear();
+        write_uint(u64::MAX, &mut out);
+        write_uint(0, &mut out);
+        assert_eq!(out, format!("{}0", u64::MAX));
     }
 
     #[test]
