@@ -88,6 +88,46 @@ fn task_that_never_answers_times_out() {
 }
 
 #[test]
+fn a_caught_timeout_has_an_empty_cause() {
+    // As AWS records it: TaskTimedOut carries no cause, the error output an empty one.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":5,
+        "Catch":[{"ErrorEquals":["States.Timeout"],"Next":"H"}],"End":true},"H":{"Type":"Pass","End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.output.as_ref().unwrap().to_json(), r#"{"Error":"States.Timeout","Cause":""}"#);
+    let at = ex.history().iter().position(|e| e.kind() == "TaskTimedOut").unwrap();
+    let event = ex.history().event_json(at).unwrap();
+    assert!(event.contains(r#""error":"States.Timeout""#) && !event.contains("cause"), "{event}");
+}
+
+#[test]
+fn a_task_result_over_the_limit_fails_the_call() {
+    // AWS fails the call itself (no TaskSucceeded); States.ALL catches that failure, and the
+    // cause names the service, or the function's ARN.
+    let big = || TaskAnswer::Success(asl_sim::Value::from("x".repeat(257 * 1024).as_str()));
+    let catch_all = r#""Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"Next":"H"},"H":{"Type":"Pass","End":true}}}"#;
+    let def = format!(r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",{catch_all}"#);
+    let ex = run(&def, "{}", ExecutionOptions::default(), |_| big()).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded, "{o:?}");
+    let cause = "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
+    assert_eq!(o.output.as_ref().unwrap(), &asl_sim::Value::from_pairs([("Error", "States.DataLimitExceeded".into()), ("Cause", cause.into())]));
+    assert_eq!(types(&ex)[..6], ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskStateExited"]);
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let def = format!(r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{arn}","End":true}}}}}}"#);
+    let ex = run(&def, "{}", ExecutionOptions::default(), |_| big()).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!((o.error.as_deref(), o.cause.as_deref()), (Some("States.DataLimitExceeded"), Some(&*format!("The state/task '{arn}' returned a result with a size exceeding the maximum number of bytes service limit."))));
+    assert!(types(&ex).contains(&"LambdaFunctionFailed") && !types(&ex).contains(&"LambdaFunctionSucceeded"));
+    // A state's own output over the limit stays out of the wildcards' reach.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"a.$":"$.s","b.$":"$.s"},
+        "Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true},"H":{"Type":"Pass","End":true}}}"#;
+    let half = "y".repeat(150 * 1024);
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Success(asl_sim::Value::from_pairs([("s", half.as_str().into())]))).unwrap();
+    assert_eq!(ex.outcome().unwrap().error.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;
     let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;

@@ -1,5 +1,6 @@
 //! Errors as AWS names them, and which Retry/Catch clauses they match.
 
+use crate::value::Value;
 use std::rc::Rc;
 
 /// The predefined error names.
@@ -42,15 +43,42 @@ impl Failure {
     pub fn is_terminal(&self) -> bool {
         &*self.error == names::RUNTIME
     }
+
+    /// What a Catch (or a Map item within its tolerated failures) passes on:
+    /// `{"Error", "Cause"}`, null where there is none. A task that timed out has no cause in
+    /// its events, yet AWS hands on `"Cause": ""` for it.
+    pub fn error_output(&self) -> Value {
+        let error = if self.error.is_empty() { Value::Null } else { Value::String(self.error.clone()) };
+        let cause = match &self.cause {
+            Some(c) => Value::String(c.clone()),
+            None if &*self.error == names::TIMEOUT => Value::String(Rc::from("")),
+            None => Value::Null,
+        };
+        Value::from_pairs([("Error", error), ("Cause", cause)])
+    }
+}
+
+/// Where a failure arose, which decides what the wildcards match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The state itself: its input, paths, output, or a failure passed up from a branch.
+    State,
+    /// A task's call: what the handler or mock failed with, or a result over the payload
+    /// limit. AWS records that `States.ALL` catches a `States.DataLimitExceeded` of this kind
+    /// (as a task failure), though it documents the error as out of the wildcards' reach.
+    TaskCall,
 }
 
 /// Does an `ErrorEquals` list match this error? As AWS documents it: `States.ALL` matches
 /// every error except the terminal `States.Runtime` and `States.DataLimitExceeded`;
 /// `States.TaskFailed` is a wildcard too, except that it does not match `States.Timeout`.
-pub fn error_matches(error_equals: &[Rc<str>], error: &str) -> bool {
+/// A `States.DataLimitExceeded` that a task's call failed with is an ordinary error (see
+/// `Origin::TaskCall`).
+pub fn error_matches(error_equals: &[Rc<str>], error: &str, origin: Origin) -> bool {
+    let out_of_reach = error == names::RUNTIME || (error == names::DATA_LIMIT_EXCEEDED && origin == Origin::State);
     error_equals.iter().any(|e| match &**e {
-        names::ALL => error != names::RUNTIME && error != names::DATA_LIMIT_EXCEEDED,
-        names::TASK_FAILED => error != names::TIMEOUT && error != names::RUNTIME && error != names::DATA_LIMIT_EXCEEDED,
+        names::ALL => !out_of_reach,
+        names::TASK_FAILED => error != names::TIMEOUT && !out_of_reach,
         other => other == error,
     })
 }
@@ -65,12 +93,30 @@ mod tests {
 
     #[test]
     fn matching_rules() {
-        assert!(error_matches(&list(&["States.ALL"]), "Lambda.Unknown"));
-        assert!(error_matches(&list(&["States.ALL"]), "States.Timeout"));
-        assert!(!error_matches(&list(&["States.ALL"]), "States.Runtime"));
-        assert!(error_matches(&list(&["States.TaskFailed"]), "CustomError"));
-        assert!(!error_matches(&list(&["States.TaskFailed"]), "States.Timeout"));
-        assert!(error_matches(&list(&["A", "B"]), "B"));
-        assert!(!error_matches(&list(&["A"]), "a"));
+        assert!(error_matches(&list(&["States.ALL"]), "Lambda.Unknown", Origin::State));
+        assert!(error_matches(&list(&["States.ALL"]), "States.Timeout", Origin::State));
+        assert!(!error_matches(&list(&["States.ALL"]), "States.Runtime", Origin::State));
+        assert!(error_matches(&list(&["States.TaskFailed"]), "CustomError", Origin::State));
+        assert!(!error_matches(&list(&["States.TaskFailed"]), "States.Timeout", Origin::State));
+        assert!(error_matches(&list(&["A", "B"]), "B", Origin::State));
+        assert!(!error_matches(&list(&["A"]), "a", Origin::State));
+        // A result over the payload limit fails the task's call: the wildcards reach it there,
+        // and only there; States.Runtime stays out of reach wherever it arose.
+        let limit = "States.DataLimitExceeded";
+        assert!(!error_matches(&list(&["States.ALL"]), limit, Origin::State));
+        assert!(!error_matches(&list(&["States.TaskFailed"]), limit, Origin::State));
+        assert!(error_matches(&list(&[limit]), limit, Origin::State));
+        assert!(error_matches(&list(&["States.ALL"]), limit, Origin::TaskCall));
+        assert!(error_matches(&list(&["States.TaskFailed"]), limit, Origin::TaskCall));
+        assert!(!error_matches(&list(&["States.ALL"]), "States.Runtime", Origin::TaskCall));
+    }
+
+    #[test]
+    fn error_outputs() {
+        let text = |f: Failure| f.error_output().to_json();
+        assert_eq!(text(Failure::with_cause("E", "why")), r#"{"Error":"E","Cause":"why"}"#);
+        assert_eq!(text(Failure::new("E", None::<String>)), r#"{"Error":"E","Cause":null}"#);
+        assert_eq!(text(Failure::new("", None::<String>)), r#"{"Error":null,"Cause":null}"#);
+        assert_eq!(text(Failure::new(names::TIMEOUT, None::<String>)), r#"{"Error":"States.Timeout","Cause":""}"#);
     }
 }

@@ -151,10 +151,7 @@ impl Execution {
         if let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) {
             if join.tolerates_one_more() {
                 join.failures += 1;
-                let error_output = Value::from_pairs([
-                    ("Error", Value::String(failure.error.clone())),
-                    ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
-                ]);
+                let error_output = failure.error_output();
                 let size = self.measurer.measure(&error_output, MAX_DEPTH);
                 join.settle(index, error_output, size);
                 let (distributed, done) = (join.distributed, join.remaining == 0);

@@ -12,7 +12,7 @@ mod pass;
 mod task;
 mod wait;
 
-use super::errors::{error_matches, names, Failure};
+use super::errors::{error_matches, names, Failure, Origin};
 use super::trace::Stage;
 use super::execution::{Blocked, Execution, FiberId, Step, TimerKind};
 use super::history::{entered_event_name, exited_event_name, AssigningExit, Details, Field};
@@ -289,25 +289,30 @@ impl Execution {
         if failure.is_terminal() {
             return false;
         }
-        match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
+        match f.state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error, Origin::State)) {
             Some(i) => f.retry_counts.get(i).copied().unwrap_or(0) < f.state.retry[i].max_attempts,
             None => false,
         }
     }
 
     /// Fails the current state: Retry, then Catch, else the failure ends the fiber.
-    #[inline(never)]
     pub(crate) fn fail_state(&mut self, fid: FiberId, failure: Failure) {
+        self.fail_state_from(fid, failure, Origin::State);
+    }
+
+    /// `fail_state` for a failure that arose where `origin` says (see `Origin`).
+    #[inline(never)]
+    pub(crate) fn fail_state_from(&mut self, fid: FiberId, failure: Failure, origin: Origin) {
         if self.outcome.is_some() {
             return;
         }
         let state = self.fiber(fid).state.clone();
         self.trace_error(fid, &failure);
         // States.Runtime ends the execution whatever Retry and Catch say; DataLimitExceeded is
-        // caught only where named (error_matches keeps it out of the wildcards).
+        // caught only where named, unless a task's call failed with it (see error_matches).
         if !failure.is_terminal() {
             // Retry.
-            if let Some(i) = state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error)) {
+            if let Some(i) = state.retry.iter().position(|r| error_matches(&r.error_equals, &failure.error, origin)) {
                 let r = &state.retry[i];
                 let f = self.fiber_mut(fid);
                 if f.retry_counts.len() < state.retry.len() {
@@ -337,12 +342,9 @@ impl Execution {
                 }
             }
             // Catch.
-            if let Some((ci, c)) = state.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error)) {
+            if let Some((ci, c)) = state.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error, origin)) {
                 self.trace_caught(fid, ci);
-                let error_output = Value::from_pairs([
-                    ("Error", if failure.error.is_empty() { Value::Null } else { Value::String(failure.error.clone()) }),
-                    ("Cause", failure.cause.clone().map(Value::String).unwrap_or(Value::Null)),
-                ]);
+                let error_output = failure.error_output();
                 let input = self.fiber(fid).input.clone();
                 if state.query_language == QueryLanguage::Jsonata {
                     let ctx = self.context(fid, None, false);

@@ -4,7 +4,7 @@
 
 use crate::definition::model::{Seconds, Task};
 use crate::definition::resource::{Pattern, Resource};
-use crate::engine::errors::{names, Failure};
+use crate::engine::errors::{names, Failure, Origin};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, RunningTask, TaskRequest, TimerKind};
 use crate::engine::history::{Details, Field, TaskEvent};
 use crate::query::QueryError;
@@ -165,10 +165,14 @@ impl Execution {
 
     #[inline(never)]
     pub(crate) fn task_succeeded(&mut self, task_id: u64, output: Value) {
-        let Some(t) = self.tasks.remove(&task_id) else { return };
+        let Some(t) = self.tasks.get(&task_id) else { return };
         let fid = t.fiber;
         let Some(state) = self.fibers[fid].as_ref().map(|f| f.state.clone()) else { return };
         let crate::definition::model::StateKind::Task(task) = &state.kind else { return };
+        if let Some(failure) = self.oversized_result(&output, &task.target) {
+            return self.task_failed(task_id, failure);
+        }
+        self.tasks.remove(&task_id);
         let (kind, key) = match &*task.target {
             Resource::LambdaFunction { .. } => ("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails"),
             Resource::Activity { .. } => ("ActivitySucceeded", "activitySucceededEventDetails"),
@@ -180,6 +184,22 @@ impl Execution {
         // The rest of the state runs now; the fiber goes on from its next step afterwards.
         self.finish_with_result(fid, output, true);
         self.requeue(fid);
+    }
+
+    /// A result over the payload limit fails the task's call, as AWS records it (a TaskFailed
+    /// event, which Retry and Catch see like any task failure). The cause names the service
+    /// (`lambda` for `lambda:invoke`), or the ARN of a Lambda function or an activity.
+    #[inline(never)]
+    fn oversized_result(&self, output: &Value, target: &Resource) -> Option<Failure> {
+        let max = self.options.limits.max_payload_bytes?;
+        if self.measurer.measure(output, crate::value::MAX_DEPTH)?.chars <= max {
+            return None;
+        }
+        let name = match target {
+            Resource::Service { resource_type, .. } => resource_type,
+            Resource::LambdaFunction { arn } | Resource::Activity { arn } | Resource::Other { arn } => arn,
+        };
+        Some(Failure::with_cause(names::DATA_LIMIT_EXCEEDED, format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")))
     }
 
     #[inline(never)]
@@ -229,7 +249,7 @@ impl Execution {
 
     fn resume_after_task(&mut self, fid: FiberId, failure: Failure) {
         self.block(fid, Blocked::No);
-        self.fail_state(fid, failure);
+        self.fail_state_from(fid, failure, Origin::TaskCall);
         self.requeue(fid);
     }
 }
