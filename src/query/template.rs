@@ -117,7 +117,7 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
         Value::Object(o) => {
             let mut items = Vec::with_capacity(o.len());
             let mut dynamic = false;
-            for (k, v) in o.iter() {
+            for (k, v) in aws_key_order(o) {
                 let node = if let Some(name) = k.strip_suffix(".$") {
                     let Some(text) = v.as_str() else { return Err(invalid(k)) };
                     let node = if Intrinsic::looks_like_call(text) {
@@ -169,6 +169,32 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
         }
         other => Ok(Node::Const(other.clone())),
     }
+}
+
+/// The order AWS gives a template's output keys (and evaluates them in): plain keys first,
+/// as written, then the `.$` keys in the order a Java `HashMap` keyed by their names iterates
+/// them. That order shows in every result AWS records, e.g. `{"TaskToken.$", "arg1.$",
+/// "arg2.$"}` gives `{"arg2", "arg1", "TaskToken"}`.
+fn aws_key_order(o: &Map) -> Vec<(&Rc<str>, &Value)> {
+    let (mut paths, mut keys): (Vec<_>, Vec<_>) = o.iter().partition(|(k, _)| k.ends_with(".$"));
+    if paths.len() > 1 {
+        // The table's capacity: 16, doubled while it is over three quarters full.
+        let mut capacity = 16u32;
+        while paths.len() as u32 * 4 > capacity * 3 {
+            capacity *= 2;
+        }
+        // Within a bucket, a Java HashMap keeps the order of insertion: the sort is stable.
+        paths.sort_by_key(|(k, _)| java_bucket(&k[..k.len() - 2], capacity));
+    }
+    keys.extend(paths);
+    keys
+}
+
+/// The bucket of a `java.util.HashMap` with `capacity` buckets that a `String` key goes to:
+/// `String.hashCode` (over UTF-16 code units), spread as `h ^ (h >>> 16)`.
+fn java_bucket(key: &str, capacity: u32) -> u32 {
+    let h = key.encode_utf16().fold(0u32, |h, unit| h.wrapping_mul(31).wrapping_add(u32::from(unit)));
+    (h ^ (h >> 16)) & (capacity - 1)
 }
 
 fn eval(node: &Node, scope: &Scope, random: &mut dyn FnMut() -> u64) -> Result<Value, QueryError> {
@@ -223,8 +249,20 @@ mod tests {
                 r#"{"x":"v"}"#
             )
             .unwrap(),
-            r#"{"z":1,"a":"v","nested":{"b":"exec-1","list":[{"c":"v!"},"$.lit"]},"all":{"x":"v"}}"#
+            r#"{"z":1,"nested":{"list":[{"c":"v!"},"$.lit"],"b":"exec-1"},"all":{"x":"v"},"a":"v"}"#
         );
+        // AWS's order: plain keys as written, then the `.$` keys in Java HashMap order.
+        assert_eq!(apply(r#"{"TaskToken.$":"$.t","arg1.$":"$.a","arg2.$":"$.b"}"#, r#"{"t":0,"a":1,"b":2}"#).unwrap(), r#"{"arg2":2,"arg1":1,"TaskToken":0}"#);
+        assert_eq!(apply(r#"{"TopicArn.$":"$.t","Message":{"x":1}}"#, r#"{"t":"arn"}"#).unwrap(), r#"{"Message":{"x":1},"TopicArn":"arn"}"#);
+        assert_eq!(apply(r#"{"Iterations.$":"$.i","Values.$":"$.v"}"#, r#"{"i":1,"v":2}"#).unwrap(), r#"{"Values":2,"Iterations":1}"#);
+        // Over 12 keys the table has 32 buckets: "k1".."k13" by their hash in 32 buckets.
+        let keys: Vec<String> = (1..=13).map(|i| format!(r#""k{i}.$":"$""#)).collect();
+        let order = apply(&format!("{{{}}}", keys.join(",")), "0").unwrap();
+        let mut expected: Vec<(u32, usize)> = (1..=13).map(|i| (java_bucket(&format!("k{i}"), 32), i)).collect();
+        expected.sort();
+        let expected: Vec<String> = expected.iter().map(|(_, i)| format!(r#""k{i}":0"#)).collect();
+        assert_eq!(order, format!("{{{}}}", expected.join(",")));
+        assert_eq!((java_bucket("Iterations", 16), java_bucket("Values", 16), java_bucket("", 16)), (12, 8, 0));
         assert_eq!(apply(r#"{"items.$":"$.items[*].v"}"#, "{}").unwrap(), r#"{"items":[]}"#);
         assert_eq!(apply(r#"{"u.$":"States.UUID()"}"#, "{}").unwrap().len(), 44);
     }
@@ -263,8 +301,9 @@ mod tests {
 
     #[test]
     fn a_key_written_twice_keeps_its_place_and_the_last_value() {
+        // Plain keys come before `.$` keys (see aws_key_order), so the `.$` one is the last.
         assert_eq!(apply(r#"{"a":1,"b":2,"a.$":"$.x"}"#, r#"{"x":"v"}"#).unwrap(), r#"{"a":"v","b":2}"#);
-        assert_eq!(apply(r#"{"a.$":"$.x","b":2,"a":1}"#, r#"{"x":"v"}"#).unwrap(), r#"{"a":1,"b":2}"#);
+        assert_eq!(apply(r#"{"a.$":"$.x","b":2,"a":1}"#, r#"{"x":"v"}"#).unwrap(), r#"{"b":2,"a":"v"}"#);
         // The member overwritten is still evaluated: its failure is the template's.
         assert!(apply(r#"{"a.$":"$.missing","a":1}"#, r#"{"x":"v"}"#).is_err());
     }
