@@ -185,17 +185,22 @@ test('a result over 256 KiB fails with States.DataLimitExceeded; maxPayloadBytes
   const result = await oneTask().start({}, { handlers: { Work: () => ({ big }) } }).done;
   assert.equal(result.status, 'FAILED');
   assert.equal(result.error, 'States.DataLimitExceeded');
-  assert.match(result.cause, /'Work'/);
+  // As AWS records it, the call fails (the cause names the function) and Catch/Retry see it.
+  assert.match(result.cause, /^The state\/task 'arn:aws:lambda:us-east-1:123456789012:function:work' returned a result with a size exceeding/);
   const relaxed = await oneTask().start({}, { handlers: { Work: () => ({ big }) }, limits: { maxPayloadBytes: Infinity } }).done;
   assert.equal(relaxed.status, 'SUCCEEDED');
   const strict = await oneTask().start({}, { handlers: { Work: () => 'x'.repeat(200) }, limits: { maxPayloadBytes: 100 } }).done;
   assert.equal(strict.error, 'States.DataLimitExceeded');
-  // Retry does not apply to it, whatever the retrier says.
+  // A failed call like any other: a States.ALL retrier retries it.
   const retried = oneTask(lambda('work'), { Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }] });
   let calls = 0;
-  const r = await retried.start({}, { handlers: { Work: () => { calls++; return { big }; } } }).done;
+  const execution = retried.start({}, { handlers: { Work: () => { calls++; return { big }; } } });
+  const r = await execution.done;
   assert.equal(r.error, 'States.DataLimitExceeded');
-  assert.equal(calls, 1);
+  assert.equal(calls, 4);
+  const types = execution.history.map((e) => e.type);
+  assert.equal(types.filter((t) => t === 'LambdaFunctionFailed').length, 4);
+  assert.ok(!types.includes('LambdaFunctionSucceeded'));
 });
 
 test('an input over 256 KiB fails the execution with States.DataLimitExceeded', async () => {

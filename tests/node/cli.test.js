@@ -104,7 +104,7 @@ test('run ends tasks that nothing can answer: their timeout runs out, or the run
   const r = asl(['run', timed, '--input', '{"k":1}', '--history', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(out.output, { k: 1, err: { Error: 'States.Timeout', Cause: null }, outcome: 'no answer' });
+  assert.deepEqual(out.output, { k: 1, err: { Error: 'States.Timeout', Cause: '' }, outcome: 'no answer' });
   const events = out.history.filter((e) => e.type === 'TaskTimedOut');
   assert.equal(events.length, 1);
   // 600 s passed on the virtual clock between the task's start and its timeout.
