@@ -127,6 +127,56 @@ fn a_task_result_over_the_limit_fails_the_call() {
     assert_eq!(ex.outcome().unwrap().error.as_deref(), Some("States.DataLimitExceeded"));
 }
 
+/// (type, previousEventId) of each event, ids counting from 1.
+fn links(ex: &asl_sim::engine::Execution) -> Vec<(&'static str, u32)> {
+    ex.history().iter().map(|e| (e.kind(), e.previous_id)).collect()
+}
+
+#[test]
+fn map_events_follow_what_aws_records() {
+    // An iteration's end follows its last event, and so does the next iteration's start;
+    // MapStateExited follows what MapStateSucceeded follows.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"ItemsPath":"$.xs",
+        "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let ex = run(def, r#"{"xs":[1,2]}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(
+        links(&ex),
+        [
+            ("ExecutionStarted", 0), ("MapStateEntered", 0), ("MapStateStarted", 2),
+            ("MapIterationStarted", 3), ("PassStateEntered", 4), ("PassStateExited", 5), ("MapIterationSucceeded", 6),
+            ("MapIterationStarted", 6), ("PassStateEntered", 8), ("PassStateExited", 9), ("MapIterationSucceeded", 10),
+            ("MapStateSucceeded", 11), ("MapStateExited", 11), ("ExecutionSucceeded", 13),
+        ]
+    );
+    // A failed iteration: the Map's retry and its failure follow the iteration's last event.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","Retry":[{"ErrorEquals":["X"],"MaxAttempts":1,"IntervalSeconds":1}],
+        "ItemProcessor":{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"X"}}},"End":true}}}"#;
+    let ex = run(def, r#"{"xs":[1]}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(
+        links(&ex),
+        [
+            ("ExecutionStarted", 0), ("MapStateEntered", 0), ("MapStateStarted", 2), ("MapIterationStarted", 3), ("FailStateEntered", 4),
+            ("MapIterationFailed", 5), ("MapStateStarted", 5), ("MapIterationStarted", 7), ("FailStateEntered", 8),
+            ("MapIterationFailed", 9), ("MapStateFailed", 9), ("ExecutionFailed", 11),
+        ]
+    );
+}
+
+#[test]
+fn evaluation_failed_names_the_field_and_follows_the_entry() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
+        "B":{"Type":"Pass","Output":{"r":"{% $nothing %}"},"End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(links(&ex)[4], ("EvaluationFailed", 3), "it follows what B's entry (event 4) follows");
+    let event = ex.history().event_json(4).unwrap();
+    assert!(event.contains(r#""location":"Output/r","state":"B""#), "{event}");
+    // A Wait's own Timestamp fails after its entry.
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"{% 'soon' %}","End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(links(&ex)[2], ("EvaluationFailed", 2));
+    assert!(ex.history().event_json(2).unwrap().contains(r#""location":"Timestamp""#));
+}
+
 #[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;

@@ -688,8 +688,9 @@ impl Execution {
         match self.fiber(fid).parent {
             None => self.finish(Status::Succeeded, Some(output), None),
             Some((parent, index)) => {
+                let last = self.fiber(fid).last_event;
                 self.fibers[fid] = None;
-                self.child_succeeded(parent, index, output);
+                self.child_succeeded(parent, index, output, last);
             }
         }
     }
@@ -747,7 +748,8 @@ impl Execution {
                 self.history.push(prev, self.now, "ExecutionTimedOut", Some(("executionTimedOutEventDetails", fields)));
             }
             Status::Aborted => {
-                self.history.push(prev, self.now, "ExecutionAborted", Some(("executionAbortedEventDetails", fields)));
+                // A stop comes from outside the run: AWS's ExecutionAborted follows no event.
+                self.history.push(0, self.now, "ExecutionAborted", Some(("executionAbortedEventDetails", fields)));
             }
             Status::Running => {}
         }

@@ -140,7 +140,7 @@ fn eval(node: &Node, env: &JsonataEnv, path: &mut String) -> Result<Value, Query
     match node {
         Node::Const(v) => Ok(v.clone()),
         Node::Expr { expr, text } => run(expr, text, env, path)?.ok_or_else(|| {
-            QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{path}' returned nothing (undefined)."))
+            QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{path}' returned nothing (undefined).")).at(path)
         }),
         Node::Object(items) => {
             let mut map = Map::with_capacity(items.len());
@@ -181,11 +181,12 @@ fn run(expr: &Expression, text: &str, env: &JsonataEnv, field: &str) -> Result<O
             QUERY_EVALUATION_ERROR,
             format!("The JSONata expression '{text}' specified for the field '{field}' threw an error during evaluation. {}: {}", e.code, e.message),
         )
+        .at(field)
     })?;
     match result {
         Evaluated::Value(v) => Ok(Some(v)),
         Evaluated::Undefined => Ok(None),
-        Evaluated::Function => Err(QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{field}' returned an unsupported result type."))),
+        Evaluated::Function => Err(QueryError::new(QUERY_EVALUATION_ERROR, format!("The JSONata expression '{text}' specified for the field '{field}' returned an unsupported result type.")).at(field)),
     }
 }
 

@@ -41,11 +41,20 @@ pub struct QueryError {
     pub error: &'static str,
     /// The detail AWS gives, without the "An error occurred while executing the state" prefix.
     pub message: String,
+    /// The field whose expression failed (`Arguments/FunctionName`, `Items`, ...): AWS's
+    /// EvaluationFailed event names it as its `location`.
+    pub location: Option<String>,
 }
 
 impl QueryError {
     pub fn new(error: &'static str, message: impl Into<String>) -> QueryError {
-        QueryError { error, message: message.into() }
+        QueryError { error, message: message.into(), location: None }
+    }
+
+    /// The error, located at a field.
+    pub fn at(mut self, field: &str) -> QueryError {
+        self.location = Some(field.to_string());
+        self
     }
 
     pub fn runtime(message: impl Into<String>) -> QueryError {

@@ -237,6 +237,7 @@ pub fn timestamp_field_error(found: &Value) -> QueryError {
         "States.QueryEvaluationError",
         format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", shown(found)),
     )
+    .at("Timestamp")
 }
 
 fn shown(v: &Value) -> String {

@@ -18,7 +18,9 @@ const parse = (text) => {
 
 const isEntered = (t) => t.endsWith('StateEntered');
 const isExited = (t) => t.endsWith('StateExited');
-const isFailure = (t) => /(Failed|TimedOut|Aborted)$/.test(t) && !t.startsWith('Execution') && !t.startsWith('MapIteration');
+const isFailure = (t) => /(Failed|TimedOut)$/.test(t) && !t.startsWith('Execution') && !t.startsWith('MapIteration');
+// TaskStateAborted, WaitStateAborted, ...: the state was stopped (StopExecution, or a failing sibling branch).
+const isStateAborted = (t) => t.endsWith('StateAborted');
 const isScheduled = (t) => t === 'TaskScheduled' || t === 'LambdaFunctionScheduled' || t === 'ActivityScheduled';
 const isTaskSuccess = (t) => t === 'TaskSucceeded' || t === 'LambdaFunctionSucceeded' || t === 'ActivitySucceeded';
 
@@ -101,7 +103,9 @@ export function analyze(events) {
           culprit.status = status === 'ABORTED' ? 'aborted' : 'failed';
           if (status !== 'ABORTED' && !culprit.failures.length) culprit.failures.push({ error: d.error, cause: d.cause, eventId: event.id });
         }
-        for (const v of visits) if (!v.exited && v.status === 'active') v.status = status === 'ABORTED' ? 'aborted' : 'failed';
+        // Whatever still ran (or waited to retry) ended with the execution. ExecutionAborted
+        // follows no event (AWS gives it previousEventId 0), so this is how a stop shows.
+        for (const v of visits) if (!v.exited && (v.status === 'active' || v.status === 'retrying')) v.status = status === 'ABORTED' ? 'aborted' : 'failed';
       }
     }
     if (!visit) continue;
@@ -113,6 +117,9 @@ export function analyze(events) {
     } else if (isTaskSuccess(t)) {
       visit.results.push(parse(d.output));
       visit.lastFailed = false;
+    } else if (isStateAborted(t)) {
+      // A task that had just failed (its branch's failure stops it) shows as failed.
+      visit.status = visit.lastFailed ? 'failed' : 'aborted';
     } else if (isFailure(t)) {
       visit.failures.push({ error: d.error ?? null, cause: d.cause ?? null, eventId: event.id, type: t });
       visit.lastFailed = true;

@@ -108,15 +108,32 @@ impl Join {
 }
 
 impl Execution {
-    pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value) {
+    /// The event ids AWS records around a finished iteration: its MapIterationSucceeded (or
+    /// Failed) follows the iteration's last event, and so does what comes next (the next
+    /// iteration's start, the Map's retry or failure), not the MapIteration event itself.
+    fn iteration_done(&mut self, parent: FiberId, kind: &'static str, index: usize, child_last: u32, done: bool) {
+        self.set_last_event(parent, child_last);
+        let state = self.fiber(parent).state.clone();
+        self.fiber_event_details(parent, kind, Details::MapIteration { index: index as u32, state });
+        if !done {
+            self.set_last_event(parent, child_last);
+        }
+    }
+
+    fn set_last_event(&mut self, fid: FiberId, id: u32) {
+        if let Some(f) = self.fibers[fid].as_mut() {
+            f.last_event = id;
+        }
+    }
+
+    pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value, child_last: u32) {
         // The child's output was measured as it left its last state: remembered, not walked.
         let size = self.measurer.measure(&output, MAX_DEPTH);
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
         join.settle(index, output, size);
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
-            let state = self.fiber(parent).state.clone();
-            self.fiber_event_details(parent, "MapIterationSucceeded", Details::MapIteration { index: index as u32, state });
+            self.iteration_done(parent, "MapIterationSucceeded", index, child_last, done);
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -137,7 +154,10 @@ impl Execution {
             if join.distributed {
                 self.fiber_event(parent, "MapRunSucceeded", None);
             }
+            // MapStateExited follows the same event as MapStateSucceeded, as AWS records it.
+            let before = self.fiber(parent).last_event;
             self.fiber_event(parent, "MapStateSucceeded", None);
+            self.set_last_event(parent, before);
         } else {
             self.fiber_event(parent, "ParallelStateSucceeded", None);
         }
@@ -146,7 +166,7 @@ impl Execution {
         self.requeue(parent);
     }
 
-    pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, _last_event: u32) {
+    pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, child_last: u32) {
         // A failed item within the tolerated threshold counts as done; its slot holds the error.
         if let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) {
             if join.tolerates_one_more() {
@@ -156,8 +176,7 @@ impl Execution {
                 join.settle(index, error_output, size);
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
-                    let state = self.fiber(parent).state.clone();
-                    self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { index: index as u32, state });
+                    self.iteration_done(parent, "MapIterationFailed", index, child_last, done);
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -168,8 +187,13 @@ impl Execution {
         }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
         let state = self.fiber(parent).state.clone();
+        // What the failure brings about (MapIterationFailed, then the Map's or Parallel's
+        // failure or retry) follows the failed child's last event, as AWS records it.
+        if !join.distributed {
+            self.set_last_event(parent, child_last);
+        }
         if join.is_map && !join.distributed {
-            self.fiber_event_details(parent, "MapIterationFailed", Details::MapIteration { index: index as u32, state: state.clone() });
+            self.iteration_done(parent, "MapIterationFailed", index, child_last, false);
         }
         for (i, child) in join.running.iter() {
             if i == index {

@@ -87,7 +87,8 @@ impl Execution {
             _ => Err(QueryError::new(
                 "States.QueryEvaluationError",
                 format!("The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'integer', but was '{}' for value: {}", jv_text(jv), v.type_name(), v.to_json()),
-            )),
+            )
+            .at(field)),
         }
     }
 }

@@ -79,7 +79,8 @@ impl Execution {
                         return Err(QueryError::new(
                             "States.QueryEvaluationError",
                             format!("The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", v.type_name(), v.to_json()),
-                        ));
+                        )
+                        .at("Items"));
                     }
                     v
                 }
@@ -142,7 +143,7 @@ impl Execution {
                 let ctx = self.context(fid, None, false);
                 let states = self.states_var(fid, effective, ctx, None, None);
                 let v = self.eval_jsonata(fid, jv, name, &states)?;
-                let n = v.as_f64().ok_or_else(|| QueryError::new("States.QueryEvaluationError", format!("The JSONata expression '{}' specified for the field '{name}' returned an unexpected result type. Expected 'number', but was '{}' for value: {}", jv.expression().unwrap_or_default(), v.type_name(), v.to_json())))?;
+                let n = v.as_f64().ok_or_else(|| QueryError::new("States.QueryEvaluationError", format!("The JSONata expression '{}' specified for the field '{name}' returned an unexpected result type. Expected 'number', but was '{}' for value: {}", jv.expression().unwrap_or_default(), v.type_name(), v.to_json())).at(name))?;
                 evaluated.push((name, n));
             }
         }
@@ -192,10 +193,7 @@ impl Execution {
     /// failure, then the Map's own failure.
     fn map_failed_early(&mut self, fid: FiberId, e: QueryError) {
         let cause = self.prefixed(fid, &e.message);
-        if e.error == "States.QueryEvaluationError" {
-            let name = self.fiber(fid).state.name.clone();
-            self.fiber_event(fid, "EvaluationFailed", Some(("evaluationFailedEventDetails", vec![("cause", Field::Text(cause.as_str().into())), ("error", Field::Text(e.error.into())), ("state", Field::Text(name))])));
-        }
+        self.evaluation_failed(fid, &e, &cause);
         self.fiber_event(fid, "MapStateFailed", None);
         self.fail_state(fid, crate::engine::errors::Failure::with_cause(e.error, cause));
     }

@@ -94,10 +94,31 @@ impl Execution {
     /// A query failed inside the current state.
     pub(crate) fn query_failed(&mut self, fid: FiberId, e: QueryError) {
         let cause = self.prefixed(fid, &e.message);
-        if e.error == names::QUERY_EVALUATION_ERROR {
-            self.fiber_event(fid, "EvaluationFailed", Some(("evaluationFailedEventDetails", vec![("cause", Field::Text(cause.as_str().into())), ("error", Field::Text(e.error.into())), ("state", Field::Text(self.fiber(fid).state.name.clone()))])));
-        }
+        self.evaluation_failed(fid, &e, &cause);
         self.fail_state(fid, Failure::with_cause(e.error, cause));
+    }
+
+    /// AWS's EvaluationFailed event, for a JSONata query that failed: it names the failing
+    /// field as its `location`, and follows the event the state's entry followed (a Wait's
+    /// own Timestamp or Seconds: the entry itself), as AWS records it.
+    pub(crate) fn evaluation_failed(&mut self, fid: FiberId, e: &QueryError, cause: &str) {
+        let f = self.fiber(fid);
+        if e.error != names::QUERY_EVALUATION_ERROR || f.silent {
+            return;
+        }
+        let entered = f.entered_event;
+        let prev = match entered.checked_sub(1).and_then(|i| self.history.get(i as usize)) {
+            Some(_) if matches!(f.state.kind, StateKind::Wait(_)) => entered,
+            Some(event) => event.previous_id,
+            None => f.last_event,
+        };
+        let mut fields = vec![("cause", Field::Text(cause.into())), ("error", Field::Text(e.error.into()))];
+        if let Some(location) = &e.location {
+            fields.push(("location", Field::Text(location.as_str().into())));
+        }
+        fields.push(("state", Field::Text(f.state.name.clone())));
+        let id = self.event(prev, "EvaluationFailed", Some(("evaluationFailedEventDetails", fields)));
+        self.fiber_mut(fid).last_event = id;
     }
 
     #[inline]
@@ -216,13 +237,14 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         self.trace_stage(fid, Stage::Output, output);
         self.trace_assigned(fid, &assigned);
-        // Each assigned value is shown as its JSON text, as AWS does.
+        // Each assigned value is shown as its JSON text, as AWS does; an Assign that assigns
+        // nothing (`{}`) shows no assignedVariables at all.
         let details = match assigned {
-            None => Details::StateExited { state: state.clone(), output: output.clone() },
-            Some(vars) => {
+            Some(vars) if !vars.is_empty() => {
                 let assigned = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
                 Details::StateExitedAssigning(Box::new(AssigningExit { state: state.clone(), output: output.clone(), assigned }))
             }
+            _ => Details::StateExited { state: state.clone(), output: output.clone() },
         };
         self.fiber_event_details(fid, exited_event_name(&state.kind), details);
     }

@@ -211,7 +211,10 @@ impl Execution {
         if let Some(c) = &failure.cause {
             fields.push(("cause", Field::Text(c.clone())));
         }
-        fields.push(("error", Field::Text(failure.error.clone())));
+        // A token holder's SendTaskFailure may give no error: AWS then records none.
+        if !failure.error.is_empty() {
+            fields.push(("error", Field::Text(failure.error.clone())));
+        }
         match &*target {
             Resource::LambdaFunction { .. } => {
                 self.fiber_event(fid, "LambdaFunctionFailed", Some(("lambdaFunctionFailedEventDetails", fields)));
