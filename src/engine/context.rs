@@ -59,8 +59,9 @@ impl ContextInfo {
             ("Name", Value::from(o.execution_name.as_str())),
             ("RoleArn", Value::from(o.role_arn.as_str())),
         ];
-        // Express executions cannot be redriven: they have no RedriveCount.
-        if o.machine_type == crate::definition::model::MachineType::Standard {
+        // As AWS records it: every execution's context has a RedriveCount, except one an
+        // Express machine ran synchronously (StartSyncExecution).
+        if !o.started_sync {
             execution.push(("RedriveCount", Value::int(o.redrive_count as i64)));
         }
         let execution = Value::from_pairs(execution);
@@ -163,5 +164,20 @@ mod tests {
             .map(|(n, t, r)| (format!("\"{n}\""), t.to_string(), r.to_string()))
             .collect();
         assert_eq!(seen, expect);
+    }
+
+    #[test]
+    fn only_a_synchronous_express_start_has_no_redrive_count() {
+        use crate::definition::model::MachineType;
+        let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"e.$":"$$.Execution"},"End":true}}}"#;
+        let keys = |machine_type, started_sync| {
+            let options = ExecutionOptions { machine_type, started_sync, ..ExecutionOptions::default() };
+            let ex = run(def, "{}", options, |_| TaskAnswer::Never).unwrap();
+            let e = ex.outcome().unwrap().output.as_ref().unwrap().get("e").unwrap().clone();
+            e.as_object().unwrap().iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",")
+        };
+        assert_eq!(keys(MachineType::Standard, false), "Id,Input,StartTime,Name,RoleArn,RedriveCount");
+        assert_eq!(keys(MachineType::Express, false), "Id,Input,StartTime,Name,RoleArn,RedriveCount");
+        assert_eq!(keys(MachineType::Express, true), "Id,Input,StartTime,Name,RoleArn");
     }
 }
