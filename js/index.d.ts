@@ -86,7 +86,7 @@ export interface Context {
     Name: string;
     RoleArn: string;
     StartTime: string;
-    /** STANDARD machines only. */
+    /** 0 until a redrive. AWS leaves it out only for an EXPRESS machine started with StartSyncExecution. */
     RedriveCount?: number;
   };
   State: { EnteredTime: string; Name: string; RetryCount: number };

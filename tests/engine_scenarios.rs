@@ -163,6 +163,26 @@ fn map_events_follow_what_aws_records() {
 }
 
 #[test]
+fn tasks_timing_out_together_in_a_map() {
+    // As AWS records it: every task timing out at that instant records it first; then the
+    // first iteration fails and the others are aborted, each Task state recorded as aborted
+    // after its iteration's event.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"T","States":{
+        "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":5,"End":true}}},"End":true}}}"#;
+    let ex = run(def, r#"{"xs":[1,2,3]}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let t = types(&ex);
+    let first = t.iter().position(|k| *k == "TaskTimedOut").unwrap();
+    assert_eq!(
+        t[first..],
+        [
+            "TaskTimedOut", "TaskTimedOut", "TaskTimedOut", "MapIterationFailed", "TaskStateAborted",
+            "MapIterationAborted", "TaskStateAborted", "MapIterationAborted", "TaskStateAborted", "MapStateFailed", "ExecutionFailed",
+        ]
+    );
+    assert_eq!(ex.outcome().unwrap().error.as_deref(), Some("States.Timeout"));
+}
+
+#[test]
 fn evaluation_failed_names_the_field_and_follows_the_entry() {
     let def = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
         "B":{"Type":"Pass","Output":{"r":"{% $nothing %}"},"End":true}}}"#;

@@ -622,6 +622,16 @@ impl Execution {
         self.timers.push(Reverse((at_ms.max(0.0).ceil() as u64, self.timer_seq, kind)));
     }
 
+    /// The task a timeout or heartbeat timer stands for, if the timer still counts: the task
+    /// still runs, and a heartbeat timer is the latest one set for it.
+    fn live_timeout(&self, kind: TimerKind) -> Option<u64> {
+        match kind {
+            TimerKind::TaskTimeout(task_id, _) => self.tasks.contains_key(&task_id).then_some(task_id),
+            TimerKind::Heartbeat(task_id, gen) => self.tasks.get(&task_id).is_some_and(|t| t.timer_generation == gen).then_some(task_id),
+            _ => None,
+        }
+    }
+
     fn fire_due_timers(&mut self) {
         while let Some(Reverse((t, _, kind))) = self.timers.peek().copied() {
             if t as f64 > self.now || self.outcome.is_some() {
@@ -637,9 +647,27 @@ impl Execution {
                         }
                     }
                 }
-                TimerKind::TaskTimeout(task_id, gen) | TimerKind::Heartbeat(task_id, gen) => {
-                    if self.tasks.get(&task_id).is_some_and(|t| t.timer_generation == gen || matches!(kind, TimerKind::TaskTimeout(..))) {
-                        self.task_timed_out(task_id);
+                TimerKind::TaskTimeout(..) | TimerKind::Heartbeat(..) => {
+                    // Every task timing out at this instant records it first, then each fails.
+                    let mut timed_out = Vec::new();
+                    let mut next = Some(kind);
+                    while let Some(kind) = next {
+                        if let Some(task_id) = self.live_timeout(kind) {
+                            if let Some(fid) = self.record_task_timeout(task_id) {
+                                timed_out.push((fid, task_id));
+                            }
+                        }
+                        next = match self.timers.peek() {
+                            Some(Reverse((at, _, k @ (TimerKind::TaskTimeout(..) | TimerKind::Heartbeat(..))))) if *at == t => {
+                                let k = *k;
+                                self.timers.pop();
+                                Some(k)
+                            }
+                            _ => None,
+                        };
+                    }
+                    for (fid, task_id) in timed_out {
+                        self.fail_timed_out(fid, task_id);
                     }
                 }
                 TimerKind::ExecutionTimeout => {
@@ -708,13 +736,15 @@ impl Execution {
             Some((parent, index)) => {
                 let f = self.fiber(fid);
                 let (last, silent) = (f.last_event, f.silent);
-                // A branch that fails in a Task state records that state as aborted.
-                let was_task = matches!(f.state.kind, crate::definition::model::StateKind::Task(_)) && f.step == Step::Run;
-                if was_task && !silent && self.fiber(parent).join.as_ref().is_some_and(|j| !j.is_map) {
+                // A branch that fails in a Task state records that state as aborted (a Map's
+                // iteration does so after its MapIterationFailed: see child_failed).
+                let was_task = matches!(f.state.kind, crate::definition::model::StateKind::Task(_)) && f.step == Step::Run && !silent;
+                let in_map = self.fiber(parent).join.as_ref().is_some_and(|j| j.is_map);
+                if was_task && !in_map {
                     self.fiber_event(fid, "TaskStateAborted", None);
                 }
                 self.fibers[fid] = None;
-                self.child_failed(parent, index, failure, last);
+                self.child_failed(parent, index, failure, last, was_task && in_map);
             }
         }
     }

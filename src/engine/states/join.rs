@@ -166,7 +166,9 @@ impl Execution {
         self.requeue(parent);
     }
 
-    pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, child_last: u32) {
+    /// A child ended with a failure nothing in it caught. `in_task`: it failed in a Task
+    /// state, which a Map records as aborted after the iteration's failure.
+    pub(crate) fn child_failed(&mut self, parent: FiberId, index: usize, failure: Failure, child_last: u32, in_task: bool) {
         // A failed item within the tolerated threshold counts as done; its slot holds the error.
         if let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) {
             if join.tolerates_one_more() {
@@ -177,6 +179,9 @@ impl Execution {
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
                     self.iteration_done(parent, "MapIterationFailed", index, child_last, done);
+                    if in_task {
+                        self.event(child_last, "TaskStateAborted", None);
+                    }
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -194,18 +199,24 @@ impl Execution {
         }
         if join.is_map && !join.distributed {
             self.iteration_done(parent, "MapIterationFailed", index, child_last, false);
+            if in_task {
+                self.event(child_last, "TaskStateAborted", None);
+            }
         }
         for (i, child) in join.running.iter() {
             if i == index {
                 continue;
             }
-            if !join.is_map && self.fibers[child].as_ref().is_some_and(|f| matches!(f.blocked, Blocked::Task(_))) {
-                self.fiber_event(child, "TaskStateAborted", None);
-            }
-            self.abort_fiber_tree(child);
+            // A Task state a stopped branch or iteration was in is recorded as aborted: in a
+            // Map, after its MapIterationAborted, as AWS records it.
+            let in_task = self.fibers[child].as_ref().is_some_and(|f| matches!(f.blocked, Blocked::Task(_)));
             if join.is_map && !join.distributed {
                 self.fiber_event_details(parent, "MapIterationAborted", Details::MapIteration { index: i as u32, state: state.clone() });
             }
+            if in_task {
+                self.fiber_event(child, "TaskStateAborted", None);
+            }
+            self.abort_fiber_tree(child);
         }
         // A state about to be retried is not recorded as failed.
         let retrying = self.will_retry(parent, &failure);

@@ -230,10 +230,13 @@ impl Execution {
         self.resume_after_task(fid, failure);
     }
 
-    pub(crate) fn task_timed_out(&mut self, task_id: u64) {
-        let Some(t) = self.tasks.remove(&task_id) else { return };
+    /// Records that a task timed out (its TimedOut event) and forgets it. The fiber it held is
+    /// failed afterwards (`fail_timed_out`): tasks timing out at one instant all record it
+    /// before any of the failures is handled, as AWS records it.
+    pub(crate) fn record_task_timeout(&mut self, task_id: u64) -> Option<FiberId> {
+        let t = self.tasks.remove(&task_id)?;
         let fid = t.fiber;
-        let Some(target) = self.task_target(fid) else { return };
+        let target = self.task_target(fid)?;
         let mut fields = vec![("error", Field::Text(names::TIMEOUT.into()))];
         match &*target {
             Resource::LambdaFunction { .. } => {
@@ -247,7 +250,14 @@ impl Execution {
                 self.fiber_event(fid, "TaskTimedOut", Some(("taskTimedOutEventDetails", fields)));
             }
         }
-        self.resume_after_task(fid, Failure::new(names::TIMEOUT, None::<String>));
+        Some(fid)
+    }
+
+    /// Fails the state whose task `task_id` timed out, unless something else ended it since.
+    pub(crate) fn fail_timed_out(&mut self, fid: FiberId, task_id: u64) {
+        if self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::Task(task_id)) {
+            self.resume_after_task(fid, Failure::new(names::TIMEOUT, None::<String>));
+        }
     }
 
     fn resume_after_task(&mut self, fid: FiberId, failure: Failure) {
