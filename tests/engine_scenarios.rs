@@ -198,6 +198,18 @@ fn evaluation_failed_names_the_field_and_follows_the_entry() {
 }
 
 #[test]
+fn task_credentials_show_the_role_they_evaluate_to() {
+    let role = "arn:aws:iam::111111111111:role/trusted";
+    for (ql, credentials) in [("JSONPath", r#"{"RoleArn.$":"$.role"}"#), ("JSONata", r#"{"RoleArn":"{% $states.input.role %}"}"#)] {
+        let def = format!(r#"{{"QueryLanguage":"{ql}","StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Credentials":{credentials},"End":true}}}}}}"#);
+        let ex = run(&def, &format!(r#"{{"role":"{role}"}}"#), ExecutionOptions::default(), |_| TaskAnswer::Success(asl_sim::Value::Null)).unwrap();
+        let at = ex.history().iter().position(|e| e.kind() == "TaskScheduled").unwrap();
+        let event = ex.history().event_json(at).unwrap();
+        assert!(event.contains(&format!(r#""taskCredentials":{{"roleArn":"{role}"}}"#)), "{ql}: {event}");
+    }
+}
+
+#[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;
     let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;

@@ -195,7 +195,17 @@ pub struct Task {
     pub target: Rc<crate::definition::resource::Resource>,
     pub timeout: Option<Seconds>,
     pub heartbeat: Option<Seconds>,
-    pub credentials: Option<Value>,
+    pub credentials: Option<Credentials>,
+}
+
+/// A Task's `Credentials` (`{"RoleArn": ...}`), evaluated as the task is scheduled: the
+/// TaskScheduled event shows the role as `taskCredentials.roleArn`.
+#[derive(Debug)]
+pub enum Credentials {
+    /// JSONPath mode: `RoleArn` or `RoleArn.$` (a path or an intrinsic).
+    Template(Template),
+    /// JSONata mode: `RoleArn` may be a `{% %}` expression.
+    Jsonata(JsonataValue),
 }
 
 #[derive(Debug)]

@@ -267,7 +267,7 @@ fn parse_state(name: &Rc<str>, v: &Value, pointer: &str, parent_ql: QueryLanguag
                 resource: resource.into(),
                 timeout: r.seconds("TimeoutSeconds", "TimeoutSecondsPath", jsonata, 1),
                 heartbeat: r.seconds("HeartbeatSeconds", "HeartbeatSecondsPath", jsonata, 1),
-                credentials: r.credentials(),
+                credentials: r.credentials(jsonata),
             })
         }
         "Choice" => {
@@ -642,15 +642,21 @@ impl<'a, 'd> Reader<'a, 'd> {
     }
 
     /// Task `Credentials`: an object with `RoleArn` (or `RoleArn.$` in JSONPath).
-    fn credentials(&mut self) -> Option<Value> {
+    fn credentials(&mut self, jsonata: bool) -> Option<Credentials> {
         let v = self.get("Credentials")?;
         let at = self.at("Credentials");
         match v.as_object() {
             Some(o) if o.contains_key("RoleArn") || o.contains_key("RoleArn.$") => {}
             Some(_) => self.diags.schema(&at, "The field 'RoleArn' is required but was missing"),
-            None => self.diags.schema(&at, format!("The field 'Credentials' must be an OBJECT but was {}", v.type_name().to_uppercase())),
+            None => {
+                self.diags.schema(&at, format!("The field 'Credentials' must be an OBJECT but was {}", v.type_name().to_uppercase()));
+                return None;
+            }
         }
-        Some(v.clone())
+        if jsonata {
+            return self.jsonata("Credentials").map(Credentials::Jsonata);
+        }
+        self.template("Credentials").map(Credentials::Template)
     }
 
     fn error_equals(&mut self, v: &Value, ptr: &str) -> Vec<Rc<str>> {

@@ -169,6 +169,8 @@ pub struct TaskEvent {
     pub region: Option<Rc<str>>,
     pub timeout: Option<u64>,
     pub heartbeat: Option<u64>,
+    /// `taskCredentials` (scheduled events of a Task with `Credentials`): `{"roleArn": ...}`.
+    pub credentials: Option<Value>,
 }
 
 impl TaskEvent {
@@ -232,7 +234,7 @@ impl TaskEvent {
                 sep(out);
                 let _ = write!(out, "\"timeoutInSeconds\":{t}");
             }
-            if let Some(c) = &task.credentials {
+            if let Some(c) = &self.credentials {
                 sep(out);
                 out.push_str("\"taskCredentials\":");
                 write_json(c, out);

@@ -2,7 +2,7 @@
 //! command with the effective input and waits for the driver's answer. The resource's kind
 //! decides the history events (LambdaFunction*, Activity*, or Task* with a `resourceType`).
 
-use crate::definition::model::{Seconds, Task};
+use crate::definition::model::{Credentials, Seconds, Task};
 use crate::definition::resource::{Pattern, Resource};
 use crate::engine::errors::{names, Failure, Origin};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, RunningTask, TaskRequest, TimerKind};
@@ -69,8 +69,13 @@ impl Execution {
             Err(e) => return self.query_failed(fid, e),
         };
 
+        let credentials = match self.task_credentials(fid, task, &effective, &ctx, &states) {
+            Ok(c) => c,
+            Err(e) => return self.query_failed(fid, e),
+        };
         let task_event = |key: &'static str, value: Option<Value>, region: Option<Rc<str>>, heartbeat: Option<u64>| {
-            Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat }))
+            let credentials = if key.ends_with("ScheduledEventDetails") { credentials.clone() } else { None };
+            Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat, credentials }))
         };
         match &*task.target {
             Resource::LambdaFunction { .. } => {
@@ -138,6 +143,18 @@ impl Execution {
         }
     }
 
+    /// The role a Task's `Credentials` name, as its scheduled event shows it: `{"roleArn": ...}`.
+    #[inline(never)]
+    fn task_credentials(&mut self, fid: FiberId, task: &Task, effective: &Value, ctx: &Value, states: &Value) -> Result<Option<Value>, QueryError> {
+        let evaluated = match &task.credentials {
+            None => return Ok(None),
+            Some(Credentials::Template(t)) => self.eval_template(fid, t, effective, ctx)?,
+            Some(Credentials::Jsonata(jv)) => self.eval_jsonata(fid, jv, "Credentials", states)?,
+        };
+        let role = evaluated.get("RoleArn").cloned().unwrap_or(Value::Null);
+        Ok(Some(Value::from_pairs([("roleArn", role)])))
+    }
+
     fn task_target(&self, fid: FiberId) -> Option<Rc<Resource>> {
         match &self.fibers[fid].as_ref()?.state.kind {
             crate::definition::model::StateKind::Task(t) => Some(t.target.clone()),
@@ -149,7 +166,7 @@ impl Execution {
         let Some(t) = self.tasks.get(&task_id) else { return };
         let fid = t.fiber;
         let Some(state) = self.fibers[fid].as_ref().map(|f| f.state.clone()) else { return };
-        let details = Details::Task(Box::new(TaskEvent { key: "taskSubmittedEventDetails", state, value: Some(output), region: None, timeout: None, heartbeat: None }));
+        let details = Details::Task(Box::new(TaskEvent { key: "taskSubmittedEventDetails", state, value: Some(output), region: None, timeout: None, heartbeat: None, credentials: None }));
         self.fiber_event_details(fid, "TaskSubmitted", details);
     }
 
@@ -178,7 +195,7 @@ impl Execution {
             Resource::Activity { .. } => ("ActivitySucceeded", "activitySucceededEventDetails"),
             _ => ("TaskSucceeded", "taskSucceededEventDetails"),
         };
-        let details = Details::Task(Box::new(TaskEvent { key, state: state.clone(), value: Some(output.clone()), region: None, timeout: None, heartbeat: None }));
+        let details = Details::Task(Box::new(TaskEvent { key, state: state.clone(), value: Some(output.clone()), region: None, timeout: None, heartbeat: None, credentials: None }));
         self.fiber_event_details(fid, kind, details);
         self.block(fid, Blocked::No);
         // The rest of the state runs now; the fiber goes on from its next step afterwards.
