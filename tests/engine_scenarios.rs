@@ -210,6 +210,15 @@ fn task_credentials_show_the_role_they_evaluate_to() {
 }
 
 #[test]
+fn assigned_variables_are_recorded_by_name() {
+    // AWS writes assignedVariables sorted by name, whatever the order of the Assign.
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"zeta":1,"str_path.$":"$.a","alpha.$":"$.a","Beta":true},"End":true}}}"#;
+    let ex = run(def, r#"{"a":"x"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let event = ex.history().event_json(2).unwrap();
+    assert!(event.contains(r#""assignedVariables":{"Beta":"true","alpha":"\"x\"","str_path":"\"x\"","zeta":"1"}"#), "{event}");
+}
+
+#[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;
     let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;

@@ -237,10 +237,12 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         self.trace_stage(fid, Stage::Output, output);
         self.trace_assigned(fid, &assigned);
-        // Each assigned value is shown as its JSON text, as AWS does; an Assign that assigns
-        // nothing (`{}`) shows no assignedVariables at all.
+        // Each assigned value is shown as its JSON text, by name (as a Java TreeMap orders
+        // strings), as AWS does; an Assign that assigns nothing (`{}`) shows no
+        // assignedVariables at all.
         let details = match assigned {
-            Some(vars) if !vars.is_empty() => {
+            Some(mut vars) if !vars.is_empty() => {
+                vars.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
                 let assigned = Value::from_pairs(vars.into_iter().map(|(k, v)| (k, Value::from(v.to_json()))));
                 Details::StateExitedAssigning(Box::new(AssigningExit { state: state.clone(), output: output.clone(), assigned }))
             }
