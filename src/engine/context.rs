@@ -52,13 +52,18 @@ impl ContextInfo {
             }
         }
         .into();
-        let mut execution = vec![
-            ("Id", Value::String(execution_arn.clone())),
-            ("Input", input),
-            ("StartTime", Value::from(format_timestamp(o.start_time_ms))),
-            ("Name", Value::from(o.execution_name.as_str())),
-            ("RoleArn", Value::from(o.role_arn.as_str())),
-        ];
+        let start_time = ("StartTime", Value::from(format_timestamp(o.start_time_ms)));
+        let mut execution = vec![("Id", Value::String(execution_arn.clone())), ("Input", input)];
+        // The order AWS writes them in: an Express execution's StartTime comes last.
+        let express = o.machine_type == crate::definition::model::MachineType::Express;
+        if !express {
+            execution.push(start_time.clone());
+        }
+        execution.push(("Name", Value::from(o.execution_name.as_str())));
+        execution.push(("RoleArn", Value::from(o.role_arn.as_str())));
+        if express {
+            execution.push(start_time);
+        }
         // As AWS records it: every execution's context has a RedriveCount, except one an
         // Express machine ran synchronously (StartSyncExecution).
         if !o.started_sync {
@@ -167,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_synchronous_express_start_has_no_redrive_count() {
+    fn execution_context_keys_as_aws_orders_them() {
         use crate::definition::model::MachineType;
         let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"e.$":"$$.Execution"},"End":true}}}"#;
         let keys = |machine_type, started_sync| {
@@ -177,7 +182,7 @@ mod tests {
             e.as_object().unwrap().iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",")
         };
         assert_eq!(keys(MachineType::Standard, false), "Id,Input,StartTime,Name,RoleArn,RedriveCount");
-        assert_eq!(keys(MachineType::Express, false), "Id,Input,StartTime,Name,RoleArn,RedriveCount");
-        assert_eq!(keys(MachineType::Express, true), "Id,Input,StartTime,Name,RoleArn");
+        assert_eq!(keys(MachineType::Express, false), "Id,Input,Name,RoleArn,StartTime,RedriveCount");
+        assert_eq!(keys(MachineType::Express, true), "Id,Input,Name,RoleArn,StartTime");
     }
 }
