@@ -555,11 +555,17 @@ impl<'a, 'd> Reader<'a, 'd> {
 
     fn template(&mut self, key: &'static str) -> Option<Template> {
         let v = self.get(key)?;
-        match Template::compile(v) {
+        self.compiled_template(key, v)
+    }
+
+    /// A payload template, compiled; a fault is reported where AWS reports it (the field
+    /// holding the template) and underlined at the member at fault.
+    fn compiled_template(&mut self, key: &'static str, v: &Value) -> Option<Template> {
+        match Template::compile_located(v) {
             Ok(t) => Some(t),
-            Err(e) => {
+            Err((message, inner)) => {
                 let at = self.at(key);
-                self.diags.schema(&at, e);
+                self.diags.schema_focus(&at, &format!("{at}{inner}"), message);
                 None
             }
         }
@@ -575,14 +581,7 @@ impl<'a, 'd> Reader<'a, 'd> {
             self.diags.schema(&at, "The field 'Assign' must be an object");
             return None;
         }
-        match Template::compile(v) {
-            Ok(t) => Some(Assign::Template(t)),
-            Err(e) => {
-                let at = self.at(key);
-                self.diags.schema(&at, e);
-                None
-            }
-        }
+        self.compiled_template(key, v).map(Assign::Template)
     }
 
     fn seconds(&mut self, key: &'static str, path_key: &'static str, jsonata: bool, min: u64) -> Option<Seconds> {

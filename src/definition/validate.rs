@@ -681,6 +681,15 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_template_field_is_underlined_where_it_is() {
+        // AWS names the template (Parameters); the underline goes to the member at fault.
+        let text = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\",\n  \"Parameters\": {\"ok\": 1,\n    \"inner\": {\"message.$\": \"States.Formatt('x')\"}},\n  \"End\": true}}}";
+        let ds = run(text);
+        assert_eq!(found(&ds), vec![(codes::SCHEMA_VALIDATION_FAILED, "/States/P/Parameters".to_string(), 3, 15)]);
+        assert_eq!(ds[0].message, "The value for the field 'message.$' must be a valid JSONPath or a valid intrinsic function call");
+    }
+
+    #[test]
     #[cfg(feature = "yaml")]
     fn missing_fields_and_malformed_text() {
         let ds = run(r#"{"States": {"StartState": {"Type": "Pass", "End": true}}}"#);

@@ -39,7 +39,13 @@ impl Template {
     /// Compiles a template. The error is AWS's validation reason, e.g. "The value for the
     /// field 'x.$' must be a valid JSONPath or a valid intrinsic function call".
     pub fn compile(value: &Value) -> Result<Template, String> {
-        Ok(Template::new(compile(value, 0)?))
+        Template::compile_located(value).map_err(|(message, _)| message)
+    }
+
+    /// `compile`, with the JSON pointer (within the template) of the field at fault, so that
+    /// an editor can underline that field rather than the whole template.
+    pub fn compile_located(value: &Value) -> Result<Template, (String, String)> {
+        Ok(Template::new(compile(value, 0, "")?))
     }
 
     /// One path or intrinsic standing for a whole field (`ErrorPath`, `CausePath`): its value
@@ -109,9 +115,14 @@ fn invalid(field: &str) -> String {
     format!("The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call")
 }
 
-fn compile(value: &Value, depth: usize) -> Result<Node, String> {
+/// A JSON pointer step for `key` (`~` and `/` escaped).
+fn pointer_step(at: &str, key: &str) -> String {
+    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+fn compile(value: &Value, depth: usize, at: &str) -> Result<Node, (String, String)> {
     if depth > MAX_DEPTH {
-        return Err("The payload template is nested too deeply".into());
+        return Err(("The payload template is nested too deeply".into(), at.to_string()));
     }
     match value {
         Value::Object(o) => {
@@ -119,19 +130,20 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
             let mut dynamic = false;
             for (k, v) in aws_key_order(o) {
                 let node = if let Some(name) = k.strip_suffix(".$") {
-                    let Some(text) = v.as_str() else { return Err(invalid(k)) };
+                    let fault = || (invalid(k), pointer_step(at, k));
+                    let Some(text) = v.as_str() else { return Err(fault()) };
                     let node = if Intrinsic::looks_like_call(text) {
-                        Node::Call { call: Intrinsic::parse(text).map_err(|_| invalid(k))?, field: k.clone() }
+                        Node::Call { call: Intrinsic::parse(text).map_err(|_| fault())?, field: k.clone() }
                     } else if text.starts_with('$') {
-                        Node::Path { path: Path::parse(text).map_err(|_| invalid(k))?, field: k.clone() }
+                        Node::Path { path: Path::parse(text).map_err(|_| fault())?, field: k.clone() }
                     } else {
-                        return Err(invalid(k));
+                        return Err(fault());
                     };
                     items.push((Rc::from(name), node));
                     dynamic = true;
                     continue;
                 } else {
-                    compile(v, depth + 1)?
+                    compile(v, depth + 1, &pointer_step(at, k))?
                 };
                 dynamic |= !matches!(node, Node::Const(_));
                 items.push((k.clone(), node));
@@ -160,7 +172,7 @@ fn compile(value: &Value, depth: usize) -> Result<Node, String> {
             Ok(Node::Object { skeleton, dynamic: members })
         }
         Value::Array(a) => {
-            let items = a.iter().map(|v| compile(v, depth + 1)).collect::<Result<Vec<_>, _>>()?;
+            let items = a.iter().enumerate().map(|(i, v)| compile(v, depth + 1, &format!("{at}/{i}"))).collect::<Result<Vec<_>, _>>()?;
             if items.iter().all(|n| matches!(n, Node::Const(_))) {
                 Ok(Node::Const(value.clone()))
             } else {
