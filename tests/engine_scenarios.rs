@@ -219,6 +219,18 @@ fn assigned_variables_are_recorded_by_name() {
 }
 
 #[test]
+fn the_first_state_sees_the_input_text_as_sent() {
+    // AWS echoes the caller's text (spaces and all) in ExecutionStarted and the first entry.
+    let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}"#;
+    let ex = run(def, r#"[1,  "two" ]"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let h = ex.history();
+    assert!(h.event_json(0).unwrap().contains(r#""input":"[1,  \"two\" ]""#));
+    assert!(h.event_json(1).unwrap().contains(r#""input":"[1,  \"two\" ]""#));
+    assert!(h.event_json(3).unwrap().contains(r#""input":"[1,\"two\"]""#), "later states show the value");
+    assert!(h.to_json_from(0).contains(r#""type":"PassStateEntered","id":2,"previousEventId":0,"stateEnteredEventDetails":{"input":"[1,  \"two\" ]""#));
+}
+
+#[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;
     let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;

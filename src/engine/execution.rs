@@ -300,7 +300,13 @@ impl Execution {
             machine: machine.clone(),
             options,
         };
-        let text = input_text.unwrap_or_else(|| input.to_json().into());
+        let text = match input_text {
+            Some(text) => {
+                ex.history.set_input_text(text.clone());
+                text
+            }
+            None => input.to_json().into(),
+        };
         ex.event(
             0,
             "ExecutionStarted",

@@ -310,7 +310,8 @@ impl Event {
     }
 
     /// The event as AWS's JSON, given its id and its time as text (which the history keeps).
-    fn write_json(&self, id: usize, timestamp: &str, out: &mut String) {
+    /// `input_text`: the text to show as a StateEntered event's input instead of its value's.
+    fn write_json(&self, id: usize, timestamp: &str, input_text: Option<&str>, out: &mut String) {
         use std::fmt::Write;
         out.push_str("{\"timestamp\":");
         write_string(timestamp, out);
@@ -328,7 +329,10 @@ impl Event {
         match &self.details {
             Stored::StateEntered { state, input } => {
                 out.push_str("\"input\":");
-                write_string(&input.to_json(), out);
+                match input_text {
+                    Some(text) => write_string(text, out),
+                    None => write_string(&input.to_json(), out),
+                }
                 out.push_str(",\"inputDetails\":{\"truncated\":false},\"name\":");
                 write_string(&state.name, out);
             }
@@ -400,6 +404,8 @@ pub struct History {
     /// The events' times, each once for a run of events at the same time (on the virtual
     /// clock, most of a history happens at one instant).
     times: Vec<f64>,
+    /// The execution input as sent, when the caller sent text (see `set_input_text`).
+    input_text: Option<Rc<str>>,
 }
 
 const CHUNK: usize = 4096;
@@ -467,11 +473,22 @@ impl History {
         self.chunks.iter().skip(first).flatten().skip(from - first * CHUNK)
     }
 
+    /// Keeps the execution input's text as the caller sent it: AWS echoes it verbatim as the
+    /// first state's input too (spaces and all), not only in ExecutionStarted.
+    pub fn set_input_text(&mut self, text: Rc<str>) {
+        self.input_text = Some(text);
+    }
+
+    /// The verbatim input text for the event at `index`: the first state's entry (id 2).
+    fn input_text_at(&self, index: usize) -> Option<&str> {
+        self.input_text.as_deref().filter(|_| index == 1)
+    }
+
     /// The event at `index` as AWS's JSON.
     pub fn event_json(&self, index: usize) -> Option<String> {
         let event = self.get(index)?;
         let mut out = String::new();
-        event.write_json(index + 1, &format_timestamp(self.timestamp_ms(event)), &mut out);
+        event.write_json(index + 1, &format_timestamp(self.timestamp_ms(event)), self.input_text_at(index), &mut out);
         Some(out)
     }
 
@@ -488,7 +505,7 @@ impl History {
                 time = Some((e.time, format_timestamp(self.timestamp_ms(e))));
             }
             let text = time.as_ref().map_or("", |(_, text)| text.as_str());
-            e.write_json(from + i + 1, text, &mut out);
+            e.write_json(from + i + 1, text, self.input_text_at(from + i), &mut out);
         }
         out.push(']');
         out
