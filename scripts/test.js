@@ -50,8 +50,9 @@ function conformanceCounts({ stdout }) {
     return 'no JSON summary line';
   }
   const groups = Object.entries(report.groups ?? {}).map(([g, c]) => `${g} ${c.passed}/${c.total}`).join(', ');
-  const { total, historyLevel1: h } = report;
-  return `${total.passed}/${total.total} cases, history level 1 ${h.matched}/${h.total}; ${groups}`;
+  const { total, historyLevel1: h, historyExact: x } = report;
+  const exact = x ? `, exact ${x.matched}/${x.total}` : '';
+  return `${total.passed}/${total.total} cases, history level 1 ${h.matched}/${h.total}${exact}; ${groups}`;
 }
 
 async function step(name, cmd, args, { counts, env, pending } = {}) {

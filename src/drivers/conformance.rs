@@ -21,6 +21,11 @@ pub struct CaseResult {
     pub history_level1: Option<bool>,
     /// Where the history first differs, when it does.
     pub history_diff: Option<String>,
+    /// `Some(matched)` when the case records a history: every event agrees in full (the
+    /// corpus's levels 2 and 3: details, ids and previousEventIds), and there are no others.
+    pub history_exact: Option<bool>,
+    /// Where the history first differs in full, when it does.
+    pub history_exact_diff: Option<String>,
 }
 
 /// Runs a case given as JSON text.
@@ -32,20 +37,21 @@ pub fn run_case(text: &str) -> CaseResult {
     let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
     let group = id.split('/').next().unwrap_or("?").to_string();
     match run_parsed(&case) {
-        Ok((passed, reason, history)) => {
+        Ok((passed, reason, history, exact)) => {
             let history_diff = history.as_ref().and_then(|h| h.clone().err());
-            CaseResult { id, group, passed, reason, history_level1: history.map(|h| h.is_ok()), history_diff }
+            let history_exact_diff = exact.as_ref().and_then(|h| h.clone().err());
+            CaseResult { id, group, passed, reason, history_level1: history.map(|h| h.is_ok()), history_diff, history_exact: exact.map(|h| h.is_ok()), history_exact_diff }
         }
         Err(reason) => failed(&id, &group, reason),
     }
 }
 
 fn failed(id: &str, group: &str, reason: String) -> CaseResult {
-    CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None, history_diff: None }
+    CaseResult { id: id.into(), group: group.into(), passed: false, reason: Some(reason), history_level1: None, history_diff: None, history_exact: None, history_exact_diff: None }
 }
 
-/// (passed, why not, the history comparison when the case records one).
-type CaseRun = (bool, Option<String>, Option<Result<(), String>>);
+/// (passed, why not, and when the case records a history: its level-1 and its full comparison).
+type CaseRun = (bool, Option<String>, Option<Result<(), String>>, Option<Result<(), String>>);
 
 fn run_parsed(case: &Value) -> Result<CaseRun, String> {
     let def_value = match case.get("definition") {
@@ -64,24 +70,25 @@ fn run_parsed(case: &Value) -> Result<CaseRun, String> {
     let outcome = ex.outcome().cloned();
     let status = outcome.as_ref().map_or(Status::Running, |o| o.status);
     let history = expect.get("history").and_then(Value::as_array).map(|h| history_level1(h, &ex, &def_value));
+    let exact = expect.get("history").and_then(Value::as_array).map(|h| history_exact(h, &ex));
     let want_status = expect.get("status").and_then(Value::as_str).unwrap_or("");
     if status.as_str() != want_status {
         let detail = outcome.as_ref().map(|o| format!(" ({}: {})", o.error.as_deref().unwrap_or(""), o.cause.as_deref().unwrap_or(""))).unwrap_or_default();
-        return Ok((false, Some(format!("status {} != expected {want_status}{detail}", status.as_str())), history));
+        return Ok((false, Some(format!("status {} != expected {want_status}{detail}", status.as_str())), history, exact));
     }
     let outcome = outcome.ok_or("no outcome")?;
     if status == Status::Succeeded {
         if let Some(want) = expect.get("output") {
             let got = outcome.output.clone().unwrap_or(Value::Null);
             if let Err(diff) = matches(want, &got, "$") {
-                return Ok((false, Some(format!("output differs: {diff}; got {}", truncate(&got.to_json()))), history));
+                return Ok((false, Some(format!("output differs: {diff}; got {}", truncate(&got.to_json()))), history, exact));
             }
         }
     } else {
         if let Some(want) = expect.get("error") {
             let got = outcome.error.as_deref().map(Value::from).unwrap_or(Value::Null);
             if let Err(diff) = matches(want, &got, "error") {
-                return Ok((false, Some(format!("error differs: {diff}")), history));
+                return Ok((false, Some(format!("error differs: {diff}")), history, exact));
             }
         }
         if let Some(want) = expect.get("cause") {
@@ -91,11 +98,11 @@ fn run_parsed(case: &Value) -> Result<CaseRun, String> {
                 _ => parse(got_text).unwrap_or_else(|_| Value::from(got_text)),
             };
             if let Err(diff) = matches(want, &got, "cause") {
-                return Ok((false, Some(format!("cause differs: {diff}")), history));
+                return Ok((false, Some(format!("cause differs: {diff}")), history, exact));
             }
         }
     }
-    Ok((true, None, history))
+    Ok((true, None, history, exact))
 }
 
 fn truncate(s: &str) -> String {
@@ -343,6 +350,33 @@ fn looks_like_date_variant(want: &str, got: &str) -> bool {
     }
     let pattern = pieces.join("<date>");
     matches_template(&pattern, got)
+}
+
+/// Levels 2 and 3: every recorded event agrees with ours in full (timestamps are not recorded),
+/// and we have no other events. Details AWS carries as JSON text are compared as values where
+/// the recording parsed them.
+fn history_exact(want: &[Value], ex: &Execution) -> Result<(), String> {
+    let h = ex.history();
+    if want.len() != h.len() {
+        return Err(format!("{} events, expected {}", h.len(), want.len()));
+    }
+    for (i, w) in want.iter().enumerate() {
+        let text = h.event_json(i).ok_or("an event is missing")?;
+        let got = parse(&text).map_err(|e| format!("event {} is not JSON: {e}", i + 1))?;
+        let got = Value::from_pairs(got.as_object().map(|o| o.iter().filter(|(k, _)| &***k != "timestamp").map(|(k, v)| (k.clone(), as_recorded(w.get(k), v))).collect::<Vec<_>>()).unwrap_or_default());
+        let kind = w.get("type").and_then(Value::as_str).unwrap_or("?");
+        matches(w, &got, &format!("event {} ({kind})", i + 1))?;
+    }
+    Ok(())
+}
+
+/// Our event detail in the recording's shape: JSON text parsed where the recorder parsed it.
+fn as_recorded(want: Option<&Value>, got: &Value) -> Value {
+    match (want, got) {
+        (Some(w @ Value::Object(_)), Value::Object(o)) => Value::from_pairs(o.iter().map(|(k, v)| (k.clone(), as_recorded(w.get(k), v))).collect::<Vec<_>>()),
+        (Some(w), Value::String(text)) if !matches!(w, Value::String(_)) => parse(text).unwrap_or_else(|_| got.clone()),
+        _ => got.clone(),
+    }
 }
 
 /// Level 1: event types and state names, as a sequence (or a multiset when Map/Parallel

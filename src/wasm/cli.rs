@@ -91,7 +91,7 @@ pub fn cli_validate(text: &str, options: &str) -> String {
 }
 
 /// Runs one conformance case (the corpus format) natively: `{"id","group","passed","reason",
-/// "historyLevel1": bool|null, "historyDiff"}`.
+/// "historyLevel1": bool|null, "historyDiff", "historyExact": bool|null, "historyExactDiff"}`.
 pub fn cli_conformance_case(text: &str) -> String {
     let r = run_case(text);
     let opt = |s: Option<String>| s.map_or(Value::Null, |s| Value::String(s.into()));
@@ -102,6 +102,8 @@ pub fn cli_conformance_case(text: &str) -> String {
         ("reason", opt(r.reason)),
         ("historyLevel1", r.history_level1.map_or(Value::Null, Value::Bool)),
         ("historyDiff", opt(r.history_diff)),
+        ("historyExact", r.history_exact.map_or(Value::Null, Value::Bool)),
+        ("historyExactDiff", opt(r.history_exact_diff)),
     ])
     .to_json()
 }

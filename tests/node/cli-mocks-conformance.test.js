@@ -85,7 +85,16 @@ function corpus() {
   mkdirSync(join(root, 'cases', 'beta'), { recursive: true });
   write('corpus/cases/alpha/one.json', pass('alpha/one', { a: 1 }));
   write('corpus/cases/alpha/two.json', { ...pass('alpha/two', { a: 2 }), expect: { status: 'SUCCEEDED', output: { a: 3 } } });
-  write('corpus/cases/beta/three.json', pass('beta/three', 'x'));
+  // This one records every detail, as AWS's histories do: it matches exactly.
+  const full = pass('beta/three', 'x');
+  const notTruncated = { truncated: false };
+  full.expect.history = [
+    { id: 1, previousEventId: 0, type: 'ExecutionStarted', executionStartedEventDetails: { input: {}, inputDetails: notTruncated, roleArn: '<role>' } },
+    { id: 2, previousEventId: 0, type: 'PassStateEntered', stateEnteredEventDetails: { input: {}, inputDetails: notTruncated, name: 'P' } },
+    { id: 3, previousEventId: 2, type: 'PassStateExited', stateExitedEventDetails: { name: 'P', output: '"x"', outputDetails: notTruncated } },
+    { id: 4, previousEventId: 3, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '"x"', outputDetails: notTruncated } },
+  ];
+  write('corpus/cases/beta/three.json', full);
   return root;
 }
 
@@ -94,15 +103,23 @@ test('conformance prints per-group figures and ends with the JSON summary line',
   const r = asl(['conformance', root, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[0], /^ {2}alpha +1\/2 +history L1 1\/1$/);
-  assert.match(lines[1], /^ {2}beta +1\/1 +history L1 1\/1$/);
-  assert.equal(lines[2], 'conformance: 2/3 passed; history level 1: 2/2');
+  assert.match(lines[0], /^ {2}alpha +1\/2 +history L1 1\/1, exact 0\/1$/);
+  assert.match(lines[1], /^ {2}beta +1\/1 +history L1 1\/1, exact 1\/1$/);
+  assert.equal(lines[2], 'conformance: 2/3 passed; history level 1: 2/2; exact: 1/2');
   assert.equal(lines.at(-1), JSON.stringify({
     total: { passed: 2, total: 3 },
     groups: { alpha: { passed: 1, total: 2 }, beta: { passed: 1, total: 1 } },
     historyLevel1: { matched: 2, total: 2 },
+    historyExact: { matched: 1, total: 2 },
     failures: [{ id: 'alpha/two', reason: 'output differs: at $.a: expected 3, got 2; got {"a":2}' }],
   }));
+});
+
+test('conformance --failures lists failing cases, and histories that differ with where', () => {
+  const r = asl(['conformance', corpus(), '--failures']);
+  assert.match(r.stdout, /\n {2}FAIL alpha\/two: output differs: at \$\.a: expected 3, got 2/);
+  assert.match(r.stdout, /\n {2}HISTORY alpha\/one: at event 1 \(ExecutionStarted\): unexpected key "executionStartedEventDetails"/);
+  assert.doesNotMatch(r.stdout, /HISTORY beta/);
 });
 
 test('conformance --baseline exits 1 when a group falls below it, 0 otherwise', () => {
@@ -112,7 +129,7 @@ test('conformance --baseline exits 1 when a group falls below it, 0 otherwise', 
   assert.match(ok.stdout, /every group is at or above its baseline/);
   const below = asl(['conformance', root, '--baseline', write('high.txt', '# minimums\nalpha 2\nbeta 1\n'), '--json']);
   assert.equal(below.code, 1);
-  assert.match(below.stdout, /alpha +1\/2 +history L1 1\/1 +BELOW baseline 2/);
+  assert.match(below.stdout, /alpha +1\/2 +history L1 1\/1, exact 0\/1 +BELOW baseline 2/);
   assert.match(below.stdout, /below baseline: alpha 1 < 2/);
   assert.equal(JSON.parse(below.stdout.trim().split('\n').at(-1)).total.passed, 2);
   assertOneLineError(asl(['conformance', root, '--baseline', write('bad.txt', 'alpha two\n')]), /baseline file '.*bad\.txt' line 1: expected "group minimum"/);
