@@ -32,3 +32,31 @@ test('two embedded examples draw their graphs and both run', async () => {
   assert.deepEqual(browser.requests.filter((u) => !u.startsWith(browser.url) && !u.startsWith('blob:')), []);
   assert.deepEqual(errors, []);
 });
+
+/** Adds an <asl-sim-example> to the page (attributes, inner HTML); a locator for it. */
+async function addExample(id, attributes, inner = '') {
+  await page.evaluate(({ id, attributes, inner }) => {
+    const el = document.createElement('asl-sim-example');
+    el.id = id;
+    for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+    el.innerHTML = inner;
+    document.body.append(el);
+  }, { id, attributes, inner });
+  return page.locator(`#${id}`);
+}
+
+const definitionScript = (definition) => `<script type="application/json">${JSON.stringify(definition)}</script>`;
+
+test('an invalid definition shows its diagnostics in the result, not a pointer to an editor', async () => {
+  const el = await addExample('invalid-example', { title: 'Broken' },
+    definitionScript({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } }).replace('"Next"', '\n"Next"'));
+  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
+  await el.locator('button').first().click();
+  await page.waitForFunction(() => document.querySelector('#invalid-example').dataset.status);
+  assert.equal(await el.getAttribute('data-status'), 'ERROR');
+  const out = await el.locator('.out').textContent();
+  assert.match(out, /MISSING_TRANSITION_TARGET/);
+  assert.match(out, /Nowhere/);
+  assert.match(out, /line 2/);
+  assert.doesNotMatch(out, /editor/);
+});

@@ -9,6 +9,9 @@ import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import { javascript } from '@codemirror/lang-javascript';
 import { tags as t } from '@lezer/highlight';
+import { shortMessage } from './diagnostics.js';
+
+export { shortMessage };
 
 // Colours come from CSS variables, so the editors follow the page's light or dark theme.
 const highlight = HighlightStyle.define([
@@ -141,15 +144,6 @@ function syntaxErrors(view) {
   if (found === null) return [];
   const line = view.state.doc.lineAt(found).number;
   return [{ ...visibleRange(view.state.doc, found, found), severity: 'error', message: `Syntax error at line ${line}: the handlers module will not load as written.` }];
-}
-
-/**
- * A diagnostic's message for people: AWS words a JSON syntax error as its parser does, followed
- * by a copy of the whole definition (`at [Source: ...]`); the page shows the first part, and
- * the line and column beside it.
- */
-export function shortMessage(d) {
-  return String(d.message ?? '').replace(/\s*\n? at \[Source: [\s\S]*$/, '');
 }
 
 /** An editor in `parent`. options: { language: 'definition'|'json'|'javascript', doc, onChange, onRun, validate, label } */

@@ -12,6 +12,7 @@
 // Each element has its own Web Worker, started on the first Run; handlers are the embedding
 // page's own code and run in that worker.
 import { load as loadYaml } from 'js-yaml';
+import { diagnosticLine } from './diagnostics.js';
 import { createGraph } from './graph.js';
 import { analyze } from './history.js';
 import { EngineWorker } from './runner.js';
@@ -134,21 +135,28 @@ class AslSimExample extends HTMLElement {
           this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
           this.#graph.paint(analyze(this.#events).states);
         } else if (data.type === 'done') resolve(data.result);
-        else if (data.type === 'error') resolve({ status: 'ERROR', error: 'Error', cause: data.message });
+        else if (data.type === 'error') resolve({ status: 'ERROR', error: 'Error', cause: data.message, diagnostics: data.diagnostics ?? null });
       });
       this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks })
         .catch((e) => resolve({ status: 'ERROR', error: 'Error', cause: e.message }));
     });
     this.#status(result.status, result.status.toLowerCase());
-    this.#root.querySelector('.out').textContent = result.status === 'SUCCEEDED'
-      ? JSON.stringify(result.output, null, 2)
-      : `${result.error ?? ''}${result.cause ? `: ${result.cause}` : ''}`;
+    this.#root.querySelector('.out').textContent = resultText(result);
     this.dataset.status = result.status;
     button.disabled = false;
     button.textContent = 'Run again';
     this.dispatchEvent(new CustomEvent('asl-sim-done', { detail: result, bubbles: true }));
     return result;
   }
+}
+
+/** What the result area shows: the output, the error, or the definition's problems. */
+function resultText(result) {
+  if (result.status === 'SUCCEEDED') return JSON.stringify(result.output, null, 2);
+  // An embed has no editor to underline them in: the problems are listed, with their lines.
+  const problems = (result.diagnostics ?? []).filter((d) => d.severity !== 'WARNING');
+  if (problems.length) return `The definition has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n${problems.map(diagnosticLine).join('\n')}`;
+  return `${result.error ?? ''}${result.cause ? `: ${result.cause}` : ''}`;
 }
 
 if (!customElements.get('asl-sim-example')) customElements.define('asl-sim-example', AslSimExample);
