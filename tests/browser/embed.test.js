@@ -60,3 +60,10 @@ test('an invalid definition shows its diagnostics in the result, not a pointer t
   assert.match(out, /line 2/);
   assert.doesNotMatch(out, /editor/);
 });
+
+test('a src that cannot be fetched says so at load, and Run stays disabled', async () => {
+  const el = await addExample('missing-example', { title: 'Missing', src: 'nope.json' });
+  await page.waitForFunction(() => /Cannot load/.test(document.querySelector('#missing-example').shadowRoot?.querySelector('.status')?.textContent));
+  assert.equal(await el.locator('.status').textContent(), 'Cannot load nope.json: HTTP 404');
+  assert.equal(await el.locator('button').first().isDisabled(), true);
+});

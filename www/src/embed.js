@@ -56,6 +56,24 @@ ${'' /* graph styles shared with the page, kept small */}
 .edge-label rect { fill: var(--label-bg); } .edge-label text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 `;
 
+/** A problem with the example's files, worded for the reader as it is. */
+class LoadError extends Error {}
+
+/**
+ * The text at `url` (relative to the page). A server's error page is not a definition or a
+ * module: anything but a 2xx answer is an error that names the file.
+ */
+async function fetchText(url) {
+  let response;
+  try {
+    response = await fetch(new URL(url, document.baseURI));
+  } catch (e) {
+    throw new LoadError(`Cannot load ${url}: ${e.message}`);
+  }
+  if (!response.ok) throw new LoadError(`Cannot load ${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
 class AslSimExample extends HTMLElement {
   #root;
   #graph;
@@ -76,7 +94,7 @@ class AslSimExample extends HTMLElement {
     this.#root.querySelector('strong').textContent = title;
     this.#graph = createGraph(this.#root.querySelector('.graph'));
     this.#root.querySelector('button').addEventListener('click', () => this.run());
-    this.#load().catch((e) => this.#status(`Cannot load: ${e.message}`, 'error'));
+    this.#load().catch((e) => this.#status(e instanceof LoadError ? e.message : `Cannot load: ${e.message}`, 'error'));
   }
 
   disconnectedCallback() {
@@ -93,12 +111,12 @@ class AslSimExample extends HTMLElement {
     const inline = (selector) => this.querySelector(selector)?.textContent.trim() ?? null;
     const src = this.getAttribute('src');
     const text = this.getAttribute('definition') ?? inline('script[type="application/json"]:not([data-input])') ?? inline('script[type="application/yaml"]')
-      ?? (src ? await (await fetch(new URL(src, document.baseURI))).text() : null);
-    if (!text) throw new Error('no definition (give src, definition, or an inline <script type="application/json">)');
+      ?? (src ? await fetchText(src) : null);
+    if (!text) throw new LoadError('Cannot load: no definition (give src, definition, or an inline <script type="application/json">)');
     this.#definition = text;
     this.#input = this.getAttribute('input') ?? inline('script[data-input]') ?? '{}';
     const handlersSrc = this.getAttribute('handlers-src');
-    this.#handlers = inline('script[data-handlers]') ?? (handlersSrc ? await (await fetch(new URL(handlersSrc, document.baseURI))).text() : '');
+    this.#handlers = inline('script[data-handlers]') ?? (handlersSrc ? await fetchText(handlersSrc) : '');
     let value = null;
     try {
       value = /^\s*\{/.test(text) ? JSON.parse(text) : loadYaml(text);
