@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Bundles the playground page and the embeddable element with esbuild (a dev dependency), from
 // www/src/ into www/dist/: app.js (the page), embed.js (<asl-sim-example>), worker.js (the
-// engine's Web Worker). Everything they use (CodeMirror, elkjs, js-yaml for drawing YAML definitions) is bundled: the page
-// loads nothing from another origin. The engine itself stays in www/pkg/ (copied by build.js),
-// imported by the worker at run time.
+// engine's Web Worker), syntax.js (the embed's JavaScript parser, loaded only to place a syntax
+// error in a handlers module). Everything they use (CodeMirror, elkjs, js-yaml for drawing YAML
+// definitions) is bundled: the page loads nothing from another origin. The engine itself stays
+// in www/pkg/ (copied by build.js), imported by the worker at run time.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +12,7 @@ import { UserError, root, runMain } from './common.js';
 
 const src = join(root, 'www', 'src');
 const dist = join(root, 'www', 'dist');
-const entries = ['app.js', 'embed.js', 'worker.js'];
+const entries = ['app.js', 'embed.js', 'worker.js', 'syntax.js'];
 
 const newest = (dir) => Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -Infinity);

@@ -67,3 +67,17 @@ test('a src that cannot be fetched says so at load, and Run stays disabled', asy
   assert.equal(await el.locator('.status').textContent(), 'Cannot load nope.json: HTTP 404');
   assert.equal(await el.locator('button').first().isDisabled(), true);
 });
+
+test('a handlers module with a syntax error says at which line and column, not in which tab', async () => {
+  const handlers = 'export default {\n  Work: (input) => {\n    return { ok: true ;\n  },\n};\n';
+  const el = await addExample('syntax-example', { title: 'Typo' },
+    definitionScript({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', End: true } } })
+    + `<script type="text/plain" data-handlers>${handlers}</script>`);
+  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
+  await el.locator('button').first().click();
+  await page.waitForFunction(() => document.querySelector('#syntax-example').dataset.status);
+  const out = await el.locator('.out').textContent();
+  assert.match(out, /The handlers module did not load: SyntaxError/);
+  assert.match(out, /at line 3, column 23/);
+  assert.doesNotMatch(out, /tab/);
+});

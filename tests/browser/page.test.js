@@ -354,6 +354,10 @@ test('a syntax error in the handlers is underlined where it is', async () => {
   await mark.first().waitFor();
   await mark.first().hover();
   assert.match(await page.locator('.cm-tooltip').first().textContent(), /Syntax error at line 3/);
+  // A run says the module did not load, and where to look.
+  await page.click('#run');
+  await page.locator('#status', { hasText: 'Could not run' }).waitFor();
+  assert.match(await page.textContent('#result'), /did not load: SyntaxError: .*\(the Handlers tab underlines where\)/);
   await setEditor('handlers-editor', 'export default {\n  Work: (input) => ({ ok: true }),\n};\n');
   await page.waitForFunction(() => document.querySelectorAll('#handlers-editor .cm-lintRange-error').length === 0);
   await loadExample('choice');

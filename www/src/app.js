@@ -443,7 +443,7 @@ function onEngineMessage(data) {
   } else if (data.type === 'error') {
     clearTimeout(run_.stopTimer);
     run_.active = false;
-    run_.failure = data.message;
+    run_.failure = data.where === 'handlers' ? `${data.message} (the Handlers tab underlines where)` : data.message;
     scheduleTick();
   }
   updateButtons();

@@ -18,6 +18,9 @@ import { analyze } from './history.js';
 import { EngineWorker } from './runner.js';
 
 const workerUrl = new URL('./worker.js', import.meta.url).href;
+// The JavaScript parser that places a syntax error in the handlers: a bundle of its own, loaded
+// only when there is one (it would add a tenth to this file).
+const syntaxUrl = new URL('./syntax.js', import.meta.url).href;
 
 const css = `
 :host { display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--asl-text, #1d1f23);
@@ -126,6 +129,17 @@ class AslSimExample extends HTMLElement {
     this.#status('');
   }
 
+  /** The worker's error message, with the place of a syntax error in the handlers (no editor here shows it). */
+  async #errorText({ message, where }) {
+    if (where !== 'handlers') return message;
+    try {
+      const at = (await import(syntaxUrl)).firstSyntaxError(this.#handlers);
+      return at ? `${message} at line ${at.line}, column ${at.column}` : message;
+    } catch {
+      return message; // the parser did not load: the browser's message alone
+    }
+  }
+
   /** Runs the example; resolves to { status, output, error, cause }. */
   async run() {
     const button = this.#root.querySelector('button');
@@ -153,7 +167,9 @@ class AslSimExample extends HTMLElement {
           this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
           this.#graph.paint(analyze(this.#events).states);
         } else if (data.type === 'done') resolve(data.result);
-        else if (data.type === 'error') resolve({ status: 'ERROR', error: 'Error', cause: data.message, diagnostics: data.diagnostics ?? null });
+        else if (data.type === 'error') {
+          this.#errorText(data).then((cause) => resolve({ status: 'ERROR', error: 'Error', cause, diagnostics: data.diagnostics ?? null }));
+        }
       });
       this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks })
         .catch((e) => resolve({ status: 'ERROR', error: 'Error', cause: e.message }));

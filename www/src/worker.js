@@ -14,7 +14,7 @@
 //      { type: 'waiting', token, stateName, input } / { type: 'answered', token }   (from pendingTasks())
 //      { type: 'callbackResult', token, action, ok, message }
 //      { type: 'stepped', added }                  (execution.step() resolved; `added` events)
-//      { type: 'done', result } | { type: 'error', message, diagnostics }
+//      { type: 'done', result } | { type: 'error', message, diagnostics, where }   (where: 'handlers' for a syntax error in them)
 import * as api from '../pkg/index.js';
 import { defaultResponse } from './mocks.js';
 
@@ -63,7 +63,7 @@ onmessage = async ({ data }) => {
     else if (data.type === 'stop') execution?.stop(undefined, 'Stopped with the Stop button of the playground');
     else if (data.type === 'step') await step();
   } catch (e) {
-    postMessage({ type: 'error', message: describeError(e), diagnostics: e.diagnostics ?? null });
+    postMessage({ type: 'error', message: describeError(e), diagnostics: e.diagnostics ?? null, where: e.where ?? null });
   }
 };
 
@@ -74,7 +74,8 @@ async function loadHandlers(code) {
   try {
     module = await import(url);
   } catch (e) {
-    throw new Error(`The handlers module did not load: ${e.name}: ${e.message}${e instanceof SyntaxError ? " (the Handlers tab underlines where)" : ""}`);
+    // Where a syntax error is, the page's editor shows and an embed says (`where`).
+    throw Object.assign(new Error(`The handlers module did not load: ${e.name}: ${e.message}`), { where: e instanceof SyntaxError ? 'handlers' : undefined });
   } finally {
     URL.revokeObjectURL(url);
   }
