@@ -81,3 +81,26 @@ test('a handlers module with a syntax error says at which line and column, not i
   assert.match(out, /at line 3, column 23/);
   assert.doesNotMatch(out, /tab/);
 });
+
+test('a handler whose key matches no Task state or Resource is named in a warning, with the states it could mean', async () => {
+  const definition = {
+    StartAt: 'Price',
+    States: {
+      Price: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:price', Next: 'Ship' },
+      Ship: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true },
+    },
+  };
+  const handlers = "export default { price: () => ({ total: 3 }), 'arn:aws:states:::sqs:*': () => ({}) };";
+  const el = await addExample('typo-example', { title: 'Typo in a key' },
+    `${definitionScript(definition)}<script type="text/plain" data-handlers>${handlers}</script>`);
+  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
+  await el.locator('button').first().click();
+  await page.waitForFunction(() => document.querySelector('#typo-example').dataset.status);
+  assert.equal(await el.getAttribute('data-status'), 'SUCCEEDED'); // Price used its simulated response
+  const warning = el.locator('.warning');
+  assert.equal(await warning.isVisible(), true);
+  const text = await warning.textContent();
+  assert.match(text, /“price”/);
+  assert.match(text, /“Price”/);
+  assert.doesNotMatch(text, /sqs/, 'a pattern that matches a Resource is fine');
+});

@@ -43,6 +43,8 @@ button:disabled { opacity: .55; cursor: default; }
 .graph svg { width: 100%; height: auto; }
 .out { margin: 0; padding: .6rem .75rem; border-top: 1px solid var(--border); font: 12.5px/1.45 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; background: var(--panel); }
 .out:empty { display: none; }
+.warning { margin: 0; padding: .5rem .75rem; border-top: 1px solid var(--border); background: var(--warn-bg); font-size: .85rem; }
+.warning p { margin: 0; } .warning p + p { margin-top: .3rem; } .warning code { font: 12.5px var(--mono); }
 ${'' /* graph styles shared with the page, kept small */}
 .node .box { fill: var(--node); stroke: var(--node-border); stroke-width: 1.2; }
 .node.compound > .box { fill: transparent; stroke-dasharray: 0; }
@@ -93,7 +95,7 @@ class AslSimExample extends HTMLElement {
     this.removeAttribute('title');
     this.#root.innerHTML = `<style>${css}</style><div class="box" part="box"><div class="head"><strong></strong>
       <span class="status" role="status" aria-live="polite">Loading…</span><button type="button" disabled>Run</button></div>
-      <div class="graph"></div><pre class="out" aria-label="Result"></pre></div>`;
+      <div class="graph"></div><div class="warning" role="alert" hidden></div><pre class="out" aria-label="Result"></pre></div>`;
     this.#root.querySelector('strong').textContent = title;
     this.#graph = createGraph(this.#root.querySelector('.graph'));
     this.#root.querySelector('button').addEventListener('click', () => this.run());
@@ -140,6 +142,18 @@ class AslSimExample extends HTMLElement {
     }
   }
 
+  /**
+   * Warns of handler keys that no Task state reaches. The embed answers Task states without a
+   * handler with simulated responses, so a typo in a key would otherwise pass unseen.
+   */
+  #showUnmatched(keys, tasks = {}) {
+    const box = this.#root.querySelector('.warning');
+    box.hidden = keys.length === 0;
+    const line = (text) => Object.assign(document.createElement('p'), { textContent: text });
+    box.replaceChildren(...keys.map((key) => line(unmatchedText(key, tasks))));
+    if (keys.length) box.append(line('Task states without a handler got a simulated response.'));
+  }
+
   /** Runs the example; resolves to { status, output, error, cause }. */
   async run() {
     const button = this.#root.querySelector('button');
@@ -147,9 +161,11 @@ class AslSimExample extends HTMLElement {
     this.#events = [];
     this.#graph.paint(new Map());
     this.#root.querySelector('.out').textContent = '';
+    this.#showUnmatched([]);
     this.#status('Running…', 'running');
     this.#engine?.terminate();
     const tasks = {};
+    let read = false; // the definition could be read here (else every handler key would look unmatched)
     try {
       const def = /^\s*\{/.test(this.#definition) ? JSON.parse(this.#definition) : loadYaml(this.#definition);
       const walk = (scope) => {
@@ -160,10 +176,13 @@ class AslSimExample extends HTMLElement {
         }
       };
       walk(def);
+      read = true;
     } catch { /* the engine reports it */ }
     const result = await new Promise((resolve) => {
       this.#engine = new EngineWorker(workerUrl, (data) => {
-        if (data.type === 'events') {
+        if (data.type === 'handlers') {
+          if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks), tasks);
+        } else if (data.type === 'events') {
           this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
           this.#graph.paint(analyze(this.#events).states);
         } else if (data.type === 'done') resolve(data.result);
@@ -182,6 +201,47 @@ class AslSimExample extends HTMLElement {
     this.dispatchEvent(new CustomEvent('asl-sim-done', { detail: result, bubbles: true }));
     return result;
   }
+}
+
+/** Whether a handler key reaches a Resource: the ARN itself, or a pattern with * wildcards (as the API matches them). */
+function reaches(key, resource) {
+  if (key === resource) return true;
+  if (!key.includes('*')) return false;
+  const source = key.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 's').test(resource);
+}
+
+/** The handler keys that name no Task state and reach no Task state's Resource. */
+function unmatchedKeys(keys, tasks) {
+  const resources = Object.values(tasks).map((t) => t.resource);
+  return keys.filter((key) => !Object.hasOwn(tasks, key) && !resources.some((r) => reaches(key, r)));
+}
+
+/** Levenshtein distance, for telling a typo from another name. */
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The warning for one key: the Task states it may have meant (close in name, or in Resource for an ARN), else all of them. */
+function unmatchedText(key, tasks) {
+  const arn = key.startsWith('arn:');
+  const quote = (name) => (arn ? `“${name}” (${tasks[name].resource})` : `“${name}”`);
+  const names = Object.keys(tasks);
+  const near = names.filter((name) => {
+    const [a, b] = [key.toLowerCase(), (arn ? tasks[name].resource : name).toLowerCase()];
+    return editDistance(a, b) <= Math.max(2, Math.floor(a.length / 5));
+  });
+  const list = (items, word) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}` : items[0]);
+  const hint = near.length ? `Did you mean ${list(near.map(quote), 'or')}?`
+    : names.length ? `The Task states are ${list(names.map(quote), 'and')}.`
+      : 'This machine has no Task states.';
+  return `Handler “${key}” matches no Task state or Resource, so it never ran. ${hint}`;
 }
 
 /** What the result area shows: the output, the error, or the definition's problems. */

@@ -9,6 +9,7 @@
 //      { type: 'pause' | 'resume' | 'step' | 'stop' }
 // Out: { type: 'ready', features, version } | { type: 'loadFailed', message }
 //      { type: 'validated', id, diagnostics }
+//      { type: 'handlers', keys }                  (the handlers module's keys, once loaded for a run)
 //      { type: 'events', from, events }            (history, in order, as it grows: onEvent)
 //      { type: 'invoke', stateName, attempt, input, context, via, token }
 //      { type: 'waiting', token, stateName, input } / { type: 'answered', token }   (from pendingTasks())
@@ -136,6 +137,8 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
     throw new Error(`The execution input is not valid JSON: ${e.message}`);
   }
   const table = await loadHandlers(handlers);
+  // The keys, so that a key no Task state reaches (a typo) can be pointed out.
+  postMessage({ type: 'handlers', keys: Object.keys(table) });
   // JSON or YAML: the engine reads both and reports diagnostics in the text given.
   const machine = api.StateMachine.create(definition, substitutionOptions(substitutions));
 
