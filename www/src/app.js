@@ -572,7 +572,7 @@ function stopRun({ quiet = false } = {}) {
   run_.stopping = false;
   run_.shown = run_.received.length;
   run_.stopped = wasActive && !quiet;
-  analysis = analyze(run_.received);
+  analysis = analyze(run_.received, { stopped: run_.stopped });
   if (!quiet) {
     renderEvents(false);
     repaint();

@@ -31,8 +31,9 @@ const isTaskSuccess = (t) => t === 'TaskSucceeded' || t === 'LambdaFunctionSucce
  *   owner: Map(eventId -> visit), states: Map(name -> { visits, status, retries, iterations }),
  *   execution: { status, error, cause, input, output, startMs }
  * }
+ * stopped: the run was ended without an ExecutionAborted (its worker terminated).
  */
-export function analyze(events) {
+export function analyze(events, { stopped = false } = {}) {
   const byId = new Map();
   const visits = [];
   const owner = new Map();
@@ -142,6 +143,10 @@ export function analyze(events) {
       if (list) list.splice(list.indexOf(visit), 1);
     }
   }
+
+  // The run was ended by terminating its worker (a handler did not return): the history has no
+  // ExecutionAborted, yet nothing runs any more. What was open shows as stopped, as after a Stop.
+  if (stopped) for (const v of visits) if (!v.exited && (v.status === 'active' || v.status === 'retrying')) v.status = 'aborted';
 
   const states = new Map();
   for (const v of visits) {
