@@ -17,11 +17,11 @@ after(async () => browser?.close());
 test('two embedded examples draw their graphs and both run', async () => {
   const inline = page.locator('#inline-example');
   const bySrc = page.locator('#src-example');
-  for (const el of [inline, bySrc]) await el.locator('button:not([disabled])').waitFor({ timeout: 20000 });
+  for (const el of [inline, bySrc]) await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
   assert.ok(await inline.locator('.node').count() === 2);
   assert.ok(await bySrc.locator('.node').count() === 4);
-  await inline.locator('button').click();
-  await bySrc.locator('button').click();
+  await inline.locator('button.run').click();
+  await bySrc.locator('button.run').click();
   await page.waitForFunction(() => [...document.querySelectorAll('asl-sim-example')].every((e) => e.dataset.status), null, { timeout: 20000 });
   assert.equal(await inline.getAttribute('data-status'), 'SUCCEEDED');
   assert.equal(await bySrc.getAttribute('data-status'), 'SUCCEEDED');
@@ -50,8 +50,8 @@ const definitionScript = (definition) => `<script type="application/json">${JSON
 test('an invalid definition shows its diagnostics in the result, not a pointer to an editor', async () => {
   const el = await addExample('invalid-example', { title: 'Broken' },
     definitionScript({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } }).replace('"Next"', '\n"Next"'));
-  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
-  await el.locator('button').first().click();
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  await el.locator('button.run').click();
   await page.waitForFunction(() => document.querySelector('#invalid-example').dataset.status);
   assert.equal(await el.getAttribute('data-status'), 'ERROR');
   const out = await el.locator('.out').textContent();
@@ -65,7 +65,7 @@ test('a src that cannot be fetched says so at load, and Run stays disabled', asy
   const el = await addExample('missing-example', { title: 'Missing', src: 'nope.json' });
   await page.waitForFunction(() => /Cannot load/.test(document.querySelector('#missing-example').shadowRoot?.querySelector('.status')?.textContent));
   assert.equal(await el.locator('.status').textContent(), 'Cannot load nope.json: HTTP 404');
-  assert.equal(await el.locator('button').first().isDisabled(), true);
+  assert.equal(await el.locator('button.run').isDisabled(), true);
 });
 
 test('a handlers module with a syntax error says at which line and column, not in which tab', async () => {
@@ -73,8 +73,8 @@ test('a handlers module with a syntax error says at which line and column, not i
   const el = await addExample('syntax-example', { title: 'Typo' },
     definitionScript({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', End: true } } })
     + `<script type="text/plain" data-handlers>${handlers}</script>`);
-  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
-  await el.locator('button').first().click();
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  await el.locator('button.run').click();
   await page.waitForFunction(() => document.querySelector('#syntax-example').dataset.status);
   const out = await el.locator('.out').textContent();
   assert.match(out, /The handlers module did not load: SyntaxError/);
@@ -93,8 +93,8 @@ test('a handler whose key matches no Task state or Resource is named in a warnin
   const handlers = "export default { price: () => ({ total: 3 }), 'arn:aws:states:::sqs:*': () => ({}) };";
   const el = await addExample('typo-example', { title: 'Typo in a key' },
     `${definitionScript(definition)}<script type="text/plain" data-handlers>${handlers}</script>`);
-  await el.locator('button:not([disabled])').first().waitFor({ timeout: 20000 });
-  await el.locator('button').first().click();
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  await el.locator('button.run').click();
   await page.waitForFunction(() => document.querySelector('#typo-example').dataset.status);
   assert.equal(await el.getAttribute('data-status'), 'SUCCEEDED'); // Price used its simulated response
   const warning = el.locator('.warning');
@@ -103,4 +103,32 @@ test('a handler whose key matches no Task state or Resource is named in a warnin
   assert.match(text, /“price”/);
   assert.match(text, /“Price”/);
   assert.doesNotMatch(text, /sqs/, 'a pattern that matches a Resource is fine');
+});
+
+test('Stop ends a run whose handler never finishes, and the next run gets a fresh worker', async () => {
+  const task = (name, next) => ({ Type: 'Task', Resource: `arn:aws:lambda:us-east-1:123456789012:function:${name}`, ...(next ? { Next: next } : { End: true }) });
+  // A handler that never settles: the engine answers Stop (ExecutionAborted). One in an endless
+  // loop: the worker cannot answer, and is terminated.
+  const cases = [
+    ['hang-example', "export default { Hang: () => new Promise(() => {}) };", 'Hang'],
+    ['spin-example', 'export default { Spin: () => { for (;;) {} } };', 'Spin'],
+  ];
+  for (const [id, handlers, state] of cases) {
+    const el = await addExample(id, { title: state },
+      `${definitionScript({ StartAt: state, States: { [state]: task(state) } })}<script type="text/plain" data-handlers>${handlers}</script>`);
+    await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+    assert.equal(await el.locator('button.stop').isVisible(), false, 'no Stop before a run');
+    for (let round = 1; round <= 2; round++) {
+      await el.locator('button.run').click();
+      await el.locator(`.node.active[data-state="${state}"]`).waitFor({ timeout: 10000 });
+      assert.equal(await el.locator('.status').textContent(), 'Running…');
+      await el.locator('button.stop').click();
+      await page.waitForFunction((id) => document.getElementById(id).dataset.status === 'ABORTED', id, { timeout: 10000 });
+      assert.equal(await el.locator('button.stop').isVisible(), false, `${id}, run ${round}: Stop is gone`);
+      assert.equal(await el.locator('button.run').isEnabled(), true);
+      assert.equal(await el.locator(`.node.aborted[data-state="${state}"]`).count(), 1, `${id}, run ${round}: the state is marked stopped`);
+      assert.match(await el.locator('.out').textContent(), state === 'Spin' ? /terminated/ : /Stopped/);
+      await page.evaluate((id) => { delete document.getElementById(id).dataset.status; }, id);
+    }
+  }
 });

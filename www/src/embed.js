@@ -9,8 +9,9 @@
 //   </asl-sim-example>
 //
 // Attributes: src (definition URL), definition (inline text), input, handlers-src, title.
-// Each element has its own Web Worker, started on the first Run; handlers are the embedding
-// page's own code and run in that worker.
+// Methods: run(), stop(); an asl-sim-done event follows each run. Parts: box, run, stop.
+// Each run has a Web Worker of its own; handlers are the embedding page's own code and run in
+// it. Stop ends a run, terminating its worker when a handler never returns.
 import { load as loadYaml } from 'js-yaml';
 import { diagnosticLine } from './diagnostics.js';
 import { createGraph } from './graph.js';
@@ -37,8 +38,10 @@ const css = `
 button { font: inherit; font-weight: 600; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; padding: .3rem 1rem; cursor: pointer; }
 button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 button:disabled { opacity: .55; cursor: default; }
+button.stop { background: var(--bg); color: var(--bad); border-color: var(--bad); }
+[hidden] { display: none !important; }
 .status { font-weight: 600; font-size: .85rem; color: var(--muted); }
-.status.succeeded { color: var(--ok); } .status.failed, .status.timed_out, .status.error { color: var(--bad); }
+.status.succeeded { color: var(--ok); } .status.aborted { color: var(--warn); } .status.failed, .status.timed_out, .status.error { color: var(--bad); }
 .graph { padding: .5rem; overflow: auto; max-height: var(--asl-graph-height, 360px); display: flex; justify-content: center; }
 .graph svg { width: 100%; height: auto; }
 .out { margin: 0; padding: .6rem .75rem; border-top: 1px solid var(--border); font: 12.5px/1.45 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; background: var(--panel); }
@@ -87,6 +90,9 @@ class AslSimExample extends HTMLElement {
   #input = '{}';
   #handlers = '';
   #events = [];
+  #finish = null; // ends the run in progress with a result (set while one runs)
+  #stopTimer = 0;
+  #runs = 0;
 
   connectedCallback() {
     if (this.#root) return;
@@ -94,16 +100,18 @@ class AslSimExample extends HTMLElement {
     const title = this.getAttribute('title') ?? 'State machine';
     this.removeAttribute('title');
     this.#root.innerHTML = `<style>${css}</style><div class="box" part="box"><div class="head"><strong></strong>
-      <span class="status" role="status" aria-live="polite">Loading…</span><button type="button" disabled>Run</button></div>
+      <span class="status" role="status" aria-live="polite">Loading…</span><button type="button" class="stop" part="stop" hidden>Stop</button><button type="button" class="run" part="run" disabled>Run</button></div>
       <div class="graph"></div><div class="warning" role="alert" hidden></div><pre class="out" aria-label="Result"></pre></div>`;
     this.#root.querySelector('strong').textContent = title;
     this.#graph = createGraph(this.#root.querySelector('.graph'));
-    this.#root.querySelector('button').addEventListener('click', () => this.run());
+    this.#root.querySelector('.run').addEventListener('click', () => this.run());
+    this.#root.querySelector('.stop').addEventListener('click', () => this.stop());
     this.#load().catch((e) => this.#status(e instanceof LoadError ? e.message : `Cannot load: ${e.message}`, 'error'));
   }
 
   disconnectedCallback() {
     this.#engine?.terminate();
+    clearTimeout(this.#stopTimer);
   }
 
   #status(text, kind = '') {
@@ -127,7 +135,7 @@ class AslSimExample extends HTMLElement {
       value = /^\s*\{/.test(text) ? JSON.parse(text) : loadYaml(text);
     } catch { /* drawn empty; the engine reports the problem on Run */ }
     if (value?.States) await this.#graph.setDefinition(value);
-    this.#root.querySelector('button').disabled = false;
+    this.#root.querySelector('.run').disabled = false;
     this.#status('');
   }
 
@@ -154,10 +162,35 @@ class AslSimExample extends HTMLElement {
     if (keys.length) box.append(line('Task states without a handler got a simulated response.'));
   }
 
+  /**
+   * Stops the run in progress. The engine is asked first (StopExecution: the history ends with
+   * ExecutionAborted); a handler stuck in a loop keeps the worker from answering, so after a
+   * moment the worker is terminated, as the playground does. The next run starts a new one.
+   */
+  stop() {
+    if (!this.#finish) return;
+    this.#root.querySelector('.stop').disabled = true;
+    this.#status('Stopping…', 'running');
+    this.#engine.post({ type: 'stop', cause: 'Stopped with the Stop button' }).catch(() => {});
+    clearTimeout(this.#stopTimer);
+    this.#stopTimer = setTimeout(() => {
+      this.#engine?.terminate();
+      this.#engine = null;
+      this.#graph.paint(analyze(this.#events, { stopped: true }).states);
+      this.#finish?.({ status: 'ABORTED', error: 'Stopped', cause: 'The engine did not answer (a handler may be stuck in a loop), so its worker was terminated.' });
+    }, 1500);
+  }
+
   /** Runs the example; resolves to { status, output, error, cause }. */
   async run() {
-    const button = this.#root.querySelector('button');
+    const run = ++this.#runs;
+    this.#finish?.({ status: 'ABORTED', error: 'Stopped', cause: 'Replaced by a new run' });
+    clearTimeout(this.#stopTimer);
+    const button = this.#root.querySelector('.run');
+    const stopButton = this.#root.querySelector('.stop');
     button.disabled = true;
+    stopButton.disabled = false;
+    stopButton.hidden = false;
     this.#events = [];
     this.#graph.paint(new Map());
     this.#root.querySelector('.out').textContent = '';
@@ -179,6 +212,7 @@ class AslSimExample extends HTMLElement {
       read = true;
     } catch { /* the engine reports it */ }
     const result = await new Promise((resolve) => {
+      this.#finish = resolve;
       this.#engine = new EngineWorker(workerUrl, (data) => {
         if (data.type === 'handlers') {
           if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks), tasks);
@@ -193,6 +227,10 @@ class AslSimExample extends HTMLElement {
       this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks })
         .catch((e) => resolve({ status: 'ERROR', error: 'Error', cause: e.message }));
     });
+    if (run !== this.#runs) return result; // a newer run has the element now
+    this.#finish = null;
+    clearTimeout(this.#stopTimer);
+    stopButton.hidden = true;
     this.#status(result.status, result.status.toLowerCase());
     this.#root.querySelector('.out').textContent = resultText(result);
     this.dataset.status = result.status;
@@ -250,7 +288,7 @@ function resultText(result) {
   // An embed has no editor to underline them in: the problems are listed, with their lines.
   const problems = (result.diagnostics ?? []).filter((d) => d.severity !== 'WARNING');
   if (problems.length) return `The definition has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n${problems.map(diagnosticLine).join('\n')}`;
-  return `${result.error ?? ''}${result.cause ? `: ${result.cause}` : ''}`;
+  return [result.error, result.cause].filter(Boolean).join(': ');
 }
 
 if (!customElements.get('asl-sim-example')) customElements.define('asl-sim-example', AslSimExample);

@@ -6,7 +6,7 @@
 // In:  { type: 'validate', id, text, substitutions }   (substitutions: { Name: value } for ${Name}, or null)
 //      { type: 'run', definition, substitutions, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
 //      { type: 'callback', token, action: 'success' | 'failure' | 'heartbeat', output, error, cause }
-//      { type: 'pause' | 'resume' | 'step' | 'stop' }
+//      { type: 'pause' | 'resume' | 'step' } | { type: 'stop', cause }   (cause: the ExecutionAborted cause, optional)
 // Out: { type: 'ready', features, version } | { type: 'loadFailed', message }
 //      { type: 'validated', id, diagnostics }
 //      { type: 'handlers', keys }                  (the handlers module's keys, once loaded for a run)
@@ -61,7 +61,7 @@ onmessage = async ({ data }) => {
     if (data.type === 'callback') answer(data);
     else if (data.type === 'pause') execution?.pause();
     else if (data.type === 'resume') execution?.resume();
-    else if (data.type === 'stop') execution?.stop(undefined, 'Stopped with the Stop button of the playground');
+    else if (data.type === 'stop') execution?.stop(undefined, data.cause ?? 'Stopped with the Stop button of the playground');
     else if (data.type === 'step') await step();
   } catch (e) {
     postMessage({ type: 'error', message: describeError(e), diagnostics: e.diagnostics ?? null, where: e.where ?? null });
