@@ -281,6 +281,29 @@ test('Step is one unit of the engine at a time, and calls a handler only when it
   }
 });
 
+test('while a task waits to retry, the inspector says which attempt comes and after how long', async () => {
+  await loadExample('retry-catch'); // Charge card fails twice with Payments.Busy; IntervalSeconds 2, BackoffRate 2
+  const retries = () => page.locator('#inspector-body .stage', { hasText: 'Errors and retries' }).textContent();
+  const stepTo = async (rows) => {
+    await page.click('#step');
+    await page.waitForFunction((n) => document.querySelectorAll('#events tbody tr.event').length === n, rows);
+  };
+  await stepTo(2);
+  await stepTo(4);
+  await stepTo(5); // TaskFailed: the retry is pending
+  assert.equal(await page.textContent('#inspector-body .pill'), 'waiting to retry');
+  assert.match(await retries(), /Waiting to retry: attempt 2 starts after 2 s \(retry 1 of 3 allowed by Retry rule 1\)/);
+  assert.doesNotMatch(await retries(), /Not retried/);
+  await page.click('#step'); // the clock moves to the retry
+  await stepTo(7);
+  assert.match(await retries(), /Retried 1 time/);
+  assert.match(await retries(), /Attempt 2 is running/);
+  await stepTo(8); // fails again: the second retry waits twice as long
+  assert.match(await retries(), /Waiting to retry: attempt 3 starts after 4 s \(retry 2 of 3 allowed by Retry rule 1\)/);
+  await page.click('#pause'); // Resume
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+});
+
 test('Step through a Choice, then rows and graph nodes select each other', async () => {
   await loadExample('choice');
   await page.click('#step');

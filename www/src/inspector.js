@@ -36,6 +36,44 @@ function nextVisit(analysis, visit) {
   return analysis.visits.find((v) => v.events[0]?.previousEventId === exit.id) ?? null;
 }
 
+/** Whether a Retry (or Catch) rule takes an error: States.ALL takes any, States.TaskFailed any but States.Timeout. */
+function takes(rule, error) {
+  const names = Array.isArray(rule?.ErrorEquals) ? rule.ErrorEquals : [];
+  return names.some((n) => n === error || n === 'States.ALL' || (n === 'States.TaskFailed' && error !== 'States.Timeout'));
+}
+
+/**
+ * The retry that the last failure waits for, worked out from the definition: the history says
+ * nothing of it until the next attempt starts. Each failure was taken by the first rule whose
+ * ErrorEquals names its error; MaxAttempts counts per rule, and the delay grows by BackoffRate
+ * with each retry of that rule. -> { rule, retry, max, seconds (null when not a plain number),
+ * upTo (FULL jitter) }, or null when no rule retries it.
+ */
+function pendingRetry(retry, failures) {
+  if (!Array.isArray(retry) || !failures.length) return null;
+  const used = new Map();
+  let rule = -1;
+  for (const f of failures) {
+    rule = retry.findIndex((r) => takes(r, f.error));
+    if (rule >= 0) used.set(rule, (used.get(rule) ?? 0) + 1);
+  }
+  if (rule < 0) return null;
+  const r = retry[rule];
+  const number = (v, fallback) => (v === undefined ? fallback : typeof v === 'number' ? v : null);
+  const max = number(r.MaxAttempts, 3);
+  const nth = used.get(rule); // this is the rule's nth retry
+  if (max !== null && nth > max) return null;
+  const [interval, backoff, cap] = [number(r.IntervalSeconds, 1), number(r.BackoffRate, 2), number(r.MaxDelaySeconds, Infinity)];
+  const seconds = interval === null || backoff === null || cap === null ? null : Math.min(interval * backoff ** (nth - 1), cap);
+  return { rule, retry: nth, max, seconds, upTo: r.JitterStrategy === 'FULL' };
+}
+
+/** "Waiting to retry: attempt 3 starts after 4 s (retry 2 of 3 allowed by Retry rule 1)." */
+function waitingLine({ rule, retry, max, seconds, upTo }, attempts) {
+  const after = seconds === null ? 'after the rule\'s interval' : `after ${upTo ? 'up to ' : ''}${Number(seconds.toFixed(3))} s`;
+  return `Waiting to retry: attempt ${attempts + 1} starts ${after} (retry ${retry}${max !== null ? ` of ${max}` : ''} allowed by Retry rule ${rule + 1}).`;
+}
+
 /** Renders the visit into `root`. def: the state's definition object (may be missing). */
 export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, invocations = [] }) {
   root.replaceChildren();
@@ -84,9 +122,11 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
     if (attempts > 1 || visit.failures.length) {
       const items = [];
       visit.failures.forEach((f, i) => items.push(h('li', {}, `Attempt ${i + 1} failed: `, code(f.error ?? 'error'), f.cause ? ` · ${f.cause}` : '')));
-      if (attempts > visit.failures.length) items.push(h('li', {}, `Attempt ${attempts} succeeded.`));
-      const retryLine = attempts > 1 ? `Retried ${attempts - 1} time${attempts > 2 ? 's' : ''}: a Retry rule matched the error.` : 'Not retried: no Retry rule matched, or none is left.';
-      const recovered = attempts > visit.failures.length || visit.caught;
+      if (attempts > visit.failures.length) items.push(h('li', {}, `Attempt ${attempts} ${visit.status === 'active' ? 'is running' : 'succeeded'}.`));
+      const pending = visit.status === 'retrying' ? pendingRetry(def.Retry, visit.failures) : null;
+      const retryLine = pending ? waitingLine(pending, attempts)
+        : attempts > 1 ? `Retried ${attempts - 1} time${attempts > 2 ? 's' : ''}: a Retry rule matched the error.` : 'Not retried: no Retry rule matched, or none is left.';
+      const recovered = attempts > visit.failures.length || visit.caught || pending;
       stages.push(h('details', { class: `stage ${recovered ? 'warn' : 'bad'}`, open: true }, h('summary', {}, 'Errors and retries'), h('p', { class: 'stage-line' }, retryLine), h('ul', { class: 'attempts' }, items),
         def.Retry ? h('pre', { class: 'field' }, JSON.stringify(def.Retry, null, 2)) : null));
     }
