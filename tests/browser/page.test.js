@@ -204,6 +204,32 @@ test('Share puts the definition in the link, and the link opens it again', async
   assert.equal(await finalStatus(), 'SUCCEEDED');
 });
 
+test('a reload after Share keeps your own handlers trusted: no consent banner for code this browser wrote', async () => {
+  await loadExample('handlers');
+  await setEditor('handlers-editor', `export default {
+  'Look up user': ({ userId }) => ({ id: userId, name: 'Mine' }),
+  'arn:aws:states:::lambda:invoke': ({ Payload }) => ({ Payload: { text: 'Hi ' + Payload.name } }),
+};
+`);
+  await page.click('#share'); // at once: Share keeps what it shares, without waiting for the save
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  await page.reload();
+  await ready();
+  assert.match(await page.textContent('#handlers-editor'), /name: 'Mine'/);
+  assert.equal(await page.locator('#consent').isVisible(), false);
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), 'Hi Mine', 'the handlers ran');
+  // The same link with other code in it is someone else's: it asks first.
+  const foreign = { v: 1, d: await page.evaluate(() => JSON.parse(localStorage.getItem('asl-sim-session')).d), h: 'export default {};\n// not mine\n' };
+  await page.goto('about:blank');
+  await page.goto(`${browser.url}#s=${deflateRawSync(Buffer.from(JSON.stringify(foreign))).toString('base64url')}`);
+  await ready();
+  await page.locator('#consent').waitFor({ state: 'visible' });
+  await page.click('#consent-deny');
+  assert.deepEqual(errors, []);
+});
+
 test('a reload keeps the work in the editors, also after a shared link was edited', async () => {
   const mine = JSON.stringify({ StartAt: 'Mine', States: { Mine: { Type: 'Pass', End: true } } });
   await setEditor('definition-editor', mine);

@@ -167,6 +167,18 @@ function saveSession() {
     // Storage full or disabled: the page works on without it.
   }
 }
+/**
+ * Whether handlers from a link are the ones this browser saved itself, and ran: after Share and
+ * a reload the address holds the user's own link, whose code is no stranger's.
+ */
+function isOwnCode(code) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+    return saved?.v === 1 && saved.trusted !== false && typeof code === 'string' && saved.h === code;
+  } catch {
+    return false;
+  }
+}
 function restoreSession() {
   let state = null;
   try {
@@ -999,6 +1011,9 @@ $('share').addEventListener('click', async () => {
   if (Object.keys(mocks).length) state.m = mocks;
   const subs = activeSubstitutions(definitionEditor.text);
   if (Object.keys(subs).length) state.s = subs;
+  // Saved now: a reload of the link must find these handlers as this browser's own (isOwnCode).
+  clearTimeout(saveTimer);
+  saveSession();
   const hash = await encodeShare(state);
   const url = `${location.origin}${location.pathname}${hash}`;
   history.replaceState(null, '', hash);
@@ -1020,7 +1035,7 @@ async function openShared() {
   }
   if (!state) return false;
   openingShared = true;
-  fillEditors(state, false);
+  fillEditors(state, isOwnCode(state.h));
   openingShared = false;
   return true;
 }
