@@ -351,6 +351,32 @@ test('Step through a Choice, then rows and graph nodes select each other', async
   assert.deepEqual(errors, []);
 });
 
+test('on a narrow screen, a state clicked in the graph brings the inspector into view', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await loadExample('choice');
+    await page.click('#run');
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    const inspectorTop = () => page.evaluate(() => document.querySelector('.pane.inspector').getBoundingClientRect().top);
+    await page.locator('#graph .node[data-state="Route order"]').scrollIntoViewIfNeeded();
+    assert.ok(await inspectorTop() > 844, 'the inspector starts out of view, far below the graph');
+    await page.click('#graph .node[data-state="Route order"]');
+    await page.waitForFunction(() => {
+      const top = document.querySelector('.pane.inspector').getBoundingClientRect().top;
+      return top >= -1 && top < innerHeight / 2;
+    }, null, { timeout: 5000 });
+    assert.match(await page.textContent('#inspector-body'), /Route order/);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+  // A wide screen has the inspector beside the history: the page does not jump.
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.click('#graph .node[data-state="Route order"]');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  assert.deepEqual(errors, []);
+});
+
 test('the inspector lets go of a state that is not in the machine any more', async () => {
   await setEditor('definition-editor', JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'E' } } }));
   await page.click('#run');

@@ -898,6 +898,18 @@ function selectState(name, { fromGraph = false } = {}) {
     repaint();
     applyFilter();
   }
+  if (fromGraph) revealInspector();
+}
+
+// One column (the layout's breakpoint in style.css): the inspector is below the graph and the
+// whole event table, so a click on a state would seem to do nothing.
+const oneColumn = matchMedia('(max-width: 1000px)');
+function revealInspector() {
+  const pane = $('inspector-body').closest('.pane');
+  const top = pane.getBoundingClientRect().top;
+  if (!oneColumn.matches || (top >= 0 && top < innerHeight / 2)) return;
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  pane.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
 }
 
 function selectVisit(visit, { fromTable = false, quiet = false } = {}) {
