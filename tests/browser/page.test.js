@@ -405,6 +405,35 @@ test('a JSON error says what and where in a few words, and the hint takes the cu
   assert.deepEqual(errors, []);
 });
 
+test('a run that could not start is marked out of date when the text changes; an empty definition says it is empty', async () => {
+  await loadExample('hello');
+  await setEditor('definition-editor', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}');
+  await page.click('#run');
+  await page.locator('#status', { hasText: 'Could not run' }).waitFor();
+  assert.match(await page.textContent('#result'), /The definition has errors/);
+  await setEditor('definition-editor', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}');
+  await page.waitForFunction(() => document.querySelector('#status').textContent !== 'Could not run', null, { timeout: 5000 });
+  assert.equal(await page.textContent('#status'), 'Ready');
+  assert.match(await page.textContent('#result'), /^Out of date/);
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.doesNotMatch(await page.textContent('#result'), /Out of date/);
+
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => /empty/.test(document.querySelector('#definition-hint').textContent), null, { timeout: 5000 });
+  const hint = await page.textContent('#definition-hint');
+  assert.doesNotMatch(hint, /line 0/);
+  assert.match(hint, /The definition is empty/);
+  await page.click('#run');
+  await page.locator('#status', { hasText: 'Could not run' }).waitFor();
+  assert.match(await page.textContent('#result'), /The definition is empty/);
+  assert.doesNotMatch(await page.textContent('#result'), /underlined/);
+  await loadExample('hello');
+  assert.deepEqual(errors, []);
+});
+
 test('${Name} placeholders get a value each, guessed and editable, for validation, the graph and runs', async () => {
   const template = '{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "${WorkerArn}", "TimeoutSeconds": ${Timeout}, "End": true}}}';
   await setEditor('definition-editor', template);

@@ -69,6 +69,7 @@ const definitionEditor = createEditor($('definition-editor'), {
     scheduleDefinitionRead();
     scheduleSave();
     renderSubstitutions();
+    markFailureStale();
   },
   validate: async (text) => {
     const diagnostics = await validator.validate(text, activeSubstitutions(text));
@@ -76,8 +77,12 @@ const definitionEditor = createEditor($('definition-editor'), {
     return diagnostics;
   },
 });
-const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run(), onChange: () => scheduleSave() });
-const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run(), onChange: () => scheduleSave() });
+const textChanged = () => {
+  scheduleSave();
+  markFailureStale();
+};
+const inputEditor = createEditor($('input-editor'), { language: 'json', label: 'Execution input', onRun: () => run(), onChange: textChanged });
+const handlersEditor = createEditor($('handlers-editor'), { language: 'javascript', label: 'Task handlers module', onRun: () => run(), onChange: textChanged });
 
 // ---- ${Name} placeholders ------------------------------------------------------------------------
 // Templates (SAM, CDK, Terraform) write definitions with ${Name} placeholders that their
@@ -138,6 +143,7 @@ function renderSubstitutions() {
     input.addEventListener('input', () => {
       substitutions[p.name] = input.value;
       scheduleSave();
+      markFailureStale();
       scheduleDefinitionRead();
       definitionEditor.relint();
     });
@@ -217,12 +223,20 @@ function showDiagnosticCount(diagnostics) {
   count.title = `${errors} problem${errors === 1 ? '' : 's'} in the definition`;
   const hint = $('definition-hint');
   const first = (diagnostics ?? []).find((d) => d.severity !== 'WARNING');
-  if (first) {
-    const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
-    go.addEventListener('click', () => definitionEditor.goToLine(first.line));
+  if (first && definitionEditor.text.trim() === '') {
+    // The engine's 'not a valid JSON object' at line 0 says less than this.
+    hint.textContent = 'The definition is empty: write one here (JSON or YAML), or open one of the Examples.';
+  } else if (first) {
     const rest = errors > 1 ? ` (and ${errors - 1} more underlined)` : '';
     const message = truncate(shortMessage(first), 160);
-    hint.replaceChildren(`${first.code} at `, go, `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`);
+    const end = `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`;
+    if (first.line > 0) {
+      const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
+      go.addEventListener('click', () => definitionEditor.goToLine(first.line));
+      hint.replaceChildren(`${first.code} at `, go, end);
+    } else {
+      hint.replaceChildren(`${first.code}${end}`); // about the whole text: no line to go to
+    }
   } else {
     hint.textContent = 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
   }
@@ -572,6 +586,18 @@ function finishRun() {
   run_.waiting.clear();
   renderCallbacks();
   updateButtons();
+}
+
+/**
+ * A run that could not start (the definition, input or handlers were wrong) is about text that
+ * has changed since: the status no longer says so, and the box says it is out of date.
+ */
+function markFailureStale() {
+  const box = $('result');
+  if (!run_.finished || !run_.failure || box.hidden || box.classList.contains('stale')) return;
+  box.className = 'result stale';
+  box.replaceChildren(h('p', { class: 'stale-note' }, 'Out of date: the text has changed since. Run again to check it.'), h('div', { class: 'stale-body' }, ...box.childNodes));
+  setStatus('Ready', 'ready');
 }
 
 /** Ends whatever runs in the worker at once by terminating it (quiet: for a new run or example). */

@@ -136,6 +136,8 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
   } catch (e) {
     throw new Error(`The execution input is not valid JSON: ${e.message}`);
   }
+  // The engine's 'not a valid JSON object', at line 0, would not say what is wrong.
+  if (!definition.trim()) throw new Error('The definition is empty: there is nothing to run.');
   const table = await loadHandlers(handlers);
   // The keys, so that a key no Task state reaches (a typo) can be pointed out.
   postMessage({ type: 'handlers', keys: Object.keys(table) });
