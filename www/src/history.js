@@ -33,6 +33,11 @@ const isTaskSuccess = (t) => t === 'TaskSucceeded' || t === 'LambdaFunctionSucce
  * }
  * stopped: the run was ended without an ExecutionAborted (its worker terminated).
  */
+/** What still ran (or waited to retry) when the execution ended ends with it, as `status`. */
+function endOpenVisits(visits, status) {
+  for (const v of visits) if (!v.exited && (v.status === 'active' || v.status === 'retrying')) v.status = status;
+}
+
 export function analyze(events, { stopped = false } = {}) {
   const byId = new Map();
   const visits = [];
@@ -106,7 +111,7 @@ export function analyze(events, { stopped = false } = {}) {
         }
         // Whatever still ran (or waited to retry) ended with the execution. ExecutionAborted
         // follows no event (AWS gives it previousEventId 0), so this is how a stop shows.
-        for (const v of visits) if (!v.exited && (v.status === 'active' || v.status === 'retrying')) v.status = status === 'ABORTED' ? 'aborted' : 'failed';
+        endOpenVisits(visits, status === 'ABORTED' ? 'aborted' : 'failed');
       }
     }
     if (!visit) continue;
@@ -146,7 +151,7 @@ export function analyze(events, { stopped = false } = {}) {
 
   // The run was ended by terminating its worker (a handler did not return): the history has no
   // ExecutionAborted, yet nothing runs any more. What was open shows as stopped, as after a Stop.
-  if (stopped) for (const v of visits) if (!v.exited && (v.status === 'active' || v.status === 'retrying')) v.status = 'aborted';
+  if (stopped) endOpenVisits(visits, 'aborted');
 
   const states = new Map();
   for (const v of visits) {
