@@ -122,6 +122,9 @@ export function testState(state, input = {}, options = {}) {
   if (options.result !== undefined && options.error !== undefined) {
     throw new TypeError('asl-sim: testState takes a result or an error, not both');
   }
+  if (options.revealSecrets && (options.result !== undefined || options.error !== undefined)) {
+    throw new TypeError('asl-sim: TestState does not support RevealSecrets when a mock is specified.');
+  }
   const text = typeof state === 'string' ? state : JSON.stringify(state);
   const settings = {
     inspectionLevel: options.inspectionLevel ?? 'INFO',

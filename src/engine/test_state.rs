@@ -37,6 +37,32 @@ pub struct TestStateOptions {
 pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Result<Value, String> {
     let name: Rc<str> = options.state_name.as_deref().unwrap_or("TestState").into();
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
+    let mocked = options.result.is_some() || options.error.is_some();
+    let kind = def.get("Type").and_then(Value::as_str).unwrap_or("").to_string();
+    // What AWS's TestState refuses, in its words.
+    match kind.as_str() {
+        "Pass" | "Fail" | "Succeed" if mocked => return Err(format!("State type '{kind}' is not supported when a mock is specified")),
+        "Map" | "Parallel" if !mocked => {
+            return Err("TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]".into());
+        }
+        "Map" | "Parallel" => {
+            if let Some(result) = &options.result {
+                let items = result.as_array().ok_or("Mocked result must be an array.")?;
+                let branches = def.get("Branches").and_then(Value::as_array).map(|b| b.len());
+                if kind == "Parallel" && branches.is_some_and(|n| n != items.len()) {
+                    return Err("Mocked result must contain the same number of items as number of Parallel branches.".into());
+                }
+            }
+            // The mock stands for what the branches or iterations produce: the state runs as a
+            // Task whose call answers it, with the same input and output processing.
+            for field in ["ItemsPath", "Items", "ItemSelector", "ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label", "Branches", "Parameters", "Arguments"] {
+                def.shift_remove(field);
+            }
+            def.insert("Type".into(), Value::from("Task"));
+            def.insert("Resource".into(), Value::from("arn:aws:states:::asl-sim:mocked"));
+        }
+        _ => {}
+    }
     // Transitions end here: Next becomes End, Catch targets are stand-in states never entered.
     let mut targets: Vec<Rc<str>> = Vec::new();
     let own_next: Option<Rc<str>> = def.get("Next").and_then(Value::as_str).map(Rc::from);
@@ -97,10 +123,10 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
         }
     }
     let trace = ex.traces().first().cloned().unwrap_or_default();
-    Ok(response(&ex, &trace, own_next, options))
+    Ok(response(&ex, &trace, own_next, options, state))
 }
 
-fn response(ex: &Execution, t: &StateTrace, own_next: Option<Rc<str>>, options: &TestStateOptions) -> Value {
+fn response(ex: &Execution, t: &StateTrace, own_next: Option<Rc<str>>, options: &TestStateOptions, state: &Value) -> Value {
     let mut out: Vec<(&str, Value)> = Vec::new();
     let last_error = t.errors.last();
     let status = if t.retries > 0 {
@@ -139,25 +165,83 @@ fn response(ex: &Execution, t: &StateTrace, own_next: Option<Rc<str>>, options: 
     }
     out.push(("status", Value::from(status)));
     if options.inspection_level != InspectionLevel::Info {
-        let text = |v: &Option<Value>| v.as_ref().map(|v| Value::from(v.to_json()));
-        let mut data: Vec<(&str, Value)> = vec![("input", Value::from(t.input.to_json()))];
-        let jsonata = t.after_input_path.is_none();
-        for (key, v) in [
-            ("afterInputPath", text(&t.after_input_path)),
-            (if jsonata { "afterArguments" } else { "afterParameters" }, text(&t.after_parameters)),
-            ("result", text(&t.result)),
-            ("afterResultSelector", text(&t.after_result_selector)),
-            ("afterResultPath", text(&t.after_result_path)),
-        ] {
-            if let Some(v) = v {
-                data.push((key, v));
-            }
-        }
+        let mut data = inspection_stages(t, state);
         let vars = ex.variables_json();
-        data.push(("variables", Value::from(vars)));
+        // Only when there are variables to show, as AWS does.
+        if vars != "{}" {
+            data.push(("variables", Value::from(vars)));
+        }
+        if let Some(details) = error_details(t, status, state, error_name(t, ex).as_deref()) {
+            data.push(("errorDetails", details));
+        }
         out.push(("inspectionData", Value::from_pairs(data)));
     }
     Value::from_pairs(out)
+}
+
+/// The data-flow stages AWS's TestState shows for this kind of state: a JSONata Task its
+/// input, Arguments and result, other JSONata states their input alone; a JSONPath Pass with a
+/// `Result` its input and the stages from the result on, one without a `Result` the stages up
+/// to `Parameters` (its input when it has none) and those after the result, but no result.
+fn inspection_stages(t: &StateTrace, state: &Value) -> Vec<(&'static str, Value)> {
+    let text = |v: &Option<Value>| v.as_ref().map(|v| Value::from(v.to_json()));
+    let kind = state.get("Type").and_then(Value::as_str).unwrap_or("");
+    let jsonata = state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let stages: Vec<(&'static str, Option<Value>)> = match (jsonata, kind) {
+        (true, "Task") => vec![("afterArguments", text(&t.after_parameters)), ("result", text(&t.result))],
+        (true, _) => Vec::new(),
+        (false, "Pass") if state.get("Result").is_some() => {
+            vec![("result", text(&t.result)), ("afterResultSelector", text(&t.after_result_selector)), ("afterResultPath", text(&t.after_result_path))]
+        }
+        (false, "Pass") => {
+            let after_parameters = text(&t.after_parameters).or_else(|| text(&t.after_input_path));
+            vec![
+                ("afterInputPath", text(&t.after_input_path)),
+                ("afterParameters", after_parameters.clone()),
+                ("afterResultSelector", text(&t.after_result_selector).or(after_parameters)),
+                ("afterResultPath", text(&t.after_result_path)),
+            ]
+        }
+        (false, _) => vec![
+            ("afterInputPath", text(&t.after_input_path)),
+            ("afterParameters", text(&t.after_parameters)),
+            ("result", text(&t.result)),
+            ("afterResultSelector", text(&t.after_result_selector)),
+            ("afterResultPath", text(&t.after_result_path)),
+        ],
+    };
+    let mut data = vec![("input", Value::from(t.input.to_json()))];
+    data.extend(stages.into_iter().filter_map(|(k, v)| Some((k, v?))));
+    data
+}
+
+/// The error the state's last attempt failed with.
+fn error_name(t: &StateTrace, ex: &Execution) -> Option<Rc<str>> {
+    t.errors.last().map(|f| f.error.clone()).or_else(|| ex.outcome().and_then(|o| o.error.as_deref().map(Rc::from)))
+}
+
+/// AWS's `errorDetails`: the Catch that caught the error (`catchIndex`), or the Retry rule that
+/// matched it (`retryIndex`) with, when it retries, the wait before the next attempt.
+fn error_details(t: &StateTrace, status: &str, state: &Value, error: Option<&str>) -> Option<Value> {
+    if status == "CAUGHT_ERROR" {
+        return t.caught_by.map(|i| Value::from_pairs([("catchIndex", Value::int(i as i64))]));
+    }
+    if status != "RETRIABLE" && status != "FAILED" {
+        return None;
+    }
+    let error = error?;
+    let retriers = state.get("Retry")?.as_array()?;
+    let (index, retrier) = retriers.iter().enumerate().find(|(_, r)| {
+        let names: Vec<Rc<str>> = r.get("ErrorEquals").and_then(Value::as_array).map(|a| a.iter().filter_map(|e| e.as_str().map(Rc::from)).collect()).unwrap_or_default();
+        super::errors::error_matches(&names, error, super::errors::Origin::TaskCall)
+    })?;
+    let mut details = vec![("retryIndex", Value::int(index as i64))];
+    if status == "RETRIABLE" {
+        // The first retry (a TestState call is one attempt): IntervalSeconds, 1 by default.
+        let interval = retrier.get("IntervalSeconds").and_then(Value::as_f64).unwrap_or(1.0);
+        details.push(("retryBackoffIntervalSeconds", Value::int(interval as i64)));
+    }
+    Some(Value::from_pairs(details))
 }
 
 #[cfg(test)]
@@ -211,5 +295,61 @@ mod tests {
         );
         assert_eq!(r.get("output").unwrap().as_str(), Some("42"));
         assert_eq!(r.get("inspectionData").unwrap().get("variables").unwrap().as_str(), Some(r#"{"x":41,"y":41}"#));
+    }
+
+    fn debug() -> TestStateOptions {
+        TestStateOptions { inspection_level: InspectionLevel::Debug, ..Default::default() }
+    }
+
+    fn stages(r: &Value) -> String {
+        r.get("inspectionData").unwrap().as_object().unwrap().iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",")
+    }
+
+    #[test]
+    fn inspection_data_has_the_stages_aws_shows() {
+        // A Pass without Result: the stages up to Parameters (its input when it has none) and
+        // after the result; no result, and no variables when there are none.
+        let r = run(r#"{"Type":"Pass","End":true}"#, r#"{"v":1}"#, debug());
+        assert_eq!(stages(&r), "input,afterInputPath,afterParameters,afterResultSelector,afterResultPath");
+        assert_eq!(r.get("inspectionData").unwrap().get("afterParameters").unwrap().as_str(), Some(r#"{"v":1}"#));
+        // With a Result: the input, then the result on.
+        let r = run(r#"{"Type":"Pass","InputPath":"$.v","Result":{"k":2},"End":true}"#, r#"{"v":1}"#, debug());
+        assert_eq!(stages(&r), "input,result,afterResultSelector,afterResultPath");
+        // JSONata: a Task its input, Arguments and result; other states their input.
+        let task = r#"{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f"},"End":true}"#;
+        let r = run(task, "{}", TestStateOptions { result: Some(Value::int(7)), ..debug() });
+        assert_eq!(stages(&r), "input,afterArguments,result");
+        assert_eq!(r.get("inspectionData").unwrap().get("afterArguments").unwrap().as_str(), Some(r#"{"FunctionName":"f"}"#));
+        let r = run(r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":{"a":1},"End":true}"#, "{}", debug());
+        assert_eq!(stages(&r), "input");
+    }
+
+    #[test]
+    fn error_details_name_the_catch_or_the_retry() {
+        let task = r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["Other"]},{"ErrorEquals":["Busy"],"IntervalSeconds":3,"MaxAttempts":2}],
+            "Catch":[{"ErrorEquals":["X"],"Next":"A"},{"ErrorEquals":["States.TaskFailed"],"Next":"B"}],"End":true}"#;
+        let err = |e: &str| TestStateOptions { error: Some((e.into(), None)), ..debug() };
+        let details = |r: &Value| r.get("inspectionData").unwrap().get("errorDetails").map(|d| d.to_json());
+        assert_eq!(details(&run(task, "{}", err("Busy"))).as_deref(), Some(r#"{"retryIndex":1,"retryBackoffIntervalSeconds":3}"#));
+        let r = run(task, "{}", err("Boom"));
+        assert_eq!((r.get("status").unwrap().as_str(), details(&r).as_deref()), (Some("CAUGHT_ERROR"), Some(r#"{"catchIndex":1}"#)));
+        let spent = r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["Busy"],"MaxAttempts":0}],"End":true}"#;
+        let r = run(spent, "{}", err("Busy"));
+        assert_eq!((r.get("status").unwrap().as_str(), details(&r).as_deref()), (Some("FAILED"), Some(r#"{"retryIndex":0}"#)));
+    }
+
+    #[test]
+    fn mocks_as_aws_takes_them() {
+        let refused = |state: &str, options: TestStateOptions| test_state(&parse(state).unwrap(), "{}", &options).unwrap_err();
+        let mock = || TestStateOptions { result: Some(parse("[1,2]").unwrap()), ..Default::default() };
+        assert_eq!(refused(r#"{"Type":"Pass","End":true}"#, mock()), "State type 'Pass' is not supported when a mock is specified");
+        let map = r#"{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":"$.r","End":true}"#;
+        assert!(refused(map, TestStateOptions::default()).starts_with("TestState API does not support Map or Parallel states."));
+        assert_eq!(refused(map, TestStateOptions { result: Some(Value::int(1)), ..Default::default() }), "Mocked result must be an array.");
+        let parallel = r#"{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}],"End":true}"#;
+        assert_eq!(refused(parallel, mock()), "Mocked result must contain the same number of items as number of Parallel branches.");
+        // The mock is the Map's result, which ResultPath places.
+        let r = test_state(&parse(map).unwrap(), r#"{"xs":[5,6]}"#, &mock()).unwrap();
+        assert_eq!(r.get("output").unwrap().as_str(), Some(r#"{"xs":[5,6],"r":[1,2]}"#));
     }
 }

@@ -45,3 +45,13 @@ test('JSONata states see the variables given; a bad state definition throws', ()
   assert.throws(() => testState({ Type: 'Nope', End: true }, {}), /Type/);
   assert.throws(() => testState({ Type: 'Pass', End: true }, {}, { result: 1, error: { error: 'x' } }), TypeError);
 });
+
+test('mocks as AWS takes them: a Map answered by its mock; refused where AWS refuses, in its words', () => {
+  const map = { Type: 'Map', ItemsPath: '$.xs', ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, ResultPath: '$.r', End: true };
+  const r = testState(map, { xs: [1, 2] }, { result: ['a', 'b'] });
+  assert.deepEqual([r.status, JSON.parse(r.output)], ['SUCCEEDED', { xs: [1, 2], r: ['a', 'b'] }]);
+  assert.throws(() => testState(map, { xs: [] }), /TestState API does not support Map or Parallel states/);
+  assert.throws(() => testState({ Type: 'Pass', End: true }, {}, { result: 1 }), /State type 'Pass' is not supported when a mock is specified/);
+  const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true };
+  assert.throws(() => testState(task, {}, { result: 1, revealSecrets: true }), /does not support RevealSecrets when a mock is specified/);
+});
