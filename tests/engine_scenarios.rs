@@ -231,6 +231,15 @@ fn the_first_state_sees_the_input_text_as_sent() {
 }
 
 #[test]
+fn a_task_context_has_its_retry_count_in_catch_output_too() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+        "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $keys($states.context.State) %}","Next":"P"}],"End":true},
+        "P":{"Type":"Pass","Output":{"task":"{% $states.input %}","pass":"{% $keys($states.context.State) %}"},"End":true}}}"#;
+    let ex = run(def, "{}", ExecutionOptions::default(), |_| TaskAnswer::Failure { error: "E".into(), cause: None }).unwrap();
+    assert_eq!(ex.outcome().unwrap().output.as_ref().unwrap().to_json(), r#"{"task":["Name","EnteredTime","RetryCount"],"pass":["Name","EnteredTime"]}"#);
+}
+
+#[test]
 fn redrive_restarts_from_the_failed_state() {
     use asl_sim::drivers::native::drive;
     let def = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1},"Next":"T"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n","redrives.$":"$$.Execution.RedriveCount"},"End":true}}}"#;

@@ -87,7 +87,10 @@ impl Execution {
     /// The context object as the current state of a fiber sees it.
     pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>, with_retry_count: bool) -> Value {
         let f = self.fiber(fid);
-        let retry_count = with_retry_count.then_some(f.retry_count);
+        // A Task's and a Map's context has State.RetryCount wherever it is read (AWS records it
+        // in a Task's Catch output too); other states have none.
+        let retries = with_retry_count || matches!(f.state.kind, crate::definition::model::StateKind::Task(_) | crate::definition::model::StateKind::Map(_));
+        let retry_count = retries.then_some(f.retry_count);
         if token.is_none() {
             if let Some(m) = &*self.context_memo.borrow() {
                 if std::ptr::eq(m.state, Rc::as_ptr(&f.state)) && m.entered_time == f.entered_time.to_bits() && m.retry_count == retry_count {
