@@ -240,7 +240,7 @@ export interface TestStateOptions {
   /** The Task's error instead of a result. */
   error?: { error: string; cause?: string };
   revealSecrets?: boolean;
-  /** The name the state runs under (default "TestState"). */
+  /** The name the state runs under (default "StateName", as AWS names it). */
   stateName?: string;
 }
 

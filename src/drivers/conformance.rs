@@ -141,7 +141,7 @@ pub fn execute_case(case: &Value, definition: &Value, base: ExecutionOptions) ->
     let mut options = base;
     if case.get("stateMachineType").and_then(Value::as_str) == Some("EXPRESS") {
         options.machine_type = MachineType::Express;
-        options.started_sync = case.get("execution").and_then(Value::as_str) == Some("StartSyncExecution");
+        options.no_redrive_count = case.get("execution").and_then(Value::as_str) == Some("StartSyncExecution");
     }
     if let Some(name) = case.get("name").and_then(Value::as_str) {
         options.machine_name = name.to_string();

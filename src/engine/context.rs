@@ -65,8 +65,8 @@ impl ContextInfo {
             execution.push(start_time);
         }
         // As AWS records it: every execution's context has a RedriveCount, except one an
-        // Express machine ran synchronously (StartSyncExecution).
-        if !o.started_sync {
+        // Express machine ran synchronously (StartSyncExecution), and TestState's.
+        if !o.no_redrive_count {
             execution.push(("RedriveCount", Value::int(o.redrive_count as i64)));
         }
         let execution = Value::from_pairs(execution);
@@ -178,8 +178,8 @@ mod tests {
     fn execution_context_keys_as_aws_orders_them() {
         use crate::definition::model::MachineType;
         let def = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"e.$":"$$.Execution"},"End":true}}}"#;
-        let keys = |machine_type, started_sync| {
-            let options = ExecutionOptions { machine_type, started_sync, ..ExecutionOptions::default() };
+        let keys = |machine_type, no_redrive_count| {
+            let options = ExecutionOptions { machine_type, no_redrive_count, ..ExecutionOptions::default() };
             let ex = run(def, "{}", options, |_| TaskAnswer::Never).unwrap();
             let e = ex.outcome().unwrap().output.as_ref().unwrap().get("e").unwrap().clone();
             e.as_object().unwrap().iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",")

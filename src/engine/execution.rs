@@ -64,9 +64,9 @@ pub struct ExecutionOptions {
     /// Seeds everything random (jitter, `States.UUID`, task tokens) so runs reproduce.
     pub seed: u64,
     pub redrive_count: u64,
-    /// Started with StartSyncExecution (an Express machine's synchronous start), whose
-    /// context object has no `Execution.RedriveCount`.
-    pub started_sync: bool,
+    /// The context object has no `Execution.RedriveCount`, as AWS gives it to an Express
+    /// machine started with StartSyncExecution, and in TestState.
+    pub no_redrive_count: bool,
     /// Record a data-flow trace per state visit (see `trace`).
     pub trace: bool,
 }
@@ -92,7 +92,7 @@ impl Default for ExecutionOptions {
             limits: Limits::default(),
             seed: 1,
             redrive_count: 0,
-            started_sync: false,
+            no_redrive_count: false,
             trace: false,
         }
     }

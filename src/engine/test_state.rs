@@ -35,7 +35,8 @@ pub struct TestStateOptions {
 /// Runs `state` (a state definition object) on `input` (JSON text). The error is a message
 /// (an invalid state definition or input).
 pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Result<Value, String> {
-    let name: Rc<str> = options.state_name.as_deref().unwrap_or("TestState").into();
+    // AWS's TestState names the state "StateName" in its context when it is not told a name.
+    let name: Rc<str> = options.state_name.as_deref().unwrap_or("StateName").into();
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
     let mocked = options.result.is_some() || options.error.is_some();
     let kind = def.get("Type").and_then(Value::as_str).unwrap_or("").to_string();
@@ -89,7 +90,7 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     let machine = Value::from_pairs([("StartAt", Value::String(name.clone())), ("States", Value::object(states))]);
     let parsed = parse_definition(&machine);
     let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
-    let mut ex = Execution::start(Rc::new(machine), input, ExecutionOptions { trace: true, ..ExecutionOptions::default() })?;
+    let mut ex = Execution::start(Rc::new(machine), input, ExecutionOptions { trace: true, no_redrive_count: true, ..ExecutionOptions::default() })?;
     ex.seed_variables(&options.variables);
 
     let mut guard = 0;
@@ -343,6 +344,11 @@ mod tests {
         let refused = |state: &str, options: TestStateOptions| test_state(&parse(state).unwrap(), "{}", &options).unwrap_err();
         let mock = || TestStateOptions { result: Some(parse("[1,2]").unwrap()), ..Default::default() };
         assert_eq!(refused(r#"{"Type":"Pass","End":true}"#, mock()), "State type 'Pass' is not supported when a mock is specified");
+        // The context AWS's TestState gives: the state is "StateName", and there is no RedriveCount.
+        let r = run(r#"{"Type":"Pass","Parameters":{"c.$":"$$"},"End":true}"#, "{}", TestStateOptions::default());
+        let c = parse(r.get("output").unwrap().as_str().unwrap()).unwrap();
+        assert_eq!(c.get("c").unwrap().get("State").unwrap().get("Name").unwrap().as_str(), Some("StateName"));
+        assert!(c.get("c").unwrap().get("Execution").unwrap().get("RedriveCount").is_none());
         let map = r#"{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":"$.r","End":true}"#;
         assert!(refused(map, TestStateOptions::default()).starts_with("TestState API does not support Map or Parallel states."));
         assert_eq!(refused(map, TestStateOptions { result: Some(Value::int(1)), ..Default::default() }), "Mocked result must be an array.");
