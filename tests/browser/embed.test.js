@@ -132,3 +132,18 @@ test('Stop ends a run whose handler never finishes, and the next run gets a fres
     }
   }
 });
+
+test('theme="light" keeps an example light for a reader who prefers dark; theme="dark" makes it dark', async () => {
+  const simple = definitionScript({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+  const light = await addExample('light-example', { theme: 'light' }, simple);
+  const dark = await addExample('dark-example', { theme: 'dark' }, simple);
+  const auto = await addExample('auto-example', {}, simple);
+  const background = (el) => el.evaluate((e) => getComputedStyle(e.shadowRoot.querySelector('.box')).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await background(light), 'rgb(255, 255, 255)');
+  assert.equal(await background(auto), 'rgb(27, 29, 34)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await background(dark), 'rgb(27, 29, 34)');
+  assert.equal(await background(auto), 'rgb(255, 255, 255)');
+  await page.emulateMedia({ colorScheme: null });
+});

@@ -8,7 +8,8 @@
 //     <script type="text/plain" data-handlers>export default { Work: (input) => input }</script>
 //   </asl-sim-example>
 //
-// Attributes: src (definition URL), definition (inline text), input, handlers-src, title.
+// Attributes: src (definition URL), definition (inline text), input, handlers-src, title,
+// theme ("light" or "dark"; by default the reader's preference).
 // Methods: run(), stop(); an asl-sim-done event follows each run. Parts: box, run, stop.
 // Each run has a Web Worker of its own; handlers are the embedding page's own code and run in
 // it. Stop ends a run, terminating its worker when a handler never returns.
@@ -23,15 +24,20 @@ const workerUrl = new URL('./worker.js', import.meta.url).href;
 // only when there is one (it would add a tenth to this file).
 const syntaxUrl = new URL('./syntax.js', import.meta.url).href;
 
+// The dark palette: with the reader's dark preference, unless the page asks for theme="light"
+// (a docs site without a dark mode), and always with theme="dark".
+const dark = `--bg: var(--asl-bg, #1b1d22); --panel: var(--asl-panel, #23262d); --border: var(--asl-border, #3a3f48);
+  --muted: var(--asl-muted, #9aa2ad); --text: var(--asl-text, #e6e8eb); color: var(--text); --accent: var(--asl-accent, #7b96ff); --ok: #4ac26b; --bad: #ff7b72; --warn: #d29922;
+  --node: #262a31; --node-border: #59616e; --active: #7b96ff; --active-bg: #27305a; --ok-bg: #1c3526; --bad-bg: #45201f; --warn-bg: #3e3216; --edge: #7d8696; --label-bg: #1b1d22;`;
+
 const css = `
 :host { display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--asl-text, #1d1f23);
   --bg: var(--asl-bg, #ffffff); --panel: var(--asl-panel, #f6f7f9); --border: var(--asl-border, #d8dbe0); --muted: var(--asl-muted, #5f6672);
   --accent: var(--asl-accent, #3559d6); --ok: #1a7f37; --bad: #c62828; --warn: #9a6700; --text: var(--asl-text, #1d1f23);
   --node: #ffffff; --node-border: #aab2bf; --active: #3559d6; --active-bg: #e6ecff; --ok-bg: #e3f4e8; --bad-bg: #fde7e7; --warn-bg: #fff3d6;
   --edge: #8a93a3; --label-bg: #ffffff; --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-@media (prefers-color-scheme: dark) { :host { --bg: var(--asl-bg, #1b1d22); --panel: var(--asl-panel, #23262d); --border: var(--asl-border, #3a3f48);
-  --muted: var(--asl-muted, #9aa2ad); --text: var(--asl-text, #e6e8eb); color: var(--text); --accent: var(--asl-accent, #7b96ff); --ok: #4ac26b; --bad: #ff7b72; --warn: #d29922;
-  --node: #262a31; --node-border: #59616e; --active: #7b96ff; --active-bg: #27305a; --ok-bg: #1c3526; --bad-bg: #45201f; --warn-bg: #3e3216; --edge: #7d8696; --label-bg: #1b1d22; } }
+@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) { ${dark} } }
+:host([theme="dark"]) { ${dark} }
 .box { border: 1px solid var(--border); border-radius: 12px; background: var(--bg); overflow: hidden; }
 .head { display: flex; align-items: center; gap: .6rem; padding: .5rem .75rem; border-bottom: 1px solid var(--border); background: var(--panel); }
 .head strong { flex: 1; font-size: .95rem; }
