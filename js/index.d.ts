@@ -240,7 +240,11 @@ export interface TestStateOptions {
   /** The Task's error instead of a result. */
   error?: { error: string; cause?: string };
   revealSecrets?: boolean;
-  /** The name the state runs under (default "StateName", as AWS names it). */
+  /**
+   * The name the state runs under (default "StateName", as AWS names it). When the definition
+   * is a whole state machine, the state to test (nested ones too); it keeps the machine's
+   * QueryLanguage.
+   */
   stateName?: string;
 }
 
@@ -263,5 +267,8 @@ export interface TestStateResponse {
   };
 }
 
-/** AWS TestState: runs one state on its own and reports every data-flow stage. */
+/**
+ * AWS TestState: runs one state on its own and reports every data-flow stage. `state` is a state
+ * definition, or a whole state machine with `options.stateName` naming the state to test.
+ */
 export function testState(state: unknown, input?: unknown, options?: TestStateOptions): TestStateResponse;

@@ -37,6 +37,14 @@ pub struct TestStateOptions {
 pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Result<Value, String> {
     // AWS's TestState names the state "StateName" in its context when it is not told a name.
     let name: Rc<str> = options.state_name.as_deref().unwrap_or("StateName").into();
+    let selected;
+    let state = match whole_machine(state, options.state_name.as_deref())? {
+        Some(s) => {
+            selected = s;
+            &selected
+        }
+        None => state,
+    };
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
     let mocked = options.result.is_some() || options.error.is_some();
     let kind = def.get("Type").and_then(Value::as_str).unwrap_or("").to_string();
@@ -125,6 +133,37 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     }
     let trace = ex.traces().first().cloned().unwrap_or_default();
     Ok(response(&ex, &trace, own_next, options, state))
+}
+
+/// A whole state machine given as the definition, as AWS's TestState takes it: the state
+/// `state_name` names, wherever it is (in a Parallel's branch or a Map's processor too), with
+/// the query language it would have there. `None` when the definition is a single state.
+fn whole_machine(definition: &Value, state_name: Option<&str>) -> Result<Option<Value>, String> {
+    if definition.get("States").is_none() || definition.get("Type").is_some() {
+        return Ok(None);
+    }
+    let name = state_name.ok_or("A state machine definition needs stateName: the state to test")?;
+    fn find(scope: &Value, name: &str, language: &Value) -> Option<(Value, Value)> {
+        for (key, state) in scope.get("States")?.as_object()?.iter() {
+            let here = state.get("QueryLanguage").cloned().unwrap_or_else(|| language.clone());
+            if &**key == name {
+                return Some((state.clone(), here));
+            }
+            let mut inner: Vec<&Value> = state.get("Branches").and_then(Value::as_array).map(|b| b.iter().collect()).unwrap_or_default();
+            inner.extend(state.get("ItemProcessor").or_else(|| state.get("Iterator")));
+            if let Some(found) = inner.into_iter().find_map(|s| find(s, name, &here)) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    let top = definition.get("QueryLanguage").cloned().unwrap_or(Value::Null);
+    let (state, language) = find(definition, name, &top).ok_or_else(|| format!("The state machine has no state named '{name}'"))?;
+    let mut state = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
+    if language.as_str() == Some("JSONata") {
+        state.insert("QueryLanguage".into(), language);
+    }
+    Ok(Some(Value::object(state)))
 }
 
 fn response(ex: &Execution, t: &StateTrace, own_next: Option<Rc<str>>, options: &TestStateOptions, state: &Value) -> Value {
@@ -337,6 +376,19 @@ mod tests {
         let spent = r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["Busy"],"MaxAttempts":0}],"End":true}"#;
         let r = run(spent, "{}", err("Busy"));
         assert_eq!((r.get("status").unwrap().as_str(), details(&r).as_deref()), (Some("FAILED"), Some(r#"{"retryIndex":0}"#)));
+    }
+
+    #[test]
+    fn a_whole_machine_with_the_state_to_test() {
+        let machine = r#"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"Inner","States":{
+            "Inner":{"Type":"Pass","Output":"{% $states.input.n + 1 %}","Next":"Last"},"Last":{"Type":"Succeed"}}},"End":true}}}"#;
+        let named = |name: &str| TestStateOptions { state_name: Some(name.into()), ..debug() };
+        let r = run(machine, r#"{"n":1}"#, named("Inner"));
+        assert_eq!((r.get("output").unwrap().as_str(), r.get("nextState").unwrap().as_str()), (Some("2"), Some("Last")));
+        assert_eq!(stages(&r), "input", "it runs as the JSONata state it is in its machine");
+        let missing = test_state(&parse(machine).unwrap(), "{}", &named("Nope")).unwrap_err();
+        assert_eq!(missing, "The state machine has no state named 'Nope'");
+        assert!(test_state(&parse(machine).unwrap(), "{}", &debug()).unwrap_err().contains("stateName"));
     }
 
     #[test]

@@ -55,3 +55,10 @@ test('mocks as AWS takes them: a Map answered by its mock; refused where AWS ref
   const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true };
   assert.throws(() => testState(task, {}, { result: 1, revealSecrets: true }), /does not support RevealSecrets when a mock is specified/);
 });
+
+test('a whole state machine, with stateName naming the state to test', () => {
+  const machine = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } };
+  const r = testState(machine, { n: 4 }, { stateName: 'B' });
+  assert.deepEqual([r.status, JSON.parse(r.output)], ['SUCCEEDED', { doubled: 8 }]);
+  assert.throws(() => testState(machine, {}, { stateName: 'C' }), /no state named 'C'/);
+});
