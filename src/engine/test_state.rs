@@ -98,7 +98,7 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     let machine = Value::from_pairs([("StartAt", Value::String(name.clone())), ("States", Value::object(states))]);
     let parsed = parse_definition(&machine);
     let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
-    let mut ex = Execution::start(Rc::new(machine), input, ExecutionOptions { trace: true, no_redrive_count: true, ..ExecutionOptions::default() })?;
+    let mut ex = Execution::start(Rc::new(machine), input, ExecutionOptions { trace: true, no_redrive_count: true, role_arn: String::new(), ..ExecutionOptions::default() })?;
     ex.seed_variables(&options.variables);
 
     let mut guard = 0;
@@ -401,6 +401,7 @@ mod tests {
         let c = parse(r.get("output").unwrap().as_str().unwrap()).unwrap();
         assert_eq!(c.get("c").unwrap().get("State").unwrap().get("Name").unwrap().as_str(), Some("StateName"));
         assert!(c.get("c").unwrap().get("Execution").unwrap().get("RedriveCount").is_none());
+        assert_eq!(c.get("c").unwrap().get("Execution").unwrap().get("RoleArn"), Some(&Value::Null), "no role was given");
         let map = r#"{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":"$.r","End":true}"#;
         assert!(refused(map, TestStateOptions::default()).starts_with("TestState API does not support Map or Parallel states."));
         assert_eq!(refused(map, TestStateOptions { result: Some(Value::int(1)), ..Default::default() }), "Mocked result must be an array.");
