@@ -46,32 +46,7 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
         None => state,
     };
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
-    let mocked = options.result.is_some() || options.error.is_some();
-    let kind = def.get("Type").and_then(Value::as_str).unwrap_or("").to_string();
-    // What AWS's TestState refuses, in its words.
-    match kind.as_str() {
-        "Pass" | "Fail" | "Succeed" if mocked => return Err(format!("State type '{kind}' is not supported when a mock is specified")),
-        "Map" | "Parallel" if !mocked => {
-            return Err("TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]".into());
-        }
-        "Map" | "Parallel" => {
-            if let Some(result) = &options.result {
-                let items = result.as_array().ok_or("Mocked result must be an array.")?;
-                let branches = def.get("Branches").and_then(Value::as_array).map(|b| b.len());
-                if kind == "Parallel" && branches.is_some_and(|n| n != items.len()) {
-                    return Err("Mocked result must contain the same number of items as number of Parallel branches.".into());
-                }
-            }
-            // The mock stands for what the branches or iterations produce: the state runs as a
-            // Task whose call answers it, with the same input and output processing.
-            for field in ["ItemsPath", "Items", "ItemSelector", "ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label", "Branches", "Parameters", "Arguments"] {
-                def.shift_remove(field);
-            }
-            def.insert("Type".into(), Value::from("Task"));
-            def.insert("Resource".into(), Value::from("arn:aws:states:::asl-sim:mocked"));
-        }
-        _ => {}
-    }
+    refuse_or_stand_in(&mut def, options)?;
     // Transitions end here: Next becomes End, Catch targets are stand-in states never entered.
     let mut targets: Vec<Rc<str>> = Vec::new();
     let own_next: Option<Rc<str>> = def.get("Next").and_then(Value::as_str).map(Rc::from);
@@ -133,6 +108,34 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     }
     let trace = ex.traces().first().cloned().unwrap_or_default();
     Ok(response(&ex, &trace, own_next, options, state))
+}
+
+/// What AWS's TestState refuses, in its words; and a mocked Map or Parallel made a Task whose
+/// call answers the mock (the mock stands for what its iterations or branches produce), with
+/// the same input and output processing.
+fn refuse_or_stand_in(def: &mut Map, options: &TestStateOptions) -> Result<(), String> {
+    let mocked = options.result.is_some() || options.error.is_some();
+    let kind = def.get("Type").and_then(Value::as_str).unwrap_or("").to_string();
+    match kind.as_str() {
+        "Pass" | "Fail" | "Succeed" if mocked => Err(format!("State type '{kind}' is not supported when a mock is specified")),
+        "Map" | "Parallel" if !mocked => Err("TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]".into()),
+        "Map" | "Parallel" => {
+            if let Some(result) = &options.result {
+                let items = result.as_array().ok_or("Mocked result must be an array.")?;
+                let branches = def.get("Branches").and_then(Value::as_array).map(|b| b.len());
+                if kind == "Parallel" && branches.is_some_and(|n| n != items.len()) {
+                    return Err("Mocked result must contain the same number of items as number of Parallel branches.".into());
+                }
+            }
+            for field in ["ItemsPath", "Items", "ItemSelector", "ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label", "Branches", "Parameters", "Arguments"] {
+                def.shift_remove(field);
+            }
+            def.insert("Type".into(), Value::from("Task"));
+            def.insert("Resource".into(), Value::from("arn:aws:states:::asl-sim:mocked"));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A whole state machine given as the definition, as AWS's TestState takes it: the state
