@@ -107,7 +107,17 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
         }
     }
     let trace = ex.traces().first().cloned().unwrap_or_default();
-    Ok(response(&ex, &trace, own_next, options, state))
+    let mut response = response(&ex, &trace, own_next, options, state);
+    if options.inspection_level != InspectionLevel::Info && state.get("Type").and_then(Value::as_str) == Some("Map") {
+        let counts = map_counts(state, input, options)?;
+        if let Some(Value::Object(data)) = response.make_object_mut().and_then(|o| o.get_mut("inspectionData")) {
+            let data = Rc::make_mut(data);
+            for (k, v) in counts {
+                data.insert(k.into(), v);
+            }
+        }
+    }
+    Ok(response)
 }
 
 /// What AWS's TestState refuses, in its words; and a mocked Map or Parallel made a Task whose
@@ -136,6 +146,40 @@ fn refuse_or_stand_in(def: &mut Map, options: &TestStateOptions) -> Result<(), S
         }
         _ => Ok(()),
     }
+}
+
+/// A Map's `maxConcurrency` (0 when unset) and its tolerated failures (when set), evaluated as
+/// the Map would, for its inspection data as AWS's TestState shows it: by testing a Pass state
+/// that computes them in the Map's query language.
+fn map_counts(map: &Value, input: &str, options: &TestStateOptions) -> Result<Vec<(&'static str, Value)>, String> {
+    let jsonata = map.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let mut fields = Vec::new();
+    for (field, key, always) in [
+        ("MaxConcurrency", "maxConcurrency", true),
+        ("ToleratedFailurePercentage", "toleratedFailurePercentage", false),
+        ("ToleratedFailureCount", "toleratedFailureCount", false),
+    ] {
+        let path = map.get(&format!("{field}Path")).cloned();
+        match (map.get(field).cloned(), path) {
+            (Some(v), _) => fields.push((key.to_string(), v)),
+            (None, Some(p)) if !jsonata => fields.push((format!("{key}.$"), p)),
+            _ if always => fields.push((key.to_string(), Value::int(0))),
+            _ => {}
+        }
+    }
+    let computed = Value::from_pairs(fields.into_iter().map(|(k, v)| (Rc::from(k), v)).collect::<Vec<_>>());
+    let mut pass = vec![("Type", Value::from("Pass")), ("End", Value::Bool(true))];
+    if jsonata {
+        pass.push(("QueryLanguage", Value::from("JSONata")));
+        pass.push(("Output", computed));
+    } else {
+        pass.push(("Parameters", computed));
+    }
+    let probe = TestStateOptions { inspection_level: InspectionLevel::Info, variables: options.variables.clone(), ..TestStateOptions::default() };
+    let r = test_state(&Value::from_pairs(pass), input, &probe)?;
+    let values = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).unwrap_or(Value::Null);
+    let keys = ["maxConcurrency", "toleratedFailurePercentage", "toleratedFailureCount"];
+    Ok(keys.into_iter().filter_map(|k| Some((k, values.get(k)?.clone()))).collect())
 }
 
 /// A whole state machine given as the definition, as AWS's TestState takes it: the state
@@ -410,6 +454,13 @@ mod tests {
         assert_eq!(refused(map, TestStateOptions { result: Some(Value::int(1)), ..Default::default() }), "Mocked result must be an array.");
         let parallel = r#"{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}],"End":true}"#;
         assert_eq!(refused(parallel, mock()), "Mocked result must contain the same number of items as number of Parallel branches.");
+        // A Map's inspection data shows its concurrency and tolerated failures, evaluated.
+        let jsonata_map = r#"{"Type":"Map","QueryLanguage":"JSONata","Items":"{% $states.input.xs %}","MaxConcurrency":"{% $m := 1 %}","ToleratedFailureCount":2,
+            "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}"#;
+        let r = test_state(&parse(jsonata_map).unwrap(), r#"{"xs":[5,6]}"#, &TestStateOptions { inspection_level: InspectionLevel::Debug, ..mock() }).unwrap();
+        assert_eq!(r.get("inspectionData").unwrap().to_json(), r#"{"input":"{\"xs\":[5,6]}","maxConcurrency":1,"toleratedFailureCount":2}"#);
+        let r = test_state(&parse(map).unwrap(), r#"{"xs":[5,6]}"#, &TestStateOptions { inspection_level: InspectionLevel::Debug, ..mock() }).unwrap();
+        assert_eq!(r.get("inspectionData").unwrap().get("maxConcurrency"), Some(&Value::int(0)));
         // The mock is the Map's result, which ResultPath places.
         let r = test_state(&parse(map).unwrap(), r#"{"xs":[5,6]}"#, &mock()).unwrap();
         assert_eq!(r.get("output").unwrap().as_str(), Some(r#"{"xs":[5,6],"r":[1,2]}"#));
