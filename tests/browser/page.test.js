@@ -631,3 +631,20 @@ test('Real time faster than 1× replays the history at that speed', async () => 
     assert.equal(stamps.at(-1), '+5 s', stamps.join(' '));
   });
 });
+
+test('a custom Task response says at once when it is not valid JSON', async () => {
+  await loadExample('callback');
+  await page.click('#tab-tasks');
+  const card = page.locator('.task-card').first();
+  await card.locator('select').selectOption('custom');
+  const area = card.locator('textarea');
+  const problem = card.locator('.problem');
+  assert.equal(await problem.textContent(), '');
+  await area.fill('{"approved": tru');
+  assert.match(await problem.textContent(), /^Not valid JSON: /);
+  assert.equal(await area.getAttribute('aria-invalid'), 'true');
+  await area.fill('{"approved": true}');
+  assert.equal(await problem.textContent(), '');
+  assert.equal(await area.getAttribute('aria-invalid'), null);
+  await page.click('#tab-definition');
+});

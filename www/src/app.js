@@ -324,10 +324,26 @@ function taskCard(name, resource) {
     if (m.mode === 'auto') {
       fields.append(h('p', { class: 'hint' }, info.pattern === 'callback' ? 'Waits for you: answer it with the buttons above the graph when it runs.' : `Succeeds: ${defaultDescription(resource)}.`));
     } else if (m.mode === 'custom') {
-      const area = h('textarea', { id: id('output'), class: 'mono', rows: 4, spellcheck: 'false', 'aria-label': `Response of ${name}` });
+      const area = h('textarea', { id: id('output'), class: 'mono', rows: 4, spellcheck: 'false', 'aria-label': `Response of ${name}`, 'aria-describedby': id('problem') });
+      const problem = h('p', { id: id('problem'), class: 'bad small problem', role: 'status' });
+      // Said as it is typed, not only when a run reaches the task.
+      const check = () => {
+        try {
+          JSON.parse(area.value);
+          problem.textContent = '';
+          area.removeAttribute('aria-invalid');
+        } catch (e) {
+          problem.textContent = `Not valid JSON: ${e.message}`;
+          area.setAttribute('aria-invalid', 'true');
+        }
+      };
       area.value = m.output ?? '{}';
-      area.addEventListener('input', () => set({ output: area.value }));
-      fields.append(h('label', { for: id('output') }, 'Response (JSON)'), area);
+      area.addEventListener('input', () => {
+        set({ output: area.value });
+        check();
+      });
+      check();
+      fields.append(h('label', { for: id('output') }, 'Response (JSON)'), area, problem);
     } else {
       const error = h('input', { id: id('error'), class: 'mono', value: m.error ?? 'States.TaskFailed', 'aria-label': `Error name for ${name}` });
       const cause = h('input', { id: id('cause'), value: m.cause ?? 'Simulated failure', 'aria-label': `Cause for ${name}` });
