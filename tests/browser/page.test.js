@@ -648,3 +648,17 @@ test('a custom Task response says at once when it is not valid JSON', async () =
   assert.equal(await area.getAttribute('aria-invalid'), null);
   await page.click('#tab-definition');
 });
+
+test('a diagnostic tooltip on the first line stays inside the editor, clear of the tabs and Run', async () => {
+  await page.click('#tab-definition');
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}');
+  const mark = page.locator('#definition-editor .cm-lintRange-error').first();
+  await mark.waitFor({ timeout: 10000 });
+  await mark.hover();
+  const tip = page.locator('#definition-editor .cm-tooltip').first();
+  await tip.waitFor({ timeout: 5000 });
+  const [box, editor] = [await tip.boundingBox(), await page.locator('#definition-editor').boundingBox()];
+  assert.ok(box.y >= editor.y, `tooltip top ${box.y} is above the editor's ${editor.y}`);
+});

@@ -2,7 +2,7 @@
 // underlined), the execution input (JSON), the handlers (JavaScript), small JSON fields.
 import { basicSetup } from 'codemirror';
 import { Compartment, EditorState } from '@codemirror/state';
-import { EditorView, keymap } from '@codemirror/view';
+import { EditorView, keymap, tooltips } from '@codemirror/view';
 import { HighlightStyle, ensureSyntaxTree, syntaxHighlighting } from '@codemirror/language';
 import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { json } from '@codemirror/lang-json';
@@ -157,6 +157,9 @@ export function createEditor(parent, { language, doc = '', onChange, onRun, vali
     theme,
     syntaxHighlighting(highlight),
     EditorState.tabSize.of(2),
+    // Tooltips (a diagnostic's, on hover) stay within the editor: above its first line one
+    // covered the tabs and the Run button, and took their clicks.
+    tooltips({ tooltipSpace: (view) => view.dom.getBoundingClientRect() }),
     EditorView.contentAttributes.of({ 'aria-label': label ?? 'editor' }),
     keymap.of([{ key: 'Mod-Enter', run: () => { onRun?.(); return true; } }]),
     EditorView.updateListener.of((u) => {
