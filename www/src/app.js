@@ -766,6 +766,11 @@ let pinned = false;
 const more = h('div', { class: 'more-events', hidden: true });
 tbody.closest('.table-wrap').prepend(more);
 
+/** An event type with line-break chances between its words (MapIteration|Started), not inside them. */
+function wordBreaks(type) {
+  return type.split(/(?=[A-Z][a-z])/).flatMap((word, i) => (i === 0 ? [word] : [document.createElement('wbr'), word]));
+}
+
 function eventRow(e, start) {
   const visit = analysis.owner.get(e.id);
   const ms = Date.parse(e.timestamp) - start;
@@ -773,7 +778,7 @@ function eventRow(e, start) {
   const name = visit?.name ?? '';
   const row = h('tr', { class: `event ${tone}${name !== '' && name === rowState.selection ? ' selected' : ''}`, tabindex: 0, 'data-id': e.id, 'data-state': name, 'aria-expanded': 'false' },
     h('td', { class: 'num muted' }, String(e.id)),
-    h('td', {}, h('div', { class: 'etype' }, e.type), h('div', { class: 'explain' }, explain(e))),
+    h('td', {}, h('div', { class: 'etype' }, ...wordBreaks(e.type)), h('div', { class: 'explain' }, explain(e))),
     h('td', {}, name),
     h('td', { class: 'num' }, formatMs(ms)));
   row.hidden = rowState.filter !== '' && name !== rowState.filter;
