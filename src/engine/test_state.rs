@@ -258,7 +258,7 @@ fn response(ex: &Execution, t: &StateTrace, own_next: Option<Rc<str>>, options: 
         if vars != "{}" {
             data.push(("variables", Value::from(vars)));
         }
-        if let Some(details) = error_details(t, status, state, error_name(t, ex).as_deref()) {
+        if let Some(details) = error_details(t, status) {
             data.push(("errorDetails", details));
         }
         out.push(("inspectionData", Value::from_pairs(data)));
@@ -302,33 +302,21 @@ fn inspection_stages(t: &StateTrace, state: &Value) -> Vec<(&'static str, Value)
     data
 }
 
-/// The error the state's last attempt failed with.
-fn error_name(t: &StateTrace, ex: &Execution) -> Option<Rc<str>> {
-    t.errors.last().map(|f| f.error.clone()).or_else(|| ex.outcome().and_then(|o| o.error.as_deref().map(Rc::from)))
-}
-
 /// AWS's `errorDetails`: the Catch that caught the error (`catchIndex`), or the Retry rule that
-/// matched it (`retryIndex`) with, when it retries, the wait before the next attempt.
-fn error_details(t: &StateTrace, status: &str, state: &Value, error: Option<&str>) -> Option<Value> {
-    if status == "CAUGHT_ERROR" {
-        return t.caught_by.map(|i| Value::from_pairs([("catchIndex", Value::int(i as i64))]));
+/// matched it (`retryIndex`) with, when it retries, the wait before the next attempt; as the
+/// engine recorded them in the trace.
+fn error_details(t: &StateTrace, status: &str) -> Option<Value> {
+    match status {
+        "CAUGHT_ERROR" => t.caught_by.map(|i| Value::from_pairs([("catchIndex", Value::int(i as i64))])),
+        "RETRIABLE" | "FAILED" => {
+            let mut details = vec![("retryIndex", Value::int(t.retried_by? as i64))];
+            if let (true, Some(seconds)) = (status == "RETRIABLE", t.retry_backoff_seconds) {
+                details.push(("retryBackoffIntervalSeconds", Value::int(seconds as i64)));
+            }
+            Some(Value::from_pairs(details))
+        }
+        _ => None,
     }
-    if status != "RETRIABLE" && status != "FAILED" {
-        return None;
-    }
-    let error = error?;
-    let retriers = state.get("Retry")?.as_array()?;
-    let (index, retrier) = retriers.iter().enumerate().find(|(_, r)| {
-        let names: Vec<Rc<str>> = r.get("ErrorEquals").and_then(Value::as_array).map(|a| a.iter().filter_map(|e| e.as_str().map(Rc::from)).collect()).unwrap_or_default();
-        super::errors::error_matches(&names, error, super::errors::Origin::TaskCall)
-    })?;
-    let mut details = vec![("retryIndex", Value::int(index as i64))];
-    if status == "RETRIABLE" {
-        // The first retry (a TestState call is one attempt): IntervalSeconds, 1 by default.
-        let interval = retrier.get("IntervalSeconds").and_then(Value::as_f64).unwrap_or(1.0);
-        details.push(("retryBackoffIntervalSeconds", Value::int(interval as i64)));
-    }
-    Some(Value::from_pairs(details))
 }
 
 #[cfg(test)]

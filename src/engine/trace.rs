@@ -29,6 +29,11 @@ pub struct StateTrace {
     pub retries: u32,
     /// The index of the Catch clause that matched, if one did.
     pub caught_by: Option<usize>,
+    /// The Retry rule that matched the last error, if one did (retrying, or with no attempt
+    /// left), and the backoff it waits before the next attempt (`IntervalSeconds` ×
+    /// `BackoffRate`^retries, before `MaxDelaySeconds` and jitter) when it retries.
+    pub retried_by: Option<usize>,
+    pub retry_backoff_seconds: Option<f64>,
     pub next: Option<Rc<str>>,
 }
 
@@ -135,6 +140,21 @@ impl Execution {
     fn trace_retry_recorded(&mut self, fid: FiberId) {
         if let Some(t) = self.current_trace(fid) {
             t.retries += 1;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn trace_retrier(&mut self, fid: FiberId, index: usize, backoff_seconds: Option<f64>) {
+        if self.options.trace {
+            self.trace_retrier_recorded(fid, index, backoff_seconds);
+        }
+    }
+
+    #[inline(never)]
+    fn trace_retrier_recorded(&mut self, fid: FiberId, index: usize, backoff_seconds: Option<f64>) {
+        if let Some(t) = self.current_trace(fid) {
+            t.retried_by = Some(index);
+            t.retry_backoff_seconds = backoff_seconds;
         }
     }
 

@@ -343,12 +343,15 @@ impl Execution {
                     f.retry_counts.resize(state.retry.len(), 0);
                 }
                 let used = f.retry_counts[i];
+                let backoff = r.interval_seconds as f64 * r.backoff_rate.powi(used as i32);
+                self.trace_retrier(fid, i, (used < r.max_attempts).then_some(backoff));
                 if used < r.max_attempts {
+                    let f = self.fiber_mut(fid);
                     f.retry_counts[i] += 1;
                     f.retry_count += 1;
                     self.trace_retry(fid);
                     let f = self.fiber_mut(fid);
-                    let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(used as i32);
+                    let mut delay = backoff;
                     if let Some(max) = r.max_delay_seconds {
                         delay = delay.min(max as f64);
                     }
