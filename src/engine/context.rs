@@ -86,11 +86,11 @@ impl ContextInfo {
 
 impl Execution {
     /// The context object as the current state of a fiber sees it.
-    pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>, with_retry_count: bool) -> Value {
+    pub(crate) fn context(&self, fid: FiberId, token: Option<&Rc<str>>) -> Value {
         let f = self.fiber(fid);
         // A Task's and a Map's context has State.RetryCount wherever it is read (AWS records it
         // in a Task's Catch output too); other states have none.
-        let retries = with_retry_count || matches!(f.state.kind, crate::definition::model::StateKind::Task(_) | crate::definition::model::StateKind::Map(_));
+        let retries = matches!(f.state.kind, crate::definition::model::StateKind::Task(_) | crate::definition::model::StateKind::Map(_));
         let retry_count = retries.then_some(f.retry_count);
         if token.is_none() {
             if let Some(m) = &*self.context_memo.borrow() {
@@ -135,7 +135,7 @@ impl Execution {
 
     /// The context object inside a Map state's ItemSelector: adds `Map.Item`.
     pub(crate) fn map_item_context(&self, fid: FiberId, index: usize, item: &Value) -> Value {
-        let mut ctx = self.context(fid, None, false);
+        let mut ctx = self.context(fid, None);
         if let Some(m) = ctx.make_object_mut() {
             m.insert("Map".into(), Value::from_pairs([("Item", Value::from_pairs([("Index", Value::int(index as i64)), ("Value", item.clone())]))]));
         }

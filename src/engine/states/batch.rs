@@ -26,11 +26,11 @@ impl Execution {
         let max_items = self.batch_limit(fid, b.max_items.as_ref(), "MaxItemsPerBatch", effective)?;
         let max_bytes = self.batch_limit(fid, b.max_bytes.as_ref(), "MaxInputBytesPerBatch", effective)?;
         let input = if let Some(jv) = &b.batch_input_jsonata {
-            let ctx = self.context(fid, None, false);
+            let ctx = self.context(fid, None);
             let states = self.states_var(fid, effective, ctx, None, None);
             Some(self.eval_jsonata(fid, jv, "BatchInput", &states)?)
         } else if let Some(t) = &b.batch_input {
-            let ctx = self.context(fid, None, false);
+            let ctx = self.context(fid, None);
             Some(self.eval_template(fid, t, effective, &ctx)?)
         } else {
             None

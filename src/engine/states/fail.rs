@@ -36,7 +36,7 @@ impl Execution {
             Some(FailField::Literal(s)) => Ok(Some(s.as_str().into())),
             Some(FailField::Path(t)) => {
                 let input = self.fiber(fid).input.clone();
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 match self.eval_template(fid, t, &input, &ctx) {
                     Ok(v) => {
                         match v {
@@ -52,7 +52,7 @@ impl Execution {
             }
             Some(FailField::Jsonata(jv)) => {
                 let input = self.fiber(fid).input.clone();
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let states = self.states_var(fid, &input, ctx, None, None);
                 let field = if path_key == "ErrorPath" { "Error" } else { "Cause" };
                 match self.eval_jsonata(fid, jv, field, &states) {

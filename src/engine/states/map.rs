@@ -71,7 +71,7 @@ impl Execution {
         if jsonata {
             let source = match &m.items {
                 Some(jv) => {
-                    let ctx = self.context(fid, None, false);
+                    let ctx = self.context(fid, None);
                     let states = self.states_var(fid, effective, ctx, None, None);
                     let v = self.eval_jsonata(fid, jv, "Items", &states)?;
                     if v.as_array().is_none() {
@@ -93,7 +93,7 @@ impl Execution {
         }
         let source = match &m.items_path {
             Some(p) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 p.select_required(&self.scope_input(fid, effective, &ctx))?
             }
             None => effective.clone(),
@@ -115,7 +115,7 @@ impl Execution {
             None => return Ok(None),
             Some(Seconds::Literal(n)) => *n,
             Some(Seconds::Path(p)) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
                 // AWS also takes a number written as a string ("1").
                 let n = v.as_number().and_then(|n| n.as_i64()).or_else(|| v.as_str().and_then(|s| s.trim().parse::<i64>().ok()));
@@ -125,7 +125,7 @@ impl Execution {
                 }
             }
             Some(Seconds::Jsonata(jv)) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let states = self.states_var(fid, effective, ctx, None, None);
                 self.jsonata_seconds(fid, jv, field, &states)?
             }
@@ -140,7 +140,7 @@ impl Execution {
         let mut evaluated: Vec<(&'static str, f64)> = Vec::new();
         for (t, name) in [(&m.tolerated_failure_count, "ToleratedFailureCount"), (&m.tolerated_failure_percentage, "ToleratedFailurePercentage")] {
             if let Some(Tolerance::Jsonata(jv)) = t {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let states = self.states_var(fid, effective, ctx, None, None);
                 let v = self.eval_jsonata(fid, jv, name, &states)?;
                 let n = v.as_f64().ok_or_else(|| QueryError::new("States.QueryEvaluationError", format!("The JSONata expression '{}' specified for the field '{name}' returned an unexpected result type. Expected 'number', but was '{}' for value: {}", jv.expression().unwrap_or_default(), v.type_name(), v.to_json())).at(name))?;
@@ -151,7 +151,7 @@ impl Execution {
             match t {
                 Tolerance::Literal(f) => Ok(*f),
                 Tolerance::Path(p) => {
-                    let ctx = self.context(fid, None, false);
+                    let ctx = self.context(fid, None);
                     let v = p.select_required(&self.scope_input(fid, effective, &ctx))?;
                     let kind = if integer { "integer" } else { "float" };
                     let shown = v.as_str().map(String::from).unwrap_or_else(|| v.to_json());

@@ -155,13 +155,8 @@ impl Execution {
     /// The context object if a query needs it (building it costs allocations).
     #[inline]
     pub(crate) fn context_if(&self, fid: FiberId, needed: bool) -> Value {
-        self.context_if_with_retry(fid, needed, false)
-    }
-
-    #[inline]
-    pub(crate) fn context_if_with_retry(&self, fid: FiberId, needed: bool, with_retry_count: bool) -> Value {
         if needed {
-            self.context(fid, None, with_retry_count)
+            self.context(fid, None)
         } else {
             Value::Null
         }
@@ -176,12 +171,12 @@ impl Execution {
         }
         self.trace_stage(fid, Stage::Result, &result);
         if state.query_language == QueryLanguage::Jsonata {
-            let ctx = self.context(fid, None, matches!(state.kind, StateKind::Task(_)));
+            let ctx = self.context(fid, None);
             let input = self.fiber(fid).input.clone();
             let states = self.states_var(fid, &input, ctx, Some(&result), None);
             return self.leave_jsonata(fid, &states, result, state.io.output.as_ref(), "Output", state.assign.as_ref(), "Assign", None);
         }
-        let ctx = self.context_if_with_retry(fid, with_selector && state.io.result_selector.as_ref().is_some_and(|t| t.uses_context()), matches!(state.kind, StateKind::Task(_)));
+        let ctx = self.context_if(fid, with_selector && state.io.result_selector.as_ref().is_some_and(|t| t.uses_context()));
         let selected = match (&state.io.result_selector, with_selector) {
             (Some(t), true) => match self.eval_template(fid, t, &result, &ctx) {
                 Ok(v) => v,
@@ -213,7 +208,7 @@ impl Execution {
     pub(crate) fn leave_assigning(&mut self, fid: FiberId, merged: Value, assign_input: &Value, next: Option<Rc<str>>, assign: Option<&Assign>, jsonata_output: Option<&crate::query::jsonata_value::JsonataValue>) {
         let state = self.fiber(fid).state.clone();
         if state.query_language == QueryLanguage::Jsonata {
-            let ctx = self.context(fid, None, false);
+            let ctx = self.context(fid, None);
             let input = self.fiber(fid).input.clone();
             let states = self.states_var(fid, &input, ctx, None, None);
             return self.leave_jsonata(fid, &states, merged, jsonata_output, "Output", assign, "Assign", next);
@@ -274,7 +269,7 @@ impl Execution {
                 self.store_variables(fid, &v)
             }
             Assign::Jsonata(_) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let states = self.states_var(fid, input, ctx, None, None);
                 self.assign_jsonata(fid, Some(assign), "Assign", &states)
             }
@@ -374,7 +369,7 @@ impl Execution {
                 let error_output = failure.error_output();
                 let input = self.fiber(fid).input.clone();
                 if state.query_language == QueryLanguage::Jsonata {
-                    let ctx = self.context(fid, None, false);
+                    let ctx = self.context(fid, None);
                     let states = self.states_var(fid, &input, ctx, None, Some(&error_output));
                     let next = c.next.clone();
                     self.fiber_mut(fid).blocked = Blocked::No;

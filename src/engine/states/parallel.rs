@@ -14,7 +14,7 @@ impl Execution {
         let input = if state.query_language == crate::definition::QueryLanguage::Jsonata {
             match &state.io.arguments {
                 Some(a) => {
-                    let ctx = self.context(fid, None, false);
+                    let ctx = self.context(fid, None);
                     let states = self.states_var(fid, &effective, ctx, None, None);
                     match self.eval_jsonata(fid, a, "Arguments", &states) {
                         Ok(v) => v,
@@ -26,7 +26,7 @@ impl Execution {
         } else {
             match &state.io.parameters {
                 Some(t) => {
-                    let ctx = self.context(fid, None, false);
+                    let ctx = self.context(fid, None);
                     match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
                         Err(e) => return self.query_failed(fid, e),

@@ -36,7 +36,7 @@ impl Execution {
         let state = self.fiber(fid).state.clone();
         let effective = self.fiber(fid).effective.clone();
         let token = (task.target.pattern() == Pattern::WaitForTaskToken).then(|| self.new_task_token());
-        let ctx = self.context(fid, token.as_ref(), true);
+        let ctx = self.context(fid, token.as_ref());
         let jsonata = state.query_language == crate::definition::QueryLanguage::Jsonata;
         let states = if jsonata { self.states_var(fid, &effective, ctx.clone(), None, None) } else { Value::Null };
         let input = if jsonata {
@@ -132,7 +132,7 @@ impl Execution {
         match s {
             Seconds::Literal(n) => Ok(Some(*n)),
             Seconds::Path(p) => {
-                let ctx = self.context(fid, None, false);
+                let ctx = self.context(fid, None);
                 let v = p.select_required(&self.scope_input(fid, input, &ctx))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(Some(n as u64)),

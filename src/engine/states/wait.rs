@@ -29,7 +29,7 @@ impl Execution {
     }
 
     fn wait_until(&self, fid: FiberId, w: &Wait, input: &Value) -> Result<f64, QueryError> {
-        let ctx = self.context(fid, None, false);
+        let ctx = self.context(fid, None);
         let scope = self.scope_input(fid, input, &ctx);
         Ok(match w {
             Wait::Seconds(Seconds::Literal(s)) => self.now + *s as f64 * 1000.0,
@@ -58,7 +58,7 @@ impl Execution {
     }
 
     fn wait_until_jsonata(&mut self, fid: FiberId, w: &Wait, input: &Value) -> Result<f64, QueryError> {
-        let ctx = self.context(fid, None, false);
+        let ctx = self.context(fid, None);
         let states = self.states_var(fid, input, ctx, None, None);
         match w {
             Wait::Seconds(Seconds::Jsonata(jv)) => Ok(self.now + self.jsonata_seconds(fid, jv, "Seconds", &states)? as f64 * 1000.0),
