@@ -111,10 +111,14 @@ impl Execution {
     /// The event ids AWS records around a finished iteration: its MapIterationSucceeded (or
     /// Failed) follows the iteration's last event, and so does what comes next (the next
     /// iteration's start, the Map's retry or failure), not the MapIteration event itself.
-    fn iteration_done(&mut self, parent: FiberId, kind: &'static str, index: usize, child_last: u32, done: bool) {
+    /// `in_task`: it failed in a Task state, which AWS then records as aborted.
+    fn iteration_done(&mut self, parent: FiberId, kind: &'static str, index: usize, child_last: u32, done: bool, in_task: bool) {
         self.set_last_event(parent, child_last);
         let state = self.fiber(parent).state.clone();
         self.fiber_event_details(parent, kind, Details::MapIteration { index: index as u32, state });
+        if in_task {
+            self.event(child_last, "TaskStateAborted", None);
+        }
         if !done {
             self.set_last_event(parent, child_last);
         }
@@ -133,7 +137,7 @@ impl Execution {
         join.settle(index, output, size);
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
-            self.iteration_done(parent, "MapIterationSucceeded", index, child_last, done);
+            self.iteration_done(parent, "MapIterationSucceeded", index, child_last, done, false);
         }
         if is_map {
             self.start_map_iterations(parent);
@@ -178,10 +182,7 @@ impl Execution {
                 join.settle(index, error_output, size);
                 let (distributed, done) = (join.distributed, join.remaining == 0);
                 if !distributed {
-                    self.iteration_done(parent, "MapIterationFailed", index, child_last, done);
-                    if in_task {
-                        self.event(child_last, "TaskStateAborted", None);
-                    }
+                    self.iteration_done(parent, "MapIterationFailed", index, child_last, done, in_task);
                 }
                 self.start_map_iterations(parent);
                 if done {
@@ -194,14 +195,10 @@ impl Execution {
         let state = self.fiber(parent).state.clone();
         // What the failure brings about (MapIterationFailed, then the Map's or Parallel's
         // failure or retry) follows the failed child's last event, as AWS records it.
-        if !join.distributed {
-            self.set_last_event(parent, child_last);
-        }
         if join.is_map && !join.distributed {
-            self.iteration_done(parent, "MapIterationFailed", index, child_last, false);
-            if in_task {
-                self.event(child_last, "TaskStateAborted", None);
-            }
+            self.iteration_done(parent, "MapIterationFailed", index, child_last, false, in_task);
+        } else if !join.distributed {
+            self.set_last_event(parent, child_last);
         }
         for (i, child) in join.running.iter() {
             if i == index {
