@@ -69,8 +69,9 @@ fn run_parsed(case: &Value) -> Result<CaseRun, String> {
     let expect = case.get("expect").ok_or("case has no expect")?;
     let outcome = ex.outcome().cloned();
     let status = outcome.as_ref().map_or(Status::Running, |o| o.status);
-    let history = expect.get("history").and_then(Value::as_array).map(|h| history_level1(h, &ex, &def_value));
-    let exact = expect.get("history").and_then(Value::as_array).map(|h| history_exact(h, &ex));
+    let recorded = expect.get("history").and_then(Value::as_array);
+    let history = recorded.map(|h| history_level1(h, &ex, &def_value));
+    let exact = recorded.map(|h| history_exact(h, &ex));
     let want_status = expect.get("status").and_then(Value::as_str).unwrap_or("");
     if status.as_str() != want_status {
         let detail = outcome.as_ref().map(|o| format!(" ({}: {})", o.error.as_deref().unwrap_or(""), o.cause.as_deref().unwrap_or(""))).unwrap_or_default();

@@ -169,7 +169,8 @@ pub struct TaskEvent {
     pub region: Option<Rc<str>>,
     pub timeout: Option<u64>,
     pub heartbeat: Option<u64>,
-    /// `taskCredentials` (scheduled events of a Task with `Credentials`): `{"roleArn": ...}`.
+    /// `taskCredentials` of a Task with `Credentials` (`{"roleArn": ...}`), written in its
+    /// scheduled event.
     pub credentials: Option<Value>,
 }
 

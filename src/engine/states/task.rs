@@ -74,8 +74,8 @@ impl Execution {
             Err(e) => return self.query_failed(fid, e),
         };
         let task_event = |key: &'static str, value: Option<Value>, region: Option<Rc<str>>, heartbeat: Option<u64>| {
-            let credentials = if key.ends_with("ScheduledEventDetails") { credentials.clone() } else { None };
-            Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat, credentials }))
+            // The writer shows them in the scheduled event only, as it does the timeouts.
+            Details::Task(Box::new(TaskEvent { key, state: state.clone(), value, region, timeout, heartbeat, credentials: credentials.clone() }))
         };
         match &*task.target {
             Resource::LambdaFunction { .. } => {
