@@ -2,7 +2,8 @@
 // responses, callbacks, examples, share links. The engine runs in a Web Worker (worker.js);
 // this file only shows what it reports.
 import { load as loadYaml } from 'js-yaml';
-import { createEditor, isYaml, shortMessage } from './editor.js';
+import { shortMessage } from './diagnostics.js';
+import { createEditor, isYaml } from './editor.js';
 import { createGraph, truncate } from './graph.js';
 import { analyze, detailsOf, explain } from './history.js';
 import { h, renderVisit } from './inspector.js';
@@ -178,21 +179,21 @@ function saveSession() {
  * a reload the address holds the user's own link, whose code is no stranger's.
  */
 function isOwnCode(code) {
+  const saved = savedSession();
+  return saved !== null && saved.trusted !== false && typeof code === 'string' && saved.h === code;
+}
+/** The session this browser saved, or null (none, another version, or unreadable). */
+function savedSession() {
   try {
-    const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
-    return saved?.v === 1 && saved.trusted !== false && typeof code === 'string' && saved.h === code;
+    const state = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+    return state?.v === 1 && typeof state.d === 'string' ? state : null;
   } catch {
-    return false;
+    return null;
   }
 }
 function restoreSession() {
-  let state = null;
-  try {
-    state = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
-  } catch {
-    return false;
-  }
-  if (!state || state.v !== 1 || typeof state.d !== 'string') return false;
+  const state = savedSession();
+  if (!state) return false;
   // Handlers that came from a link and were never allowed stay so.
   fillEditors(state, state.trusted !== false);
   return true;

@@ -11,8 +11,6 @@ import { javascript } from '@codemirror/lang-javascript';
 import { tags as t } from '@lezer/highlight';
 import { shortMessage } from './diagnostics.js';
 
-export { shortMessage };
-
 // Colours come from CSS variables, so the editors follow the page's light or dark theme.
 const highlight = HighlightStyle.define([
   { tag: [t.propertyName], color: 'var(--tok-key)' },
