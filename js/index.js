@@ -11,9 +11,10 @@
 // blocked and replies with what to do next (call these task handlers; with the real clock,
 // wake it at this time). Mocked tasks are answered inside the engine, without a round.
 //
-// js/bindings.js wraps the engine's exports. In the page, the build copies both files and the
-// wasm side by side into www/pkg/ (where bindings.js's default ../pkg/asl_sim.wasm still resolves).
+// js/bindings.js wraps the engine's exports. In the page, the build copies these files (with
+// js/wildcard.js) and the wasm side by side into www/pkg/ (where bindings.js's default ../pkg/asl_sim.wasm still resolves).
 import * as bindings from './bindings.js';
+import { wildcardPattern } from './wildcard.js';
 
 const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
 
@@ -892,10 +893,8 @@ function handlerResolver(handlers) {
       throw new TypeError(`asl-sim: handlers['${key}'] must be a function (input, context) => result, not ${show(fn)}`);
     }
     exact.set(key, fn);
-    if (key.includes('*')) {
-      const source = key.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-      patterns.push({ re: new RegExp(`^${source}$`, 's'), literal: key.length - key.split('*').length + 1, fn });
-    }
+    const re = wildcardPattern(key);
+    if (re) patterns.push({ re, literal: key.length - key.split('*').length + 1, fn });
   }
   patterns.sort((a, b) => b.literal - a.literal);
   const byResource = new Map();

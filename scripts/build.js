@@ -66,7 +66,7 @@ function optimize() {
 function copyToPage() {
   mkdirSync(wwwPkg, { recursive: true });
   for (const old of ['asl_sim.js', 'asl_sim_bg.wasm']) rmSync(join(wwwPkg, old), { force: true });
-  const copies = [[pkgWasm, 'asl_sim.wasm'], [join(root, 'js', 'bindings.js'), 'bindings.js'], [join(root, 'js', 'index.js'), 'index.js']];
+  const copies = [[pkgWasm, 'asl_sim.wasm'], [join(root, 'js', 'bindings.js'), 'bindings.js'], [join(root, 'js', 'index.js'), 'index.js'], [join(root, 'js', 'wildcard.js'), 'wildcard.js']];
   let copied = 0;
   for (const [from, name] of copies) {
     const to = join(wwwPkg, name);

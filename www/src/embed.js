@@ -14,6 +14,7 @@
 // Each run has a Web Worker of its own; handlers are the embedding page's own code and run in
 // it. Stop ends a run, terminating its worker when a handler never returns.
 import { load as loadYaml } from 'js-yaml';
+import { wildcardPattern } from '../../js/wildcard.js';
 import { diagnosticLine } from './diagnostics.js';
 import { createGraph } from './graph.js';
 import { analyze } from './history.js';
@@ -249,10 +250,7 @@ class AslSimExample extends HTMLElement {
 
 /** Whether a handler key reaches a Resource: the ARN itself, or a pattern with * wildcards (as the API matches them). */
 function reaches(key, resource) {
-  if (key === resource) return true;
-  if (!key.includes('*')) return false;
-  const source = key.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`, 's').test(resource);
+  return key === resource || (wildcardPattern(key)?.test(resource) ?? false);
 }
 
 /** The handler keys that name no Task state and reach no Task state's Resource. */
