@@ -237,6 +237,13 @@ export interface TestStateOptions {
   variables?: Record<string, unknown>;
   /** The Task's result (the engine calls no service). */
   result?: unknown;
+  /**
+   * How `result` is checked against the answer of the API the Task calls, as AWS checks a mock
+   * (for Lambda Invoke, EventBridge PutEvents, StartExecution, DynamoDB item calls, SNS Publish,
+   * SQS SendMessage): STRICT (default) wants its required fields and the right type for every
+   * field given, PRESENT only the types, NONE nothing. A wrong mock throws.
+   */
+  fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
   /** The Task's error instead of a result. */
   error?: { error: string; cause?: string };
   revealSecrets?: boolean;

@@ -119,7 +119,7 @@ export function validate(definition, options = {}) {
  */
 export function testState(state, input = {}, options = {}) {
   requireLoaded();
-  checkOptions('testState', options, ['inspectionLevel', 'variables', 'result', 'error', 'revealSecrets', 'stateName']);
+  checkOptions('testState', options, ['inspectionLevel', 'variables', 'result', 'error', 'revealSecrets', 'stateName', 'fieldValidationMode']);
   if (options.result !== undefined && options.error !== undefined) {
     throw new TypeError('asl-sim: testState takes a result or an error, not both');
   }
@@ -133,6 +133,7 @@ export function testState(state, input = {}, options = {}) {
     result: options.result,
     error: options.error === undefined ? undefined : { error: String(options.error.error ?? ''), cause: options.error.cause == null ? undefined : String(options.error.cause) },
     stateName: options.stateName,
+    fieldValidationMode: options.fieldValidationMode,
   };
   try {
     return JSON.parse(guard(() => bindings.testState(text, JSON.stringify(input), JSON.stringify(settings))));

@@ -1,6 +1,7 @@
 //! The sans-IO interpreter: an `Execution` consumes completions and emits commands; it owns
 //! the history and the (virtual) clock, and knows nothing of JavaScript, time or IO.
 
+pub mod api_shapes;
 pub mod choice;
 pub mod context;
 pub mod errors;

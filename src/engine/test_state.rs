@@ -5,6 +5,7 @@
 //! The state runs inside a one-state machine whose transitions end there; a Task's service
 //! call is answered by the given `result` or `error` (the engine never calls AWS).
 
+use super::api_shapes::{check_mock, FieldValidation};
 use super::execution::{Command, Completion, Execution, ExecutionOptions};
 use super::trace::StateTrace;
 use crate::definition::parse_definition;
@@ -30,6 +31,8 @@ pub struct TestStateOptions {
     pub error: Option<(String, Option<String>)>,
     /// The name the state runs under.
     pub state_name: Option<String>,
+    /// How a Task's mocked `result` is checked against its API's answer.
+    pub field_validation: FieldValidation,
 }
 
 /// Runs `state` (a state definition object) on `input` (JSON text). The error is a message
@@ -47,6 +50,9 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     };
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
     refuse_or_stand_in(&mut def, options)?;
+    if let (Some(result), Some("Task"), Some(resource)) = (&options.result, def.get("Type").and_then(Value::as_str), def.get("Resource").and_then(Value::as_str)) {
+        check_mock(resource, result, options.field_validation)?;
+    }
     // Transitions end here: Next becomes End, Catch targets are stand-in states never entered.
     let mut targets: Vec<Rc<str>> = Vec::new();
     let own_next: Option<Rc<str>> = def.get("Next").and_then(Value::as_str).map(Rc::from);
@@ -392,7 +398,7 @@ mod tests {
         assert_eq!(stages(&r), "input,result,afterResultSelector,afterResultPath");
         // JSONata: a Task its input, Arguments and result; other states their input.
         let task = r#"{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f"},"End":true}"#;
-        let r = run(task, "{}", TestStateOptions { result: Some(Value::int(7)), ..debug() });
+        let r = run(task, "{}", TestStateOptions { result: Some(parse(r#"{"Payload":7}"#).unwrap()), ..debug() });
         assert_eq!(stages(&r), "input,afterArguments,result");
         assert_eq!(r.get("inspectionData").unwrap().get("afterArguments").unwrap().as_str(), Some(r#"{"FunctionName":"f"}"#));
         let r = run(r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":{"a":1},"End":true}"#, "{}", debug());

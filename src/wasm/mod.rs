@@ -105,9 +105,11 @@ pub unsafe extern "C" fn asl_machine_start(machine: *const RawMachine, ip: *mut 
 }
 
 /// AWS TestState: runs one state. `state` is the state's definition (JSON or YAML text);
-/// `options` is `{inspectionLevel, variables, result, error: {error, cause}, stateName}`.
+/// `options` is `{inspectionLevel, variables, result, error: {error, cause}, stateName,
+/// fieldValidationMode}`.
 /// Answers TestState's response as JSON text; throws a message for a bad state or input.
 pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, String> {
+    use crate::engine::api_shapes::FieldValidation;
     use crate::engine::test_state::{test_state, InspectionLevel, TestStateOptions};
     let state = match crate::definition::source::parse_source(state) {
         Ok((v, _, _)) => v,
@@ -123,6 +125,10 @@ pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, Str
         },
         result: o.get("result").cloned(),
         state_name: o.get("stateName").and_then(Value::as_str).map(String::from),
+        field_validation: match o.get("fieldValidationMode").and_then(Value::as_str) {
+            None => FieldValidation::Strict,
+            Some(mode) => FieldValidation::parse(mode).ok_or_else(|| format!("fieldValidationMode must be STRICT, PRESENT or NONE, not '{mode}'"))?,
+        },
         ..TestStateOptions::default()
     };
     if let Some(vars) = o.get("variables").and_then(Value::as_object) {

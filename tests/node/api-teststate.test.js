@@ -56,6 +56,20 @@ test('mocks as AWS takes them: a Map answered by its mock; refused where AWS ref
   assert.throws(() => testState(task, {}, { result: 1, revealSecrets: true }), /does not support RevealSecrets when a mock is specified/);
 });
 
+test("a mocked result is checked against the called API's answer, as strictly as fieldValidationMode says", () => {
+  const start = { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'arn' }, End: true };
+  assert.throws(() => testState(start, {}, { result: {} }), /Mock result schema validation error: Required field 'ExecutionArn' is missing/);
+  assert.throws(() => testState(start, {}, { result: { ExecutionArn: 'a', StartDate: true } }), /Field 'StartDate' must be a string/);
+  // PRESENT checks the fields given, NONE nothing; fields AWS's model does not name pass.
+  assert.equal(testState(start, {}, { result: { Extra: 1 }, fieldValidationMode: 'PRESENT' }).status, 'SUCCEEDED');
+  assert.throws(() => testState(start, {}, { result: { StartDate: 1 }, fieldValidationMode: 'PRESENT' }), /Field 'StartDate' must be a string/);
+  assert.equal(testState(start, {}, { result: { StartDate: 1 }, fieldValidationMode: 'NONE' }).status, 'SUCCEEDED');
+  assert.throws(() => testState(start, {}, { result: {}, fieldValidationMode: 'LAX' }), /fieldValidationMode must be STRICT, PRESENT or NONE/);
+  const lambda = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true };
+  assert.throws(() => testState(lambda, {}, { result: { StatusCode: '200' } }), /Field 'StatusCode' must be a number/);
+  assert.equal(testState(lambda, {}, { result: { StatusCode: 200, Payload: 'anything' } }).status, 'SUCCEEDED');
+});
+
 test('a whole state machine, with stateName naming the state to test', () => {
   const machine = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } };
   const r = testState(machine, { n: 4 }, { stateName: 'B' });
