@@ -101,6 +101,36 @@ fn a_caught_timeout_has_an_empty_cause() {
 }
 
 #[test]
+fn states_heartbeat_timeout_catches_a_heartbeat_timeout_only() {
+    // AWS documents States.HeartbeatTimeout for Retry and Catch: it names a task whose heartbeat
+    // ran out (the task still fails with States.Timeout, which States.Timeout catches too), and
+    // not a task that ran past TimeoutSeconds.
+    let def = |timing: &str, errors: &str| {
+        format!(
+            r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",{timing},
+            "Parameters":{{"QueueUrl":"q","MessageBody":{{"t.$":"$$.Task.Token"}}}},
+            "Catch":[{{"ErrorEquals":{errors},"Next":"H"}}],"End":true}},"H":{{"Type":"Pass","End":true}}}}}}"#
+        )
+    };
+    let outcome = |d: String| {
+        let ex = run(&d, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+        let o = ex.outcome().unwrap();
+        (o.status, o.error.clone(), o.output.as_ref().map(|v| v.to_json()))
+    };
+    let heartbeat = r#""HeartbeatSeconds":5,"TimeoutSeconds":600"#;
+    let caught = (Status::Succeeded, None, Some(r#"{"Error":"States.Timeout","Cause":""}"#.to_string()));
+    assert_eq!(outcome(def(heartbeat, r#"["States.HeartbeatTimeout"]"#)), caught);
+    assert_eq!(outcome(def(heartbeat, r#"["States.Timeout"]"#)), caught);
+    let (status, error, _) = outcome(def(r#""TimeoutSeconds":5"#, r#"["States.HeartbeatTimeout"]"#));
+    assert_eq!((status, error.as_deref()), (Status::Failed, Some("States.Timeout")));
+    // Retry sees it the same way: two heartbeat timeouts retried, the third caught.
+    let retried = def(heartbeat, r#"["States.ALL"]"#).replace(r#""Catch""#, r#""Retry":[{"ErrorEquals":["States.HeartbeatTimeout"],"MaxAttempts":2,"IntervalSeconds":1}],"Catch""#);
+    let ex = run(&retried, "{}", ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    assert_eq!(types(&ex).iter().filter(|t| **t == "TaskTimedOut").count(), 3);
+    assert_eq!(ex.outcome().unwrap().status, Status::Succeeded);
+}
+
+#[test]
 fn a_task_result_over_the_limit_fails_the_call() {
     // AWS fails the call itself (no TaskSucceeded); States.ALL catches that failure, and the
     // cause names the service, or the function's ARN.

@@ -67,18 +67,24 @@ pub enum Origin {
     /// limit. AWS records that `States.ALL` catches a `States.DataLimitExceeded` of this kind
     /// (as a task failure), though it documents the error as out of the wildcards' reach.
     TaskCall,
+    /// A task whose heartbeat ran out (`HeartbeatSeconds`): it fails with `States.Timeout`,
+    /// which `States.HeartbeatTimeout` matches as well, as AWS documents that name for Retry
+    /// and Catch. A task that ran past `TimeoutSeconds` is not matched by it.
+    HeartbeatTimeout,
 }
 
 /// Does an `ErrorEquals` list match this error? As AWS documents it: `States.ALL` matches
 /// every error except the terminal `States.Runtime` and `States.DataLimitExceeded`;
 /// `States.TaskFailed` is a wildcard too, except that it does not match `States.Timeout`.
 /// A `States.DataLimitExceeded` that a task's call failed with is an ordinary error (see
-/// `Origin::TaskCall`).
+/// `Origin::TaskCall`); `States.HeartbeatTimeout` matches a heartbeat's timeout (see
+/// `Origin::HeartbeatTimeout`).
 pub fn error_matches(error_equals: &[Rc<str>], error: &str, origin: Origin) -> bool {
     let out_of_reach = error == names::RUNTIME || (error == names::DATA_LIMIT_EXCEEDED && origin == Origin::State);
     error_equals.iter().any(|e| match &**e {
         names::ALL => !out_of_reach,
         names::TASK_FAILED => error != names::TIMEOUT && !out_of_reach,
+        names::HEARTBEAT_TIMEOUT if origin == Origin::HeartbeatTimeout => true,
         other => other == error,
     })
 }
@@ -109,6 +115,14 @@ mod tests {
         assert!(error_matches(&list(&["States.ALL"]), limit, Origin::TaskCall));
         assert!(error_matches(&list(&["States.TaskFailed"]), limit, Origin::TaskCall));
         assert!(!error_matches(&list(&["States.ALL"]), "States.Runtime", Origin::TaskCall));
+        // A heartbeat's timeout is a States.Timeout that States.HeartbeatTimeout names too;
+        // a TimeoutSeconds timeout is not.
+        let timeout = "States.Timeout";
+        assert!(error_matches(&list(&["States.HeartbeatTimeout"]), timeout, Origin::HeartbeatTimeout));
+        assert!(error_matches(&list(&[timeout]), timeout, Origin::HeartbeatTimeout));
+        assert!(error_matches(&list(&["States.ALL"]), timeout, Origin::HeartbeatTimeout));
+        assert!(!error_matches(&list(&["States.TaskFailed"]), timeout, Origin::HeartbeatTimeout));
+        assert!(!error_matches(&list(&["States.HeartbeatTimeout"]), timeout, Origin::TaskCall));
     }
 
     #[test]

@@ -660,7 +660,7 @@ impl Execution {
                     while let Some(kind) = next {
                         if let Some(task_id) = self.live_timeout(kind) {
                             if let Some(fid) = self.record_task_timeout(task_id) {
-                                timed_out.push((fid, task_id));
+                                timed_out.push((fid, task_id, matches!(kind, TimerKind::Heartbeat(..))));
                             }
                         }
                         next = match self.timers.peek() {
@@ -672,8 +672,8 @@ impl Execution {
                             _ => None,
                         };
                     }
-                    for (fid, task_id) in timed_out {
-                        self.fail_timed_out(fid, task_id);
+                    for (fid, task_id, heartbeat) in timed_out {
+                        self.fail_timed_out(fid, task_id, heartbeat);
                     }
                 }
                 TimerKind::ExecutionTimeout => {

@@ -270,16 +270,22 @@ impl Execution {
         Some(fid)
     }
 
-    /// Fails the state whose task `task_id` timed out, unless something else ended it since.
-    pub(crate) fn fail_timed_out(&mut self, fid: FiberId, task_id: u64) {
+    /// Fails the state whose task `task_id` timed out (its heartbeat's time, when `heartbeat`),
+    /// unless something else ended it since.
+    pub(crate) fn fail_timed_out(&mut self, fid: FiberId, task_id: u64, heartbeat: bool) {
         if self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::Task(task_id)) {
-            self.resume_after_task(fid, Failure::new(names::TIMEOUT, None::<String>));
+            let origin = if heartbeat { Origin::HeartbeatTimeout } else { Origin::TaskCall };
+            self.resume_after_task_from(fid, Failure::new(names::TIMEOUT, None::<String>), origin);
         }
     }
 
     fn resume_after_task(&mut self, fid: FiberId, failure: Failure) {
+        self.resume_after_task_from(fid, failure, Origin::TaskCall);
+    }
+
+    fn resume_after_task_from(&mut self, fid: FiberId, failure: Failure, origin: Origin) {
         self.block(fid, Blocked::No);
-        self.fail_state_from(fid, failure, Origin::TaskCall);
+        self.fail_state_from(fid, failure, origin);
         self.requeue(fid);
     }
 }
