@@ -11,6 +11,10 @@
 // 2 nothing (undefined).
 
 let wasm = null;
+/** The compiled module, kept to start a fresh instance after a trap (see `restart`). */
+let compiled = null;
+/** How many instances came before this one: an object made by the engine belongs to one. */
+let generation = 0;
 /** Index (in u32 words) of the out slot: [answer address, answer length, handle]. */
 let slot = 0;
 let u8 = new Uint8Array(0);
@@ -50,7 +54,8 @@ function answer(status) {
   return undefined;
 }
 
-function setUp(instance) {
+function setUp(instance, module) {
+  compiled = module;
   wasm = instance.exports;
   u8 = new Uint8Array(0);
   u32 = new Uint32Array(0);
@@ -62,7 +67,7 @@ function setUp(instance) {
 export function initSync(source) {
   if (wasm !== null) return;
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
-  setUp(new WebAssembly.Instance(module, {}));
+  setUp(new WebAssembly.Instance(module, {}), module);
 }
 
 /**
@@ -79,13 +84,27 @@ export async function init(source = new URL('../pkg/asl_sim.wasm', import.meta.u
     if (!source.ok) throw new Error(`asl-sim: could not load the engine${source.url ? ` from ${source.url}` : ''}: HTTP ${source.status}`);
     const isWasm = (source.headers.get('content-type') ?? '').split(';')[0].trim() === 'application/wasm';
     if (isWasm && typeof WebAssembly.instantiateStreaming === 'function') {
-      setUp((await WebAssembly.instantiateStreaming(source, {})).instance);
+      const { instance, module } = await WebAssembly.instantiateStreaming(source, {});
+      setUp(instance, module);
       return;
     }
     source = await source.arrayBuffer();
   }
   const result = await WebAssembly.instantiate(source, {});
-  setUp(result instanceof WebAssembly.Instance ? result : result.instance);
+  if (result instanceof WebAssembly.Instance) setUp(result, source);
+  else setUp(result.instance, result.module);
+}
+
+/**
+ * Replaces the instance with a fresh one of the same module. After a trap (a Rust panic, or
+ * memory running out) the old instance cannot be trusted: a trap can stop it halfway through
+ * changing its own state, and every later call could trap again. Machines carry on in the new
+ * instance (remade from their definition on their next use); executions of the old one are gone
+ * (their calls throw), and nothing made in it is freed into the new one.
+ */
+export function restart() {
+  generation++;
+  setUp(new WebAssembly.Instance(compiled, {}), compiled);
 }
 
 /** The instance's exports themselves (for the bench scripts that time the boundary). */
@@ -122,9 +141,10 @@ export function cliRunTest(text) {
   return answer(wasm.asl_cli_run_test(...pass(text)));
 }
 
-// Objects the engine holds for JS are freed by `free()`, or else once JS collects their wrapper.
-const machines = new FinalizationRegistry((handle) => wasm.asl_machine_free(handle));
-const executions = new FinalizationRegistry((handle) => wasm.asl_execution_free(handle));
+// Objects the engine holds for JS are freed by `free()`, or else once JS collects their wrapper
+// (each held as [handle, generation]: a handle of an instance since replaced is nothing to free).
+const machines = new FinalizationRegistry(([handle, gen]) => gen === generation && wasm.asl_machine_free(handle));
+const executions = new FinalizationRegistry(([handle, gen]) => gen === generation && wasm.asl_execution_free(handle));
 const internal = Symbol('asl-sim internal');
 
 function freed(what) {
@@ -135,11 +155,20 @@ function freed(what) {
 export class RawMachine {
   #handle;
   #warnings;
+  #gen;
+  /** What it was made from, to make it again in a new instance. */
+  #source;
 
   constructor(definition, settings) {
-    this.#warnings = answer(wasm.asl_machine_new(...pass(definition), ...pass(settings)));
+    this.#source = [definition, settings];
+    this.#make();
+  }
+
+  #make() {
+    this.#warnings = answer(wasm.asl_machine_new(...pass(this.#source[0]), ...pass(this.#source[1])));
     this.#handle = words()[slot + 2];
-    machines.register(this, this.#handle, this);
+    this.#gen = generation;
+    machines.register(this, [this.#handle, this.#gen], this);
   }
 
   /** The warnings found while validating, as JSON text. */
@@ -149,6 +178,7 @@ export class RawMachine {
 
   start(input, settings) {
     if (this.#handle === 0) throw freed('machine');
+    if (this.#gen !== generation) this.#make();
     answer(wasm.asl_machine_start(this.#handle, ...pass(input), ...pass(settings)));
     return new RawExecution(internal, words()[slot + 2]);
   }
@@ -156,7 +186,7 @@ export class RawMachine {
   free() {
     if (this.#handle === 0) return;
     machines.unregister(this);
-    wasm.asl_machine_free(this.#handle);
+    if (this.#gen === generation) wasm.asl_machine_free(this.#handle);
     this.#handle = 0;
   }
 }
@@ -164,15 +194,17 @@ export class RawMachine {
 /** An execution (made by RawMachine.start); src/wasm/execution.rs describes its protocol. */
 export class RawExecution {
   #handle;
+  #gen = generation;
 
   constructor(token, handle) {
     if (token !== internal) throw new TypeError('asl-sim: executions are made by RawMachine.start');
     this.#handle = handle;
-    executions.register(this, handle, this);
+    executions.register(this, [handle, this.#gen], this);
   }
 
   #h() {
     if (this.#handle === 0) throw freed('execution');
+    if (this.#gen !== generation) throw new Error('asl-sim: this execution was lost when the engine restarted after an internal error');
     return this.#handle;
   }
 
@@ -237,7 +269,7 @@ export class RawExecution {
   free() {
     if (this.#handle === 0) return;
     executions.unregister(this);
-    wasm.asl_execution_free(this.#handle);
+    if (this.#gen === generation) wasm.asl_execution_free(this.#handle);
     this.#handle = 0;
   }
 }

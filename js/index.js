@@ -436,7 +436,18 @@ export class Execution {
     return this;
   }
 
+  /** Executions running, weakly: the engine ends them all when it restarts (see guard). */
+  static #running = new Set();
+  #ref = new WeakRef(this);
+
+  /** Ends every running execution with `error`: the engine restarted, their state is gone. */
+  static lose(error) {
+    for (const ref of Execution.#running) ref.deref()?.#crash(error);
+    Execution.#running.clear();
+  }
+
   async #drive() {
+    Execution.#running.add(this.#ref);
     await undefined; // let start() return before any handler runs
     try {
       while (!this.#outcome) {
@@ -507,6 +518,7 @@ export class Execution {
 
   #finish(outcome) {
     if (this.#outcome) return;
+    Execution.#running.delete(this.#ref);
     this.#outcome = outcome;
     this.#queue.length = 0;
     this.#tasks.clear();
@@ -520,6 +532,7 @@ export class Execution {
 
   #crash(e) {
     if (this.#outcome) return;
+    Execution.#running.delete(this.#ref);
     this.#outcome = { status: 'FAILED', error: 'asl-sim.InternalError', cause: String(e?.message ?? e) };
     if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
     this.#fail(e instanceof InternalError ? e : new InternalError(`asl-sim: ${e?.stack ?? e}`));
@@ -805,12 +818,27 @@ function requireLoaded() {
 }
 
 // Runs a wasm call; a Rust panic traps as a RuntimeError, reported with the panic's message.
+// The engine then restarts (bindings.restart): the trap may have left its memory half-changed.
 function guard(call) {
   try {
     return call();
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
-      throw new InternalError(bindings.takePanicMessage() ?? `asl-sim trapped: ${e.message}`);
+      let message;
+      try {
+        message = bindings.takePanicMessage();
+      } catch {
+        message = undefined;
+      }
+      let after = 'the engine restarted: machines go on, executions that were running are lost';
+      try {
+        bindings.restart();
+      } catch (r) {
+        after = `the engine could not restart (${r?.message ?? r}): reload the page or process`;
+      }
+      const error = new InternalError(`${message ?? `asl-sim trapped: ${e.message}`} (${after})`);
+      Execution.lose(error);
+      throw error;
     }
     throw e;
   }

@@ -47,6 +47,12 @@ pub extern "C" fn asl_take_panic() -> u32 {
     answer_option(LAST_PANIC.with(|last| last.borrow_mut().take()))
 }
 
+/// Panics on purpose: how the tests check that the JS side comes back from a trap.
+#[no_mangle]
+pub extern "C" fn asl_trap() {
+    panic!("a trap asked for (asl_trap)");
+}
+
 /// The crate version, as in Cargo.toml.
 #[no_mangle]
 pub extern "C" fn asl_version() -> u32 {

@@ -101,3 +101,33 @@ test('a block the engine cannot allocate traps, rather than handing JS address 0
   const wasm = bindings.rawExports();
   assert.throws(() => wasm.asl_alloc(0xf000_0000), WebAssembly.RuntimeError);
 });
+
+test('after a trap the engine restarts: the error says so, machines go on, running executions are lost', async () => {
+  const { StateMachine, InternalError, validate } = await import('asl-sim');
+  const waiting = StateMachine.create({ StartAt: 'W', States: { W: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } });
+  const live = waiting.start({}, { handlers: { W: () => ({}) } });
+  let token;
+  for (let i = 0; i < 100 && !token; i++) {
+    await new Promise((r) => setTimeout(r, 1));
+    token = live.pendingTasks()[0]?.token;
+  }
+  assert.ok(token, 'the callback task waits for its token');
+
+  const machine = StateMachine.create(pass({ ok: 1 }));
+  // The next call into the engine traps, as a Rust panic would.
+  const resume = bindings.RawExecution.prototype.resume;
+  bindings.RawExecution.prototype.resume = function (...args) {
+    bindings.RawExecution.prototype.resume = resume;
+    bindings.rawExports().asl_trap();
+    return resume.apply(this, args);
+  };
+  await assert.rejects(machine.start({}).done, (e) => e instanceof InternalError && /a trap asked for \(asl_trap\)/.test(e.message) && /engine restarted/.test(e.message));
+
+  // The same machine runs again, in the fresh instance; so does everything else.
+  assert.deepEqual(await machine.start({}).done, { status: 'SUCCEEDED', output: { ok: 1 } });
+  assert.equal(validate(pass(1)).length, 0);
+  // The execution that was waiting lived in the old instance: it ended with the same error.
+  await assert.rejects(live.done, (e) => e instanceof InternalError && /engine restarted/.test(e.message));
+  assert.equal(live.status, 'FAILED');
+  assert.throws(() => live.sendTaskSuccess(token, {}));
+});
