@@ -69,6 +69,9 @@ pub struct ExecutionOptions {
     pub no_redrive_count: bool,
     /// Record a data-flow trace per state visit (see `trace`).
     pub trace: bool,
+    /// The whole context object (`$$`), as AWS's TestState takes it in `context`: every state
+    /// sees exactly it, since a test that names the context wants nothing of its own added.
+    pub context: Option<Value>,
 }
 
 impl ExecutionOptions {
@@ -94,6 +97,7 @@ impl Default for ExecutionOptions {
             redrive_count: 0,
             no_redrive_count: false,
             trace: false,
+            context: None,
         }
     }
 }
@@ -490,6 +494,16 @@ impl Execution {
         for (k, v) in vars.iter() {
             self.root_vars.set(k.clone(), v.clone());
         }
+    }
+
+    /// Starts the first state as if its Retry rules had already retried `count` times, as
+    /// AWS's TestState takes `retrierRetryCount`: a test meets one error, so only the rule that
+    /// error matches is ever consulted, and every rule may start from the same count.
+    pub fn seed_retry_count(&mut self, count: u64) {
+        let Some(fid) = self.root_fiber else { return };
+        let f = self.fiber_mut(fid);
+        f.retry_counts = vec![count; f.state.retry.len()];
+        f.retry_count = count;
     }
 
     /// The top-level variables as JSON text (`{}` when none).
