@@ -33,13 +33,33 @@ pub struct TestStateOptions {
     pub state_name: Option<String>,
     /// How a Task's mocked `result` is checked against its API's answer.
     pub field_validation: FieldValidation,
+    /// The whole context object (`$$`) the state sees, as AWS's `context` gives it.
+    pub context: Option<Value>,
+    /// Where in its run the state is tested (AWS's `stateConfiguration`).
+    pub configuration: StateConfiguration,
 }
+
+/// AWS's `stateConfiguration`: what happened before the moment a test looks at, which one
+/// state run on its own cannot produce.
+#[derive(Clone, Debug, Default)]
+pub struct StateConfiguration {
+    /// Retries the Retry rule matching the error has already made: the test sees the attempt
+    /// after them (retried with a longer backoff, or the rule spent).
+    pub retrier_retry_count: Option<u64>,
+    /// A mocked Map's failed iterations, held against its tolerated failures.
+    pub map_iteration_failure_count: Option<u64>,
+    /// The state inside a mocked Map or Parallel that raised the mocked error.
+    pub error_caused_by_state: Option<String>,
+    /// What a Map's ItemReader would have read, as its source holds it (JSON text).
+    pub map_item_reader_data: Option<String>,
+}
+
+const THRESHOLD_ERROR: &str = "States.ExceedToleratedFailureThreshold";
+const THRESHOLD_CAUSE: &str = "The specified tolerated failure threshold was exceeded";
 
 /// Runs `state` (a state definition object) on `input` (JSON text). The error is a message
 /// (an invalid state definition or input).
 pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Result<Value, String> {
-    // AWS's TestState names the state "StateName" in its context when it is not told a name.
-    let name: Rc<str> = options.state_name.as_deref().unwrap_or("StateName").into();
     let selected;
     let state = match whole_machine(state, options.state_name.as_deref())? {
         Some(s) => {
@@ -48,8 +68,33 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
         }
         None => state,
     };
+    run(state, input, options, true)
+}
+
+/// Runs one state (not a whole machine); `request` says the options are the caller's, to be
+/// checked as AWS checks a request, rather than a probe's made here.
+fn run(state: &Value, input: &str, options: &TestStateOptions, request: bool) -> Result<Value, String> {
+    // AWS's TestState names the state "StateName" in its context when it is not told a name.
+    let name: Rc<str> = options.state_name.as_deref().unwrap_or("StateName").into();
     let mut def = state.as_object().ok_or("The state definition must be a JSON object")?.as_ref().clone();
     refuse_or_stand_in(&mut def, options)?;
+    if request {
+        check_request(state, options)?;
+    }
+    let mocked_map = options.result.is_some() || options.error.is_some();
+    let map = match state.get("Type").and_then(Value::as_str) {
+        Some("Map") if mocked_map => match map_items(state, input, options)? {
+            MapItems::Failed(response) => return Ok(response),
+            MapItems::Read { items, after_items_path } => Some((items, after_items_path)),
+        },
+        _ => None,
+    };
+    let counts = match (&map, options.inspection_level, options.configuration.map_iteration_failure_count) {
+        (Some(_), InspectionLevel::Info, None) | (None, _, _) => Vec::new(),
+        _ => map_counts(state, input, options)?,
+    };
+    let items = map.as_ref().and_then(|(items, _)| items.as_ref().map(Vec::len));
+    let exceeded = options.configuration.map_iteration_failure_count.is_some_and(|failed| exceeds_tolerance(failed, &counts, items));
     if let (Some(result), Some("Task"), Some(resource)) = (&options.result, def.get("Type").and_then(Value::as_str), def.get("Resource").and_then(Value::as_str)) {
         check_mock(resource, result, options.field_validation)?;
     }
@@ -79,8 +124,12 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     let machine = Value::from_pairs([("StartAt", Value::String(name.clone())), ("States", Value::object(states))]);
     let parsed = parse_definition(&machine);
     let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
-    let mut ex = Execution::start(Rc::new(machine), input, ExecutionOptions { trace: true, no_redrive_count: true, role_arn: String::new(), ..ExecutionOptions::default() })?;
+    let execution_options = ExecutionOptions { trace: true, no_redrive_count: true, role_arn: String::new(), context: options.context.clone(), ..ExecutionOptions::default() };
+    let mut ex = Execution::start(Rc::new(machine), input, execution_options)?;
     ex.seed_variables(&options.variables);
+    if let Some(n) = options.configuration.retrier_retry_count {
+        ex.seed_retry_count(n);
+    }
 
     let mut guard = 0;
     loop {
@@ -99,6 +148,9 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
                 Command::InvokeTask(req) => {
                     let completion = match (&options.result, &options.error) {
                         (_, Some((error, cause))) => Completion::TaskFailed { task_id: req.task_id, error: error.clone(), cause: cause.clone() },
+                        // More iterations failed than the Map tolerates: the Map fails, and its
+                        // own Retry and Catch see that failure.
+                        (Some(_), None) if exceeded => Completion::TaskFailed { task_id: req.task_id, error: THRESHOLD_ERROR.into(), cause: Some(THRESHOLD_CAUSE.into()) },
                         (Some(r), None) => Completion::TaskSucceeded { task_id: req.task_id, output: r.clone() },
                         (None, None) => Completion::TaskFailed {
                             task_id: req.task_id,
@@ -114,16 +166,104 @@ pub fn test_state(state: &Value, input: &str, options: &TestStateOptions) -> Res
     }
     let trace = ex.traces().first().cloned().unwrap_or_default();
     let mut response = response(&ex, &trace, own_next, options, state);
-    if options.inspection_level != InspectionLevel::Info && state.get("Type").and_then(Value::as_str) == Some("Map") {
-        let counts = map_counts(state, input, options)?;
+    if options.inspection_level != InspectionLevel::Info && map.is_some() {
         if let Some(Value::Object(data)) = response.make_object_mut().and_then(|o| o.get_mut("inspectionData")) {
             let data = Rc::make_mut(data);
+            if let Some((_, Some(after))) = &map {
+                data.insert("afterItemsPath".into(), Value::from(after.to_json()));
+            }
             for (k, v) in counts {
                 data.insert(k.into(), v);
             }
         }
     }
     Ok(response)
+}
+
+/// Whether `failed` iterations exceed what a Map tolerates (`counts` as `map_counts` gives
+/// them, over `items` items when known). A Map that names no tolerance is never exceeded: AWS
+/// answers such a mocked Map with its result whatever the failure count, since without a
+/// threshold the iterations' own errors (which a result mock does not give) would decide.
+fn exceeds_tolerance(failed: u64, counts: &[(&str, Value)], items: Option<usize>) -> bool {
+    let get = |k: &str| counts.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.as_f64());
+    let over_count = get("toleratedFailureCount").is_some_and(|c| failed as f64 > c);
+    let over_percentage = match (get("toleratedFailurePercentage"), items) {
+        (Some(p), Some(n)) if n > 0 => failed as f64 * 100.0 > p * n as f64,
+        _ => false,
+    };
+    over_count || over_percentage
+}
+
+enum MapItems {
+    /// The items could not be read: TestState's whole answer.
+    Failed(Value),
+    /// The items when they are known (`None`: an ItemReader's, not given), and for a JSONPath
+    /// Map the items its ItemsPath selected, which AWS shows as `afterItemsPath`.
+    Read { items: Option<Vec<Value>>, after_items_path: Option<Value> },
+}
+
+/// The items a mocked Map would iterate over. The mock stands for the iterations, but not for
+/// reading the items: AWS still evaluates them (a JSONPath `ItemsPath` that selects no array
+/// fails the state), and they are what a tolerated failure percentage is a share of. An
+/// ItemReader's items are `mapItemReaderData`, the data as the reader's source holds it.
+fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<MapItems, String> {
+    if map.get("ItemReader").is_some() {
+        let Some(text) = &options.configuration.map_item_reader_data else { return Ok(MapItems::Read { items: None, after_items_path: None }) };
+        let items = reader_items(map, text)?;
+        return Ok(MapItems::Read { items, after_items_path: None });
+    }
+    let jsonata = map.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let probe = TestStateOptions { inspection_level: InspectionLevel::Debug, variables: options.variables.clone(), context: options.context.clone(), ..TestStateOptions::default() };
+    if jsonata {
+        let items = map.get("Items").cloned().unwrap_or_else(|| Value::from("{% $states.input %}"));
+        let pass = Value::from_pairs([("Type", Value::from("Pass")), ("QueryLanguage", Value::from("JSONata")), ("Output", items), ("End", Value::Bool(true))]);
+        let r = run(&pass, input, &probe, false)?;
+        let items = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).and_then(|v| v.as_array().map(|a| a.to_vec()));
+        return Ok(MapItems::Read { items, after_items_path: None });
+    }
+    let path = map.get("ItemsPath").cloned().unwrap_or_else(|| Value::from("$"));
+    let mut pass = vec![("Type", Value::from("Pass")), ("Parameters", Value::from_pairs([("items.$", path.clone())])), ("End", Value::Bool(true))];
+    if let Some(p) = map.get("InputPath") {
+        pass.push(("InputPath", p.clone()));
+    }
+    let r = run(&Value::from_pairs(pass), input, &probe, false)?;
+    let selected = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).and_then(|v| v.get("items").cloned());
+    let failure = match (&selected, r.get("status").and_then(Value::as_str)) {
+        (Some(Value::Array(items)), _) => return Ok(MapItems::Read { items: Some(items.to_vec()), after_items_path: selected.clone() }),
+        (_, Some("FAILED")) => (r.get("error").cloned().unwrap_or(Value::Null), r.get("cause").cloned().unwrap_or(Value::Null)),
+        // AWS names a context path by where it points inside the context object ("$$.X" is
+        // "$.X" there).
+        _ => {
+            let text = path.as_str().unwrap_or("$");
+            let shown = if text.starts_with("$$") { &text[1..] } else { text };
+            (Value::from("States.Runtime"), Value::from(format!("Reference path \"{shown}\" must point to array.")))
+        }
+    };
+    let mut out = vec![("error", failure.0), ("cause", failure.1), ("status", Value::from("FAILED"))];
+    if options.inspection_level != InspectionLevel::Info {
+        let probe_data = r.get("inspectionData");
+        let mut data = vec![("input", Value::from(crate::value::parse(input).map(|v| v.to_json()).unwrap_or_else(|_| input.to_string())))];
+        if let Some(after) = probe_data.and_then(|d| d.get("afterInputPath")) {
+            data.push(("afterInputPath", after.clone()));
+        }
+        out.push(("inspectionData", Value::from_pairs(data)));
+    }
+    Ok(MapItems::Failed(Value::from_pairs(out)))
+}
+
+/// The items in an ItemReader's data: a JSON array, or JSON Lines; other formats' items are
+/// not counted here.
+fn reader_items(map: &Value, text: &str) -> Result<Option<Vec<Value>>, String> {
+    let format = map.get("ItemReader").and_then(|r| r.get("ReaderConfig")).and_then(|c| c.get("InputType")).and_then(Value::as_str).unwrap_or("JSON");
+    match format {
+        "JSON" => match crate::value::parse(text) {
+            Ok(Value::Array(items)) => Ok(Some(items.to_vec())),
+            Ok(_) => Err("mapItemReaderData must be a JSON array for an ItemReader whose InputType is JSON".into()),
+            Err(e) => Err(format!("mapItemReaderData is not valid JSON: {e}")),
+        },
+        "JSONL" => text.lines().filter(|l| !l.trim().is_empty()).map(|l| crate::value::parse(l).map_err(|e| format!("mapItemReaderData is not valid JSON Lines: {e}"))).collect::<Result<Vec<_>, _>>().map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// What AWS's TestState refuses, in its words; and a mocked Map or Parallel made a Task whose
@@ -154,6 +294,76 @@ fn refuse_or_stand_in(def: &mut Map, options: &TestStateOptions) -> Result<(), S
     }
 }
 
+/// What AWS's TestState refuses in `context` and `stateConfiguration`, in its words where
+/// its answers are recorded.
+fn check_request(state: &Value, options: &TestStateOptions) -> Result<(), String> {
+    let mocked = options.result.is_some() || options.error.is_some();
+    if let Some(context) = &options.context {
+        // The context stands in for an execution that a mock stands in for the rest of (AWS's
+        // wording of this refusal is not recorded).
+        if !mocked {
+            return Err("A context can only be given together with a mock (result or error)".into());
+        }
+        check_context(context, state)?;
+    }
+    if let Some(name) = &options.configuration.error_caused_by_state {
+        if !inner_state_names(state).iter().any(|n| n == name) {
+            return Err(format!("errorCausedByState '{name}' is not a state inside the tested Map or Parallel state"));
+        }
+    }
+    Ok(())
+}
+
+/// The names of the states inside a Map's processor or a Parallel's branches, at any depth.
+fn inner_state_names(state: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut scopes: Vec<&Value> = state.get("Branches").and_then(Value::as_array).map(|b| b.iter().collect()).unwrap_or_default();
+    scopes.extend(state.get("ItemProcessor").or_else(|| state.get("Iterator")));
+    while let Some(scope) = scopes.pop() {
+        for (name, inner) in scope.get("States").and_then(Value::as_object).map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default() {
+            names.push(name.to_string());
+            scopes.extend(inner.get("Branches").and_then(Value::as_array).map(|b| b.iter()).into_iter().flatten());
+            scopes.extend(inner.get("ItemProcessor").or_else(|| inner.get("Iterator")));
+        }
+    }
+    names
+}
+
+/// A given context object as AWS's TestState takes it: only the parts a state outside any
+/// Map can see (`Execution`, `State`, `StateMachine`, and `Task` for a state that has a task
+/// token), each with only the fields AWS gives it, names and times as strings. `Map` is
+/// refused: TestState fills it in itself for a state inside a Map.
+fn check_context(context: &Value, state: &Value) -> Result<(), String> {
+    let invalid = |m: String| Err(format!("Invalid Context object provided: {m}"));
+    let Some(parts) = context.as_object() else { return invalid("the Context object must be a JSON object".into()) };
+    let resource = state.get("Resource").and_then(Value::as_str).unwrap_or("");
+    let token_task = state.get("Type").and_then(Value::as_str) == Some("Task") && (resource.ends_with(".waitForTaskToken") || resource.contains(".sync"));
+    for (part, fields) in parts.iter() {
+        // (field, must be a string)
+        let allowed: &[(&str, bool)] = match &**part {
+            "Execution" => &[("Id", true), ("Input", false), ("Name", true), ("RoleArn", true), ("StartTime", true)],
+            "State" => &[("EnteredTime", true), ("Name", true), ("RetryCount", false)],
+            "StateMachine" => &[("Id", true), ("Name", true)],
+            "Task" if token_task => &[("Token", true)],
+            "Task" => return invalid("Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern".into()),
+            "Map" => return invalid("'Map' field is not supported when mocking a Context object".into()),
+            other => return invalid(format!("Field '{other}' is not allowed")),
+        };
+        let Some(fields) = fields.as_object() else { return invalid(format!("{part} must be an object")) };
+        for (field, value) in fields.iter() {
+            match allowed.iter().find(|(name, _)| *name == &**field) {
+                None => return invalid(format!("Field '{field}' is not allowed")),
+                Some((_, true)) if value.as_str().is_none() => return invalid(format!("{part}.{field} must be a string")),
+                Some((_, false)) if &**field == "RetryCount" && !value.as_f64().is_some_and(|n| n >= 0.0 && n.fract() == 0.0) => {
+                    return invalid(format!("{part}.{field} must be a non-negative integer"))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A Map's `maxConcurrency` (0 when unset) and its tolerated failures (when set), evaluated as
 /// the Map would, for its inspection data as AWS's TestState shows it: by testing a Pass state
 /// that computes them in the Map's query language.
@@ -181,8 +391,8 @@ fn map_counts(map: &Value, input: &str, options: &TestStateOptions) -> Result<Ve
     } else {
         pass.push(("Parameters", computed));
     }
-    let probe = TestStateOptions { inspection_level: InspectionLevel::Info, variables: options.variables.clone(), ..TestStateOptions::default() };
-    let r = test_state(&Value::from_pairs(pass), input, &probe)?;
+    let probe = TestStateOptions { inspection_level: InspectionLevel::Info, variables: options.variables.clone(), context: options.context.clone(), ..TestStateOptions::default() };
+    let r = run(&Value::from_pairs(pass), input, &probe, false)?;
     let values = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).unwrap_or(Value::Null);
     let keys = ["maxConcurrency", "toleratedFailurePercentage", "toleratedFailureCount"];
     Ok(keys.into_iter().filter_map(|k| Some((k, values.get(k)?.clone()))).collect())
@@ -286,6 +496,9 @@ fn inspection_stages(t: &StateTrace, state: &Value) -> Vec<(&'static str, Value)
         (false, "Pass") if state.get("Result").is_some() => {
             vec![("result", text(&t.result)), ("afterResultSelector", text(&t.after_result_selector)), ("afterResultPath", text(&t.after_result_path))]
         }
+        // A mocked Map's result is the mock, shown after ItemsPath (added by the caller) as the
+        // stages that process it.
+        (false, "Map") => vec![("afterInputPath", text(&t.after_input_path)), ("afterResultSelector", text(&t.after_result_selector)), ("afterResultPath", text(&t.after_result_path))],
         (false, "Pass") => {
             let after_parameters = text(&t.after_parameters).or_else(|| text(&t.after_input_path));
             vec![
@@ -458,5 +671,117 @@ mod tests {
         // The mock is the Map's result, which ResultPath places.
         let r = test_state(&parse(map).unwrap(), r#"{"xs":[5,6]}"#, &mock()).unwrap();
         assert_eq!(r.get("output").unwrap().as_str(), Some(r#"{"xs":[5,6],"r":[1,2]}"#));
+    }
+
+    fn configured(c: StateConfiguration, options: TestStateOptions) -> TestStateOptions {
+        TestStateOptions { configuration: c, ..options }
+    }
+
+    #[test]
+    fn retries_already_made_lengthen_the_backoff_or_spend_the_rule() {
+        let task = r#"{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f"},
+            "Retry":[{"ErrorEquals":["Other"]},{"ErrorEquals":["Boom"],"IntervalSeconds":1,"MaxAttempts":5,"BackoffRate":2.0}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true}"#;
+        let after = |n: u64| {
+            let options = TestStateOptions { error: Some(("Boom".into(), Some("why".into()))), ..debug() };
+            run(task, "{}", configured(StateConfiguration { retrier_retry_count: Some(n), ..Default::default() }, options))
+        };
+        let details = |r: &Value| r.get("inspectionData").unwrap().get("errorDetails").unwrap().to_json();
+        let r = after(4);
+        assert_eq!((r.get("status").unwrap().as_str(), details(&r).as_str()), (Some("RETRIABLE"), r#"{"retryIndex":1,"retryBackoffIntervalSeconds":16}"#));
+        // The rule's attempts are spent: the error goes on to the Catch.
+        let r = after(5);
+        assert_eq!((r.get("status").unwrap().as_str(), r.get("nextState").unwrap().as_str()), (Some("CAUGHT_ERROR"), Some("H")));
+    }
+
+    fn map_with(extra: &str) -> String {
+        format!(
+            r#"{{"Type":"Map","QueryLanguage":"JSONata","Items":"{{% $states.input.xs %}}","ItemProcessor":{{"StartAt":"Inner","States":{{"Inner":{{"Type":"Pass","End":true}}}}}}{extra},"End":true}}"#
+        )
+    }
+
+    fn failed_iterations(map: &str, input: &str, failed: u64) -> Value {
+        let options = TestStateOptions { result: Some(parse("[1,2,3,4]").unwrap()), ..debug() };
+        run(map, input, configured(StateConfiguration { map_iteration_failure_count: Some(failed), ..Default::default() }, options))
+    }
+
+    #[test]
+    fn failed_iterations_over_the_tolerance_fail_the_map() {
+        let xs = r#"{"xs":[1,2,3,4]}"#;
+        let caught = map_with(r#","ToleratedFailureCount":1,"Catch":[{"ErrorEquals":["States.ExceedToleratedFailureThreshold"],"Next":"Over"}]"#);
+        assert_eq!(failed_iterations(&caught, xs, 1).get("status").unwrap().as_str(), Some("SUCCEEDED"));
+        let r = failed_iterations(&caught, xs, 2);
+        assert_eq!((r.get("status").unwrap().as_str(), r.get("error").unwrap().as_str()), (Some("CAUGHT_ERROR"), Some(THRESHOLD_ERROR)));
+        assert_eq!(r.get("cause").unwrap().as_str(), Some(THRESHOLD_CAUSE));
+        // The Map's Retry sees the failure too.
+        let retried = map_with(r#","ToleratedFailureCount":0,"Retry":[{"ErrorEquals":["States.ExceedToleratedFailureThreshold"]}]"#);
+        assert_eq!(failed_iterations(&retried, xs, 1).get("status").unwrap().as_str(), Some("RETRIABLE"));
+        // A percentage is a share of the items: 1 of 4 is 25%.
+        let share = map_with(r#","ToleratedFailurePercentage":25"#);
+        assert_eq!(failed_iterations(&share, xs, 1).get("status").unwrap().as_str(), Some("SUCCEEDED"));
+        assert_eq!(failed_iterations(&share, xs, 2).get("status").unwrap().as_str(), Some("FAILED"));
+        // No tolerance named: the mocked result stands.
+        let r = failed_iterations(&map_with(""), xs, 3);
+        assert_eq!((r.get("status").unwrap().as_str(), r.get("output").unwrap().as_str()), (Some("SUCCEEDED"), Some("[1,2,3,4]")));
+        // An ItemReader's items are the data given for it.
+        let reader = map_with(r#","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Arguments":{"Bucket":"b","Key":"k"}},"ToleratedFailurePercentage":50"#);
+        let read = |data: &str, failed: u64| {
+            let options = TestStateOptions { result: Some(parse("[]").unwrap()), ..debug() };
+            let c = StateConfiguration { map_iteration_failure_count: Some(failed), map_item_reader_data: Some(data.into()), ..Default::default() };
+            test_state(&parse(&reader).unwrap(), "{}", &configured(c, options))
+        };
+        assert_eq!(read("[1,2]", 1).unwrap().get("status").unwrap().as_str(), Some("SUCCEEDED"));
+        assert_eq!(read("[1,2]", 2).unwrap().get("status").unwrap().as_str(), Some("FAILED"));
+        assert!(read("{", 0).unwrap_err().starts_with("mapItemReaderData is not valid JSON"));
+    }
+
+    #[test]
+    fn a_mocked_jsonpath_map_reads_its_items() {
+        let map = |path: &str| format!(r#"{{"Type":"Map","ItemsPath":"{path}","ItemProcessor":{{"StartAt":"I","States":{{"I":{{"Type":"Pass","End":true}}}}}},"End":true}}"#);
+        let mock = || TestStateOptions { result: Some(parse(r#"["A"]"#).unwrap()), ..debug() };
+        let r = run(&map("$.xs"), r#"{"xs":["a"]}"#, mock());
+        assert_eq!(stages(&r), "input,afterInputPath,afterResultSelector,afterResultPath,afterItemsPath,maxConcurrency");
+        assert_eq!(r.get("inspectionData").unwrap().get("afterItemsPath").unwrap().as_str(), Some(r#"["a"]"#));
+        // Items that are no array fail the state, the path named as it points into its object.
+        let r = run(&map("$.xs"), r#"{"xs":1}"#, mock());
+        assert_eq!((r.get("error").unwrap().as_str(), r.get("cause").unwrap().as_str()), (Some("States.Runtime"), Some(r#"Reference path "$.xs" must point to array."#)));
+        assert_eq!(stages(&r), "input,afterInputPath");
+        let context = Some(parse(r#"{"Execution":{"Input":{"v":[1]}}}"#).unwrap());
+        let r = run(&map("$$.Execution"), "{}", TestStateOptions { context: context.clone(), ..mock() });
+        assert_eq!(r.get("cause").unwrap().as_str(), Some(r#"Reference path "$.Execution" must point to array."#));
+        let r = run(&map("$$.Execution.Input.v"), "{}", TestStateOptions { context, ..mock() });
+        assert_eq!(r.get("inspectionData").unwrap().get("afterItemsPath").unwrap().as_str(), Some("[1]"));
+    }
+
+    #[test]
+    fn a_given_context_as_aws_takes_it() {
+        let task = r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"c.$":"$$"},"End":true}"#;
+        let with = |state: &str, context: &str| {
+            let options = TestStateOptions { result: Some(parse("{}").unwrap()), context: Some(parse(context).unwrap()), ..Default::default() };
+            test_state(&parse(state).unwrap(), "{}", &options)
+        };
+        let r = with(task, r#"{"State":{"Name":"Mine","RetryCount":2}}"#).unwrap();
+        assert_eq!(r.get("output").unwrap().as_str(), Some(r#"{"c":{"State":{"Name":"Mine","RetryCount":2}}}"#));
+        let refused = |context: &str| with(task, context).unwrap_err().trim_start_matches("Invalid Context object provided: ").to_string();
+        assert_eq!(refused(r#"{"Execution":{"Id":1}}"#), "Execution.Id must be a string");
+        assert_eq!(refused(r#"{"Map":{}}"#), "'Map' field is not supported when mocking a Context object");
+        assert_eq!(refused(r#"{"Execution":{"pokemon":"x"}}"#), "Field 'pokemon' is not allowed");
+        assert_eq!(refused(r#"{"Pokedex":{}}"#), "Field 'Pokedex' is not allowed");
+        assert!(refused(r#"{"Task":{"Token":"t"}}"#).starts_with("Context object contains 'Task' when state is not a Task state"));
+        let token_task = r#"{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"End":true}"#;
+        assert!(with(token_task, r#"{"Task":{"Token":"t"}}"#).is_ok());
+        // Without a mock there is no context to give.
+        let unmocked = TestStateOptions { context: Some(parse("{}").unwrap()), ..Default::default() };
+        assert!(test_state(&parse(r#"{"Type":"Pass","End":true}"#).unwrap(), "{}", &unmocked).is_err());
+    }
+
+    #[test]
+    fn the_state_an_error_came_from_is_inside_the_map() {
+        let map = map_with("");
+        let caused_by = |name: &str| {
+            let options = TestStateOptions { error: Some(("Boom".into(), None)), ..Default::default() };
+            test_state(&parse(&map).unwrap(), r#"{"xs":[1]}"#, &configured(StateConfiguration { error_caused_by_state: Some(name.into()), ..Default::default() }, options))
+        };
+        assert_eq!(caused_by("Inner").unwrap().get("status").unwrap().as_str(), Some("FAILED"));
+        assert!(caused_by("Nowhere").is_err());
     }
 }

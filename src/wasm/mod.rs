@@ -112,11 +112,12 @@ pub unsafe extern "C" fn asl_machine_start(machine: *const RawMachine, ip: *mut 
 
 /// AWS TestState: runs one state. `state` is the state's definition (JSON or YAML text);
 /// `options` is `{inspectionLevel, variables, result, error: {error, cause}, stateName,
-/// fieldValidationMode}`.
+/// fieldValidationMode, context, stateConfiguration: {retrierRetryCount,
+/// mapIterationFailureCount, errorCausedByState, mapItemReaderData}}`.
 /// Answers TestState's response as JSON text; throws a message for a bad state or input.
 pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, String> {
     use crate::engine::api_shapes::FieldValidation;
-    use crate::engine::test_state::{test_state, InspectionLevel, TestStateOptions};
+    use crate::engine::test_state::{test_state, InspectionLevel, StateConfiguration, TestStateOptions};
     let state = match crate::definition::source::parse_source(state) {
         Ok((v, _, _)) => v,
         Err(e) => return Err(format!("the state definition cannot be read: {e}")),
@@ -144,6 +145,36 @@ pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, Str
         let error = e.get("error").and_then(Value::as_str).unwrap_or("").to_string();
         let cause = e.get("cause").and_then(Value::as_str).map(String::from);
         opts.error = Some((error, cause));
+    }
+    opts.context = match o.get("context") {
+        None | Some(Value::Null) => None,
+        // AWS takes it as JSON text; an object is taken as the object it would give.
+        Some(Value::String(text)) => Some(crate::value::parse(text).map_err(|e| format!("context is not valid JSON: {e}"))?),
+        Some(v) => Some(v.clone()),
+    };
+    if let Some(c) = o.get("stateConfiguration").filter(|c| !matches!(c, Value::Null)) {
+        let count = |field: &str| -> Result<Option<u64>, String> {
+            match c.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => match v.as_f64() {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(Some(n as u64)),
+                    _ => Err(format!("stateConfiguration.{field} must be a whole number, 0 or more")),
+                },
+            }
+        };
+        let text = |field: &str| -> Result<Option<String>, String> {
+            match c.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.to_string())),
+                Some(_) => Err(format!("stateConfiguration.{field} must be a string")),
+            }
+        };
+        opts.configuration = StateConfiguration {
+            retrier_retry_count: count("retrierRetryCount")?,
+            map_iteration_failure_count: count("mapIterationFailureCount")?,
+            error_caused_by_state: text("errorCausedByState")?,
+            map_item_reader_data: text("mapItemReaderData")?,
+        };
     }
     test_state(&state, input, &opts).map(|v| v.to_json())
 }
