@@ -253,6 +253,33 @@ export interface TestStateOptions {
    * QueryLanguage.
    */
   stateName?: string;
+  /**
+   * The whole Context object (`$$`) the state sees, as an object or JSON text; only with a
+   * mock. It may have Execution (Id, Input, Name, RoleArn, StartTime), State (EnteredTime,
+   * Name, RetryCount), StateMachine (Id, Name), and Task (Token) for a `.sync` or
+   * `.waitForTaskToken` Task; anything else throws AWS's "Invalid Context object provided" error.
+   */
+  context?: Record<string, unknown> | string;
+  /** What happened before the moment tested, as AWS's TestState takes it. */
+  stateConfiguration?: TestStateConfiguration;
+}
+
+export interface TestStateConfiguration {
+  /**
+   * Retries the Retry rule matching the mocked error has already made: it retries with the
+   * backoff for the next attempt, or, spent, the error goes on to Catch or fails the state.
+   */
+  retrierRetryCount?: number;
+  /**
+   * A mocked Map's failed iterations: over its ToleratedFailureCount or Percentage, the Map fails
+   * with States.ExceedToleratedFailureThreshold (its Retry and Catch apply). A Map that names
+   * no tolerance keeps its mocked result.
+   */
+  mapIterationFailureCount?: number;
+  /** The state inside a mocked Map or Parallel that raised the mocked error. */
+  errorCausedByState?: string;
+  /** What the Map's ItemReader would have read, as its source holds it (JSON or JSON Lines text). */
+  mapItemReaderData?: string;
 }
 
 export interface TestStateResponse {
@@ -270,7 +297,13 @@ export interface TestStateResponse {
     result?: string;
     afterResultSelector?: string;
     afterResultPath?: string;
+    /** A JSONPath Map's items, as its ItemsPath selected them. */
+    afterItemsPath?: string;
+    maxConcurrency?: number;
+    toleratedFailureCount?: number;
+    toleratedFailurePercentage?: number;
     variables?: string;
+    errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
   };
 }
 

@@ -119,7 +119,10 @@ export function validate(definition, options = {}) {
  */
 export function testState(state, input = {}, options = {}) {
   requireLoaded();
-  checkOptions('testState', options, ['inspectionLevel', 'variables', 'result', 'error', 'revealSecrets', 'stateName', 'fieldValidationMode']);
+  checkOptions('testState', options, ['inspectionLevel', 'variables', 'result', 'error', 'revealSecrets', 'stateName', 'fieldValidationMode', 'context', 'stateConfiguration']);
+  if (options.stateConfiguration !== undefined) {
+    checkOptions('testState stateConfiguration', options.stateConfiguration, ['retrierRetryCount', 'mapIterationFailureCount', 'errorCausedByState', 'mapItemReaderData']);
+  }
   if (options.result !== undefined && options.error !== undefined) {
     throw new TypeError('asl-sim: testState takes a result or an error, not both');
   }
@@ -134,6 +137,8 @@ export function testState(state, input = {}, options = {}) {
     error: options.error === undefined ? undefined : { error: String(options.error.error ?? ''), cause: options.error.cause == null ? undefined : String(options.error.cause) },
     stateName: options.stateName,
     fieldValidationMode: options.fieldValidationMode,
+    context: options.context,
+    stateConfiguration: options.stateConfiguration,
   };
   try {
     return JSON.parse(guard(() => bindings.testState(text, JSON.stringify(input), JSON.stringify(settings))));

@@ -76,3 +76,28 @@ test('a whole state machine, with stateName naming the state to test', () => {
   assert.deepEqual([r.status, JSON.parse(r.output)], ['SUCCEEDED', { doubled: 8 }]);
   assert.throws(() => testState(machine, {}, { stateName: 'C' }), /no state named 'C'/);
 });
+
+test('context and stateConfiguration: the test starts where a run would be', () => {
+  // retrierRetryCount: the Retry rule has retried 4 times (backoff 1 s x 2^4), or is spent.
+  const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2 }], End: true };
+  const boom = { error: 'Boom', cause: 'again' };
+  const retried = testState(task, {}, { error: boom, inspectionLevel: 'DEBUG', stateConfiguration: { retrierRetryCount: 4 } });
+  assert.deepEqual([retried.status, retried.inspectionData.errorDetails], ['RETRIABLE', { retryIndex: 0, retryBackoffIntervalSeconds: 16 }]);
+  assert.equal(testState(task, {}, { error: boom, stateConfiguration: { retrierRetryCount: 5 } }).status, 'FAILED');
+  // mapIterationFailureCount against the Map's ToleratedFailureCount.
+  const map = {
+    Type: 'Map', ItemsPath: '$.xs', ToleratedFailureCount: 1, ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } },
+    Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], Next: 'TooMany' }], End: true,
+  };
+  const failing = (n) => testState(map, { xs: [1, 2, 3] }, { result: [1, 2, 3], stateConfiguration: { mapIterationFailureCount: n } });
+  assert.equal(failing(1).status, 'SUCCEEDED');
+  assert.deepEqual([failing(2).status, failing(2).error, failing(2).nextState], ['CAUGHT_ERROR', 'States.ExceedToleratedFailureThreshold', 'TooMany']);
+  assert.throws(() => testState(map, {}, { result: [], stateConfiguration: { retries: 1 } }), /has no option 'retries'/);
+  assert.throws(() => testState(map, {}, { result: [], stateConfiguration: { mapIterationFailureCount: -1 } }), /0 or more/);
+  // context: the whole $$, as JSON text or an object; refused in AWS's words.
+  const echo = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ResultSelector: { 'name.$': '$$.State.Name' }, End: true };
+  const named = testState(echo, {}, { result: {}, context: JSON.stringify({ State: { Name: 'Checkout' } }) });
+  assert.deepEqual(JSON.parse(named.output), { name: 'Checkout' });
+  assert.throws(() => testState(echo, {}, { result: {}, context: { Map: {} } }), /Invalid Context object provided: 'Map' field is not supported when mocking a Context object/);
+  assert.throws(() => testState(echo, {}, { result: {}, context: { Execution: { Id: 1 } } }), /Execution.Id must be a string/);
+});
