@@ -240,8 +240,9 @@ export interface TestStateOptions {
   /**
    * How `result` is checked against the answer of the API the Task calls, as AWS checks a mock
    * (for Lambda Invoke, EventBridge PutEvents, StartExecution, DynamoDB item calls, SNS Publish,
-   * SQS SendMessage): STRICT (default) wants its required fields and the right type for every
-   * field given, PRESENT only the types, NONE nothing. A wrong mock throws.
+   * SQS SendMessage, and the AWS SDK's S3 GetObject, KMS Encrypt, Lambda GetFunction): STRICT
+   * (default) wants its required fields and every field given as the API's model allows it
+   * (type, enumeration, length, range), PRESENT only the latter, NONE nothing. A wrong mock throws.
    */
   fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
   /** The Task's error instead of a result. */

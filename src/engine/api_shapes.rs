@@ -1,7 +1,8 @@
-//! What the AWS APIs behind the commonly mocked optimized integrations answer, member by
-//! member, so that a mocked answer is checked as AWS's TestState checks it
-//! (`fieldValidationMode`): STRICT wants every required member and the right type for each
-//! member present, PRESENT only the types, NONE nothing. Members the API's model does not
+//! What the AWS APIs behind the commonly mocked optimized integrations (and a few AWS SDK
+//! calls) answer, member by member, so that a mocked answer is checked as AWS's TestState
+//! checks it (`fieldValidationMode`): STRICT wants every required member and, for each member
+//! present, what the API's model allows (its type, and the enumeration, length or range the
+//! model gives it), PRESENT only the latter, NONE nothing. Members the API's model does not
 //! name pass, as they do on AWS. The mock of any call not described here is not checked (we
 //! would rather let a wrong mock through than refuse a right one).
 //!
@@ -37,6 +38,12 @@ pub enum Shape {
     Bool,
     /// A timestamp: AWS takes it as a string.
     Time,
+    /// A string with at least this many characters (a blob, as base64 text, is one).
+    MinLen(usize),
+    /// A number between these bounds, inclusive.
+    Range(f64, f64),
+    /// A string that is one of these.
+    Enum(&'static [&'static str]),
     List(&'static Shape),
     MapOf(&'static Shape),
     Struct(&'static [Member]),
@@ -141,6 +148,47 @@ static SQS_SEND_MESSAGE: Shape = Shape::Struct(&[
     opt("SequenceNumber", Shape::Str),
 ]);
 
+/// S3 GetObject through the AWS SDK integration (no member is required).
+static S3_GET_OBJECT: Shape = Shape::Struct(&[
+    opt("Body", Shape::Any),
+    opt("LastModified", Shape::Time),
+    opt("ContentLength", Shape::Num),
+    opt("ETag", Shape::Str),
+    opt("VersionId", Shape::Str),
+    opt("ContentType", Shape::Str),
+    opt(
+        "StorageClass",
+        Shape::Enum(&[
+            "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+            "FSX_OPENZFS",
+        ]),
+    ),
+]);
+
+/// KMS Encrypt through the AWS SDK integration: the ciphertext is a blob of 1 to 6144 bytes.
+static KMS_ENCRYPT: Shape = Shape::Struct(&[opt("CiphertextBlob", Shape::MinLen(1)), opt("KeyId", Shape::Str), opt("EncryptionAlgorithm", Shape::Str)]);
+
+/// Lambda GetFunction through the AWS SDK integration: a function has 128 to 10240 MB.
+static LAMBDA_GET_FUNCTION: Shape = Shape::Struct(&[
+    opt(
+        "Configuration",
+        Shape::Struct(&[
+            opt("FunctionName", Shape::Str),
+            opt("FunctionArn", Shape::Str),
+            opt("Runtime", Shape::Str),
+            opt("Role", Shape::Str),
+            opt("Handler", Shape::Str),
+            opt("CodeSize", Shape::Num),
+            opt("Description", Shape::Str),
+            opt("Timeout", Shape::Num),
+            opt("MemorySize", Shape::Range(128.0, 10240.0)),
+            opt("LastModified", Shape::Str),
+            opt("Version", Shape::Str),
+        ]),
+    ),
+    opt("Tags", Shape::MapOf(&Shape::Str)),
+]);
+
 /// The answer's shape for a Task's `Resource`, when it is one described here.
 pub fn answer_shape(resource: &str) -> Option<&'static Shape> {
     let call = resource.strip_prefix("arn:aws:states:::")?;
@@ -153,6 +201,9 @@ pub fn answer_shape(resource: &str) -> Option<&'static Shape> {
         "dynamodb:putItem" | "dynamodb:updateItem" | "dynamodb:deleteItem" => &WRITE_ITEM,
         "sns:publish" => &SNS_PUBLISH,
         "sqs:sendMessage" => &SQS_SEND_MESSAGE,
+        "aws-sdk:s3:getObject" => &S3_GET_OBJECT,
+        "aws-sdk:kms:encrypt" => &KMS_ENCRYPT,
+        "aws-sdk:lambda:getFunction" => &LAMBDA_GET_FUNCTION,
         _ => return None,
     })
 }
@@ -174,7 +225,15 @@ fn check(shape: &Shape, v: &Value, name: Option<&str>, strict: bool) -> Result<(
     };
     match (shape, v) {
         (Shape::Any, _) | (Shape::Str | Shape::Time, Value::String(_)) | (Shape::Num, Value::Number(_)) | (Shape::Bool, Value::Bool(_)) => Ok(()),
-        (Shape::Str | Shape::Time, _) => wrong("a string"),
+        (Shape::MinLen(min), Value::String(text)) if text.chars().count() < *min => Err(format!("Field '{}' is smaller than the minimum length", name.unwrap_or("result"))),
+        (Shape::MinLen(_), Value::String(_)) => Ok(()),
+        (Shape::Enum(values), Value::String(text)) if !values.contains(&&**text) => Err(format!("Field '{}' is not an expected value", name.unwrap_or("result"))),
+        (Shape::Enum(_), Value::String(_)) => Ok(()),
+        (Shape::Range(min, _), Value::Number(n)) if n.as_f64() < *min => Err(format!("Field '{}' is less than the minimum value", name.unwrap_or("result"))),
+        (Shape::Range(_, max), Value::Number(n)) if n.as_f64() > *max => Err(format!("Field '{}' exceeds the maximum value", name.unwrap_or("result"))),
+        (Shape::Range(..), Value::Number(_)) => Ok(()),
+        (Shape::Range(..), _) => wrong("a number"),
+        (Shape::Str | Shape::Time | Shape::MinLen(_) | Shape::Enum(_), _) => wrong("a string"),
         (Shape::Num, _) => wrong("a number"),
         (Shape::Bool, _) => wrong("a boolean"),
         (Shape::List(item), Value::Array(items)) => items.iter().try_for_each(|x| check(item, x, name, strict)),
@@ -218,6 +277,15 @@ mod tests {
         assert_eq!(mock("states:startExecution", "{}", Present), Ok(()));
         assert_eq!(err("states:startExecution", r#"{"StartDate":1}"#, Present), "Field 'StartDate' must be a string");
         assert_eq!(mock("states:startExecution", r#"{"StartDate":1}"#, None), Ok(()));
+        // AWS SDK calls: enumerations, lengths and ranges of the API's model too.
+        assert_eq!(err("aws-sdk:s3:getObject", r#"{"ContentLength":"9000"}"#, Present), "Field 'ContentLength' must be a number");
+        assert_eq!(err("aws-sdk:s3:getObject", r#"{"StorageClass":"Papyrus"}"#, Present), "Field 'StorageClass' is not an expected value");
+        assert_eq!(mock("aws-sdk:s3:getObject", r#"{"StorageClass":"GLACIER_IR","Body":"x"}"#, Strict), Ok(()));
+        assert_eq!(err("aws-sdk:kms:encrypt", r#"{"CiphertextBlob":123}"#, Present), "Field 'CiphertextBlob' must be a string");
+        assert_eq!(err("aws-sdk:kms:encrypt", r#"{"CiphertextBlob":""}"#, Present), "Field 'CiphertextBlob' is smaller than the minimum length");
+        assert_eq!(err("aws-sdk:lambda:getFunction", r#"{"Configuration":{"MemorySize":127}}"#, Present), "Field 'MemorySize' is less than the minimum value");
+        assert_eq!(err("aws-sdk:lambda:getFunction", r#"{"Configuration":{"MemorySize":10241}}"#, Present), "Field 'MemorySize' exceeds the maximum value");
+        assert_eq!(mock("aws-sdk:lambda:getFunction", r#"{"Configuration":{"MemorySize":10240}}"#, Strict), Ok(()));
         // Calls not described here, and token tasks (answered by whoever holds the token), pass.
         assert_eq!(mock("ecs:runTask", r#"{"Tasks":5}"#, Strict), Ok(()));
         assert_eq!(mock("lambda:invoke.waitForTaskToken", "7", Strict), Ok(()));
