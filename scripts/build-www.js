@@ -19,7 +19,7 @@ const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -Infinity);
 
 export async function buildPage({ force = false } = {}) {
   const log = (message) => console.log(`build: ${message}`);
-  // embed.js also bundles js/wildcard.js, which the API shares with it.
+  // The page and the embed also bundle js/wildcard.js, which the API shares with them.
   const inputs = Math.max(newest(src), mtime(join(root, 'js', 'wildcard.js')), mtime(join(root, 'package-lock.json')));
   if (!force && entries.every((e) => mtime(join(dist, e)) >= inputs)) {
     log('www/dist/ is up to date');

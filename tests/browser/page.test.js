@@ -662,3 +662,20 @@ test('a diagnostic tooltip on the first line stays inside the editor, clear of t
   const [box, editor] = [await tip.boundingBox(), await page.locator('#definition-editor').boundingBox()];
   assert.ok(box.y >= editor.y, `tooltip top ${box.y} is above the editor's ${editor.y}`);
 });
+
+test('a handler key that reaches no Task state is named after the run, with the state it may have meant', async () => {
+  await loadExample('handlers');
+  // 'look up user' for 'Look up user': the task quietly got its simulated response.
+  await setEditor('handlers-editor', "export default { 'look up user': () => ({ name: 'Grace' }), 'Write greeting': () => ({ Payload: { text: 'hi' } }) };\n");
+  await page.click('#run');
+  await finalStatus();
+  const note = page.locator('#result .unmatched');
+  await note.waitFor({ timeout: 5000 });
+  assert.match(await note.textContent(), /Handler “look up user” matches no Task state or Resource, so it never ran\. Did you mean “Look up user”\?/);
+  // A key that does reach a state is not named.
+  assert.doesNotMatch(await note.textContent(), /Handler “Write greeting”/);
+  await loadExample('handlers');
+  await page.click('#run');
+  await finalStatus();
+  assert.equal(await page.locator('#result .unmatched').count(), 0);
+});

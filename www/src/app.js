@@ -11,6 +11,7 @@ import { EngineWorker } from './runner.js';
 import { examples } from './examples.js';
 import { decodeShare, encodeShare } from './share.js';
 import { defaultDescription, describeResource } from './mocks.js';
+import { unmatchedKeys, unmatchedText } from './handlerkeys.js';
 
 const $ = (id) => document.getElementById(id);
 const workerUrl = new URL('./worker.js', import.meta.url).href;
@@ -405,6 +406,7 @@ const run_ = {
   lastStepAdded: null, // events the last engine step added
   stopping: false, // Stop sent; waiting for ExecutionAborted (or for the timeout that terminates the worker)
   stopTimer: 0,
+  unmatched: [], // warnings for handler keys that no Task state reaches (they never run)
 };
 let analysis = analyze([]);
 let selected = { state: null, visit: null };
@@ -444,7 +446,7 @@ async function run({ paused = false } = {}) {
   Object.assign(run_, {
     active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, stopping: false,
     waiting: new Map(), invocations: [], clock, speed, engineClock, replay, playhead: 0, lastTick: performance.now(), steps: 0,
-    stepping: paused, lastStepAdded: null,
+    stepping: paused, lastStepAdded: null, unmatched: [],
   });
   selected = { state: null, visit: null };
   $('result').hidden = true;
@@ -460,7 +462,11 @@ async function run({ paused = false } = {}) {
 
 function onEngineMessage(data) {
   if (!run_.active) return;
-  if (data.type === 'events') {
+  if (data.type === 'handlers') {
+    // A key that reaches no Task state never runs: its task quietly gets a simulated response.
+    const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource }]));
+    run_.unmatched = unmatchedKeys(data.keys, tasks).map((key) => unmatchedText(key, tasks));
+  } else if (data.type === 'events') {
     run_.received.splice(data.from, run_.received.length - data.from, ...data.events);
     scheduleTick();
   } else if (data.type === 'invoke') {
@@ -594,6 +600,10 @@ function finishRun() {
       }
     }
     if (!handlersTrusted && handlersEditor.text.trim()) parts.push(h('p', { class: 'hint' }, 'The handlers from the link were not used: tasks got simulated responses.'));
+    if (run_.unmatched.length) {
+      parts.push(h('div', { class: 'unmatched', role: 'note' }, ...run_.unmatched.map((text) => h('p', {}, text)),
+        h('p', {}, 'Task states without a handler got a simulated response (see Task responses).')));
+    }
     box.replaceChildren(...parts);
     if (r.status !== 'SUCCEEDED' && !selected.visit) {
       const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');

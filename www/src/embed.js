@@ -14,11 +14,11 @@
 // Each run has a Web Worker of its own; handlers are the embedding page's own code and run in
 // it. Stop ends a run, terminating its worker when a handler never returns.
 import { load as loadYaml } from 'js-yaml';
-import { wildcardPattern } from '../../js/wildcard.js';
 import { diagnosticLine } from './diagnostics.js';
 import { createGraph } from './graph.js';
 import { analyze } from './history.js';
 import { EngineWorker } from './runner.js';
+import { unmatchedKeys, unmatchedText } from './handlerkeys.js';
 
 const workerUrl = new URL('./worker.js', import.meta.url).href;
 // The JavaScript parser that places a syntax error in the handlers: a bundle of its own, loaded
@@ -246,44 +246,6 @@ class AslSimExample extends HTMLElement {
     this.dispatchEvent(new CustomEvent('asl-sim-done', { detail: result, bubbles: true }));
     return result;
   }
-}
-
-/** Whether a handler key reaches a Resource: the ARN itself, or a pattern with * wildcards (as the API matches them). */
-function reaches(key, resource) {
-  return key === resource || (wildcardPattern(key)?.test(resource) ?? false);
-}
-
-/** The handler keys that name no Task state and reach no Task state's Resource. */
-function unmatchedKeys(keys, tasks) {
-  const resources = Object.values(tasks).map((t) => t.resource);
-  return keys.filter((key) => !Object.hasOwn(tasks, key) && !resources.some((r) => reaches(key, r)));
-}
-
-/** Levenshtein distance, for telling a typo from another name. */
-function editDistance(a, b) {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
-}
-
-/** The warning for one key: the Task states it may have meant (close in name, or in Resource for an ARN), else all of them. */
-function unmatchedText(key, tasks) {
-  const arn = key.startsWith('arn:');
-  const quote = (name) => (arn ? `“${name}” (${tasks[name].resource})` : `“${name}”`);
-  const names = Object.keys(tasks);
-  const near = names.filter((name) => {
-    const [a, b] = [key.toLowerCase(), (arn ? tasks[name].resource : name).toLowerCase()];
-    return editDistance(a, b) <= Math.max(2, Math.floor(a.length / 5));
-  });
-  const list = (items, word) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}` : items[0]);
-  const hint = near.length ? `Did you mean ${list(near.map(quote), 'or')}?`
-    : names.length ? `The Task states are ${list(names.map(quote), 'and')}.`
-      : 'This machine has no Task states.';
-  return `Handler “${key}” matches no Task state or Resource, so it never ran. ${hint}`;
 }
 
 /** What the result area shows: the output, the error, or the definition's problems. */
