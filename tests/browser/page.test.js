@@ -679,3 +679,23 @@ test('a handler key that reaches no Task state is named after the run, with the 
   await finalStatus();
   assert.equal(await page.locator('#result .unmatched').count(), 0);
 });
+
+test('a Choice that matches no rule says so, in the result and in the inspector, without suggesting a Catch', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Big?', States: {
+    'Big?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 10, Next: 'Big' }] }, Big: { Type: 'Succeed' } } }, null, 2));
+  await setEditor('input-editor', '{"n": 2}');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'FAILED');
+  const cause = await page.textContent('#result .error-box dd:last-of-type');
+  assert.match(cause, /no rule that matches its input, and it has no Default/);
+  const inspector = await page.textContent('#inspector-body');
+  assert.match(inspector, /No rule matched, and there is no Default\./);
+  assert.match(inspector, /Add a Default, or a rule that matches this input/);
+  assert.doesNotMatch(inspector, /Retry or a Catch/);
+  // A Pass state cannot have Catch either: the inspector does not tell the learner to add one.
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Pick', States: { Pick: { Type: 'Pass', InputPath: '$.missing', End: true } } }, null, 2));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'FAILED');
+  assert.match(await page.textContent('#inspector-body'), /A Pass state cannot Retry or Catch/);
+  await setEditor('input-editor', '{}');
+});

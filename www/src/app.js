@@ -593,7 +593,7 @@ function finishRun() {
     const parts = [h('div', { class: 'result-head' }, h('span', { class: `pill ${r.status.toLowerCase()}` }, r.status), ' ', summary)];
     if (r.status === 'SUCCEEDED') parts.push(h('pre', { class: 'value', id: 'output' }, JSON.stringify(r.output, null, 2)));
     else {
-      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, r.error ? h('code', {}, r.error) : '—'), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? '—')));
+      parts.push(h('dl', { class: 'error-box' }, h('dt', {}, 'Error'), h('dd', {}, r.error ? h('code', {}, r.error) : '—'), h('dt', {}, 'Cause'), h('dd', {}, r.cause ?? unrecordedCause(r.error))));
       const failedVisit = [...analysis.visits].reverse().find((v) => v.status === 'failed');
       if (failedVisit) {
         parts.push(h('button', { type: 'button', class: 'link', onclick: () => selectVisit(failedVisit) }, `Inspect “${failedVisit.name}”, where it failed`));
@@ -613,6 +613,14 @@ function finishRun() {
   run_.waiting.clear();
   renderCallbacks();
   updateButtons();
+}
+
+/** What an error with no cause in the history means (AWS records none for some). */
+function unrecordedCause(error) {
+  if (error === 'States.NoChoiceMatched') {
+    return h('span', { class: 'muted' }, 'None recorded. A Choice state found no rule that matches its input, and it has no Default to go to instead.');
+  }
+  return '—';
 }
 
 /**

@@ -29,6 +29,9 @@ function stage(label, { field, line, value, hasValue = value !== undefined, tone
   return h('details', { class: `stage${tone ? ` ${tone}` : ''}`, open }, h('summary', {}, label), ...body);
 }
 
+/** The states that may have Retry and Catch fields. */
+const CAN_CATCH = new Set(['Task', 'Map', 'Parallel']);
+
 /** The next state entered after this visit ended (for Choice and Catch). */
 function nextVisit(analysis, visit) {
   const exit = visit.events.find((e) => e.type.endsWith('StateExited'));
@@ -147,7 +150,9 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
   }
   if (type === 'Choice') {
     const next = nextVisit(analysis, visit);
-    if (next) {
+    if (!next && visit.status === 'failed') {
+      stages.push(stage('Decision', { tone: 'bad', line: [`No rule matched${def.Default === undefined ? ', and there is no Default' : ''}.`], field: def.Choices }));
+    } else if (next) {
       const idx = (def.Choices ?? []).findIndex((c) => c?.Next === next.name);
       const why = idx >= 0 ? [`Rule ${idx + 1} matched, so it went to “${next.name}”.`] : def.Default === next.name ? [`No rule matched: Default went to “${next.name}”.`] : [`It went to “${next.name}”.`];
       stages.push(stage('Decision', { line: why, field: idx >= 0 ? def.Choices[idx] : undefined }));
@@ -180,11 +185,17 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
   }
   if (visit.status === 'failed') {
     const f = visit.failures[visit.failures.length - 1];
+    const error = f?.error ?? analysis.execution.error ?? '?';
     stages.push(stage('Failed here', {
       tone: 'bad',
       line: type === 'Fail'
         ? ['A Fail state ends the execution with an error: ', code(def.Error ?? def.ErrorPath ?? 'error'), '.']
-        : ['Nothing caught the error ', code(f?.error ?? analysis.execution.error ?? '?'), ', so the execution failed here. Add a Retry or a Catch for it to handle it.'],
+        : error === 'States.NoChoiceMatched'
+          ? ['No rule matched the input and the state has no ', code('Default'), ', so the execution failed with ', code(error), '. Add a Default, or a rule that matches this input.']
+          : CAN_CATCH.has(type)
+            ? ['Nothing caught the error ', code(error), ', so the execution failed here. Add a Retry or a Catch for it to handle it.']
+            // Only Task, Map and Parallel states may have Retry and Catch.
+            : ['The error ', code(error), ` failed the execution here. A ${type} state cannot Retry or Catch: fix what it reads, or let an enclosing Map or Parallel catch it.`],
       value: f ? { error: f.error, cause: f.cause } : analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : undefined,
     }));
   }
