@@ -699,3 +699,18 @@ test('a Choice that matches no rule says so, in the result and in the inspector,
   assert.match(await page.textContent('#inspector-body'), /A Pass state cannot Retry or Catch/);
   await setEditor('input-editor', '{}');
 });
+
+test('a Parallel state draws its branches in their order, left to right', async () => {
+  const lam = (n) => `arn:aws:lambda:us-east-1:123456789012:function:${n}`;
+  // The shape that came out as Branch 3, Branch 1, Branch 2: a long branch after short ones.
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Fan out', States: { 'Fan out': { Type: 'Parallel', End: true, Branches: [
+    { StartAt: 'B1 a', States: { 'B1 a': { Type: 'Pass', Next: 'B1 b' }, 'B1 b': { Type: 'Task', Resource: lam('b1'), Next: 'B1 c' }, 'B1 c': { Type: 'Wait', Seconds: 30, End: true } } },
+    { StartAt: 'B2 a', States: { 'B2 a': { Type: 'Task', Resource: lam('b2'), Next: 'B2 b' }, 'B2 b': { Type: 'Pass', End: true } } },
+    { StartAt: 'B3 map', States: { 'B3 map': { Type: 'Map', ItemProcessor: { StartAt: 'B3 inner', States: { 'B3 inner': { Type: 'Pass', Next: 'B3 task' }, 'B3 task': { Type: 'Task', Resource: lam('inner'), End: true } } }, End: true } } },
+    { StartAt: 'B4 a', States: { 'B4 a': { Type: 'Pass', End: true } } },
+  ] } } }, null, 2));
+  await page.waitForFunction(() => document.querySelectorAll('#graph .branch').length === 4, null, { timeout: 10000 });
+  const order = await page.$$eval('#graph .branch', (gs) => gs.map((g) => [g.querySelector('text').textContent, Number(g.querySelector('rect').getAttribute('x'))])
+    .sort((a, b) => a[1] - b[1]).map(([label]) => label));
+  assert.deepEqual(order, ['Branch 1', 'Branch 2', 'Branch 3', 'Branch 4']);
+});

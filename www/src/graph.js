@@ -99,10 +99,19 @@ function scopeGraph(scope, prefix, info) {
       // The header has two lines: the name and type, then the badge ("1000/1000 items  ×5").
       const node = { id: nodeId, name, type, kind: 'compound', children: [], edges: [], layoutOptions: { 'elk.padding': '[top=46,left=14,bottom=14,right=14]' } };
       if (type === 'Parallel') {
+        // Its branches side by side in their order. Laid out with the rest of the machine,
+        // crossing minimization put Branch 3 before Branch 1; laid out on their own (no edge
+        // crosses a branch's border), they are placed in the order given.
+        Object.assign(node.layoutOptions, LAYOUT, {
+          'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.separateConnectedComponents': 'false',
+          'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES', 'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
+        });
+      }
+      if (type === 'Parallel') {
         (Array.isArray(state.Branches) ? state.Branches : []).forEach((branch, i) => {
           const inner = scopeGraph(branch, `${nodeId}/${i}`, info);
           node.children.push({ id: `${nodeId}/${i}`, kind: 'branch', label: `Branch ${i + 1}`, children: inner.children, edges: inner.edges,
-            layoutOptions: { 'elk.padding': '[top=26,left=12,bottom=12,right=12]' } });
+            layoutOptions: { ...LAYOUT, 'elk.alignment': 'TOP', 'elk.padding': '[top=26,left=12,bottom=12,right=12]' } });
         });
       } else {
         const processor = state.ItemProcessor ?? state.Iterator;
@@ -133,6 +142,21 @@ function scopeGraph(scope, prefix, info) {
   return { children, edges };
 }
 
+/** How a scope is laid out: the machine, and each branch of a Parallel (laid out on its own). */
+const LAYOUT = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '34',
+  'elk.spacing.nodeNode': '26',
+  'elk.spacing.edgeLabel': '4',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '18',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.json.shapeCoords': 'ROOT',
+  'elk.json.edgeCoords': 'ROOT',
+};
+
 export function definitionGraph(definition) {
   const info = { nodes: new Map(), types: new Map() };
   const { children, edges } = scopeGraph(definition, 'root', info);
@@ -140,20 +164,7 @@ export function definitionGraph(definition) {
     info,
     graph: {
       id: 'root',
-      layoutOptions: {
-        'elk.algorithm': 'layered',
-        'elk.direction': 'DOWN',
-        'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '34',
-        'elk.spacing.nodeNode': '26',
-        'elk.spacing.edgeLabel': '4',
-        'elk.layered.spacing.edgeNodeBetweenLayers': '18',
-        'elk.edgeRouting': 'ORTHOGONAL',
-        'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-        'elk.json.shapeCoords': 'ROOT',
-        'elk.json.edgeCoords': 'ROOT',
-        'elk.padding': '[top=12,left=12,bottom=12,right=12]',
-      },
+      layoutOptions: { ...LAYOUT, 'elk.padding': '[top=12,left=12,bottom=12,right=12]' },
       children,
       edges,
     },
