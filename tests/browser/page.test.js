@@ -714,3 +714,29 @@ test('a Parallel state draws its branches in their order, left to right', async 
     .sort((a, b) => a[1] - b[1]).map(([label]) => label));
   assert.deepEqual(order, ['Branch 1', 'Branch 2', 'Branch 3', 'Branch 4']);
 });
+
+test('stepping keeps the newest event in view in the table', async () => {
+  const States = {};
+  for (let i = 1; i <= 20; i++) States[`S${i}`] = i < 20 ? { Type: 'Pass', Next: `S${i + 1}` } : { Type: 'Pass', End: true };
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'S1', States }, null, 2));
+  await page.locator('#graph .node[data-state="S20"]').waitFor({ timeout: 10000 });
+  const rows = () => page.locator('#events tbody tr.event').count();
+  await page.click('#step'); // starts the run, paused after its first step
+  await page.waitForFunction(() => /^Paused at event \d+: press Step/.test(document.querySelector('#status').textContent), null, { timeout: 5000 });
+  for (let i = 0; i < 12; i++) {
+    const before = await rows();
+    await page.click('#step');
+    await page.waitForFunction((n) => document.querySelectorAll('#events tbody tr.event').length > n
+      && /^Paused at event \d+: press Step/.test(document.querySelector('#status').textContent), before, { timeout: 5000 });
+  }
+  const seen = await page.evaluate(() => {
+    const wrap = document.querySelector('.table-wrap');
+    const rows = [...document.querySelectorAll('#events tbody tr.event')];
+    const [w, r] = [wrap.getBoundingClientRect(), rows.at(-1).getBoundingClientRect()];
+    return { rows: rows.length, inView: r.top >= w.top && r.bottom <= w.bottom + 1 };
+  });
+  assert.ok(seen.rows > 20, `${seen.rows} rows`);
+  assert.ok(seen.inView, 'the newest event is in view');
+  await page.click('#stop');
+  await finalStatus();
+});

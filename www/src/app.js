@@ -536,9 +536,12 @@ function tick(now = performance.now()) {
     renderEvents(false);
     repaint();
     if (run_.paused) {
-      // Stepping: the inspector follows the state of the event just shown.
-      const visit = analysis.owner.get(run_.received[run_.shown - 1].id);
+      // Stepping: the inspector follows the state of the event just shown, and the table
+      // brings that event into view (it stayed where it was, far above the newest rows).
+      const last = run_.received[run_.shown - 1];
+      const visit = analysis.owner.get(last.id);
       if (visit) selectVisit(visit, { quiet: true });
+      revealRow(tbody.querySelector(`tr.event[data-id="${last.id}"]`));
     }
   }
   renderCallbacks();
@@ -978,18 +981,21 @@ function revealInspector() {
   pane.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
 }
 
+/** Scrolls the table only (not the page) so that a row is in view. */
+function revealRow(row) {
+  if (!row || row.hidden) return;
+  const wrap = tbody.closest('.table-wrap');
+  const top = row.offsetTop - wrap.querySelector('thead').offsetHeight;
+  if (top < wrap.scrollTop || top > wrap.scrollTop + wrap.clientHeight - row.offsetHeight) wrap.scrollTop = top;
+}
+
 function selectVisit(visit, { fromTable = false, quiet = false } = {}) {
   selected = { state: visit.name, visit };
   repaint();
   applyFilter();
   if (!fromTable && !quiet) {
     // Scroll the table only (not the page) to the visit's first event.
-    const row = tbody.querySelector(`tr.event[data-id="${visit.id}"]`);
-    const wrap = tbody.closest('.table-wrap');
-    if (row && !row.hidden) {
-      const top = row.offsetTop - wrap.querySelector('thead').offsetHeight;
-      if (top < wrap.scrollTop || top > wrap.scrollTop + wrap.clientHeight - row.offsetHeight) wrap.scrollTop = top;
-    }
+    revealRow(tbody.querySelector(`tr.event[data-id="${visit.id}"]`));
   }
   if (fromTable) graph.reveal(visit.name);
 }
