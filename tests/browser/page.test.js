@@ -740,3 +740,22 @@ test('stepping keeps the newest event in view in the table', async () => {
   await page.click('#stop');
   await finalStatus();
 });
+
+test('on a phone, all four editor tabs fit, with both counts showing', async () => {
+  await loadExample('real-project'); // four Task states
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    // A definition error too: the Definition tab shows its count.
+    await setEditor('definition-editor', (await page.evaluate(() => document.querySelector('#definition-editor .cm-content').innerText)).replace('"StartAt": "', '"StartAt": "Nope '));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#diag-count:not([hidden])').waitFor({ timeout: 10000 });
+    const boxes = await page.$$eval('[role=tab]', (tabs) => {
+      const list = tabs[0].parentElement.getBoundingClientRect();
+      return tabs.map((t) => { const r = t.getBoundingClientRect(); return { name: t.textContent.trim(), left: r.left - list.left, right: list.right - r.right }; });
+    });
+    for (const b of boxes) assert.ok(b.left >= 0 && b.right >= 0, `tab “${b.name}” is cut off: ${JSON.stringify(boxes)}`);
+    assert.ok(await page.locator('#task-count').isVisible());
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
