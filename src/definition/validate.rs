@@ -15,7 +15,8 @@
 //!   activities, `.sync` or `.waitForTaskToken`;
 //! - `HeartbeatSeconds` below `TimeoutSeconds`;
 //! - JSONata `{% %}` delimiters;
-//! - warnings AWS gives: `NO_DOLLAR`, `NO_PATH`, `PASS_RESULT_IS_STATIC`.
+//! - warnings AWS gives: `NO_DOLLAR`, `NO_PATH`, `PASS_RESULT_IS_STATIC`; and one of asl-sim's:
+//!   a `{% %}` expression in a JSONPath state, which is used as a literal string.
 //!
 //! Text may be JSON or YAML (see `source`), with `${Name}` DefinitionSubstitutions resolved
 //! first when a map of them is given.
@@ -302,6 +303,11 @@ fn check_state(_name: &str, s: &Value, sp: &str, top_jsonata: bool, options: &Va
                 no_dollar(v, &format!("{sp}/{field}"), out);
             }
         }
+        for field in ["Parameters", "ResultSelector", "ItemSelector", "Assign", "Result", "Error", "Cause"] {
+            if let Some(v) = s.get(field) {
+                jsonata_in_jsonpath(v, &format!("{sp}/{field}"), out);
+            }
+        }
         if ty == "Map" && s.get("ItemSelector").is_none() {
             // Legacy `Parameters` of a Map is checked above.
         }
@@ -409,6 +415,25 @@ fn no_dollar(v: &Value, at: &str, out: &mut Diagnostics) {
         }
         true
     });
+}
+
+/// A `{% %}` JSONata expression in a JSONPath state is not evaluated: the state's output holds
+/// the text of the expression. asl-sim's own warning (AWS accepts it silently), under the code
+/// of the other `{%` warnings.
+fn jsonata_in_jsonpath(v: &Value, at: &str, out: &mut Diagnostics) {
+    let mut visit = |item: &Value, p: &str, _: Option<&str>, _: usize| {
+        if item.as_str().is_some_and(|t| is_jsonata(t.trim())) {
+            out.warning(
+                codes::INVALID_JSONATA_EXPRESSION,
+                p,
+                "In a JSONPath state, a JSONata expression is not evaluated: the string is used as written. Set \"QueryLanguage\": \"JSONata\" to evaluate it",
+            );
+        }
+        true
+    };
+    if visit(v, at, None, 0) {
+        walk_members(v, at, 0, &mut visit);
+    }
 }
 
 /// Pass `Result` is used as written: a `.$` key there is not evaluated.
@@ -609,8 +634,10 @@ mod tests {
         );
         assert_eq!(one(&ds, codes::UNSUPPORTED_JSONATA_EXPRESSION, "/States/T/Arguments").message, "Reference to 'items' at the top level is not supported.");
         assert_eq!(ds.iter().filter(|d| d.code == codes::UNSUPPORTED_JSONATA_EXPRESSION).count(), 5, "{:#?}", found(&ds));
-        // A JSONPath state's strings are not expressions.
-        assert!(run(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"{% phone %}","End":true}}}"#).is_empty());
+        // A JSONPath state's strings are not expressions: only a warning that says so.
+        let ds = run(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"{% phone %}","End":true}}}"#);
+        assert_eq!(found(&ds), vec![(codes::INVALID_JSONATA_EXPRESSION, "/States/P/Result".to_string(), 1, 54)]);
+        assert_eq!(ds[0].severity, Severity::Warning);
     }
 
     #[test]
@@ -667,6 +694,26 @@ mod tests {
                 (codes::PASS_RESULT_IS_STATIC, "/States/P/Result/u.$".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn jsonata_in_a_jsonpath_state_is_a_literal_string_and_said_so() {
+        let text = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a":"{% $states.input.x %}","b":["{%1%}"],"c.$":"$.y"},"Next":"J"},
+            "J":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"o":"{% $states.input %}"},"Next":"F"},
+            "F":{"Type":"Fail","Error":"{% 'E' %}"}}}"#;
+        let ds = run(text);
+        assert!(is_valid(&ds), "{ds:#?}");
+        let mut got: Vec<(Severity, &str, String)> = ds.iter().map(|d| (d.severity, d.code, d.location.clone())).collect();
+        got.sort_by(|a, b| a.2.cmp(&b.2));
+        assert_eq!(
+            got,
+            [
+                (Severity::Warning, codes::INVALID_JSONATA_EXPRESSION, "/States/F/Error".to_string()),
+                (Severity::Warning, codes::INVALID_JSONATA_EXPRESSION, "/States/P/Parameters/a".to_string()),
+                (Severity::Warning, codes::INVALID_JSONATA_EXPRESSION, "/States/P/Parameters/b/0".to_string()),
+            ]
+        );
+        assert!(ds[0].message.starts_with("In a JSONPath state, a JSONata expression is not evaluated"), "{}", ds[0].message);
     }
 
     #[test]

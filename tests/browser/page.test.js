@@ -759,3 +759,14 @@ test('on a phone, all four editor tabs fit, with both counts showing', async () 
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 });
+
+test('a {% %} expression in a JSONPath state is flagged: it would be output as text', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Greet', States: {
+    Greet: { Type: 'Pass', Parameters: { 'message': '{% "Hello, " & $states.input.name %}' }, End: true } } }, null, 2));
+  const mark = page.locator('#definition-editor .cm-lintRange-warning');
+  await mark.waitFor({ timeout: 10000 });
+  assert.match(await mark.textContent(), /\{% \\"Hello, \\"/);
+  await page.locator('#definition-hint.warn').waitFor({ timeout: 5000 });
+  assert.match(await page.textContent('#definition-hint'), /^Warning, INVALID_JSONATA_EXPRESSION at line 7: In a JSONPath state, a JSONata expression is not evaluated: the string is used as written\. Set "QueryLanguage": "JSONata" to evaluate it\.$/);
+  assert.equal(await page.locator('#diag-count').isVisible(), false, 'a warning is no error: the machine runs');
+});

@@ -224,18 +224,21 @@ function showDiagnosticCount(diagnostics) {
   count.textContent = String(errors);
   count.title = `${errors} problem${errors === 1 ? '' : 's'} in the definition`;
   const hint = $('definition-hint');
-  const first = (diagnostics ?? []).find((d) => d.severity !== 'WARNING');
+  // The first error; else the first warning (a definition that runs, but not as it reads).
+  const first = (diagnostics ?? []).find((d) => d.severity !== 'WARNING') ?? (diagnostics ?? []).find((d) => d.line > 0);
+  const warning = first?.severity === 'WARNING';
   if (first && definitionEditor.text.trim() === '') {
     // The engine's 'not a valid JSON object' at line 0 says less than this.
     hint.textContent = 'The definition is empty: write one here (JSON or YAML), or open one of the Examples.';
   } else if (first) {
-    const rest = errors > 1 ? ` (and ${errors - 1} more underlined)` : '';
+    const others = warning ? diagnostics.length - 1 : errors - 1;
+    const rest = others > 0 ? ` (and ${others} more underlined)` : '';
     const message = truncate(shortMessage(first), 160);
     const end = `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`;
     if (first.line > 0) {
       const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
       go.addEventListener('click', () => definitionEditor.goToLine(first.line));
-      hint.replaceChildren(`${first.code} at `, go, end);
+      hint.replaceChildren(warning ? `Warning, ${first.code} at ` : `${first.code} at `, go, end);
     } else {
       hint.replaceChildren(`${first.code}${end}`); // about the whole text: no line to go to
     }
@@ -243,6 +246,7 @@ function showDiagnosticCount(diagnostics) {
     hint.textContent = 'JSON or YAML. Problems are underlined as you type: hover them for the details.';
   }
   $('definition-hint').classList.toggle('bad', errors > 0);
+  $('definition-hint').classList.toggle('warn', warning);
 }
 
 // ---- Reading the definition (for drawing only) ----------------------------------------------
