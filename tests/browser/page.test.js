@@ -770,3 +770,13 @@ test('a {% %} expression in a JSONPath state is flagged: it would be output as t
   assert.match(await page.textContent('#definition-hint'), /^Warning, INVALID_JSONATA_EXPRESSION at line 7: In a JSONPath state, a JSONata expression is not evaluated: the string is used as written\. Set "QueryLanguage": "JSONata" to evaluate it\.$/);
   assert.equal(await page.locator('#diag-count').isVisible(), false, 'a warning is no error: the machine runs');
 });
+
+test('a misspelt state name in Next or StartAt is explained, with the name it may have meant', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Next: 'Don' }, Done: { Type: 'Succeed' } } }, null, 2));
+  await page.waitForFunction(() => /Don/.test(document.querySelector('#definition-hint').textContent), null, { timeout: 10000 });
+  assert.match(await page.textContent('#definition-hint'), /^MISSING_TRANSITION_TARGET at line 6: Missing 'Next' target: Don \(and 1 more underlined\)\. Did you mean “Done”\?$/);
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'greet', States: { Greet: { Type: 'Pass', End: true } } }, null, 2));
+  await page.waitForFunction(() => /greet/.test(document.querySelector('#definition-hint').textContent), null, { timeout: 10000 });
+  // AWS's words ("Missing 'Next' target") do not fit a StartAt.
+  assert.match(await page.textContent('#definition-hint'), /^MISSING_TRANSITION_TARGET at line 2: StartAt names no state: greet is not one of the States\. Did you mean “Greet”\?$/);
+});

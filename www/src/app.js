@@ -2,7 +2,7 @@
 // responses, callbacks, examples, share links. The engine runs in a Web Worker (worker.js);
 // this file only shows what it reports.
 import { load as loadYaml } from 'js-yaml';
-import { shortMessage } from './diagnostics.js';
+import { missingTarget, shortMessage } from './diagnostics.js';
 import { createEditor, isYaml } from './editor.js';
 import { createGraph, truncate } from './graph.js';
 import { analyze, detailsOf, explain } from './history.js';
@@ -11,7 +11,7 @@ import { EngineWorker } from './runner.js';
 import { examples } from './examples.js';
 import { decodeShare, encodeShare } from './share.js';
 import { defaultDescription, describeResource } from './mocks.js';
-import { unmatchedKeys, unmatchedText } from './handlerkeys.js';
+import { nearNames, unmatchedKeys, unmatchedText } from './handlerkeys.js';
 
 const $ = (id) => document.getElementById(id);
 const workerUrl = new URL('./worker.js', import.meta.url).href;
@@ -233,8 +233,12 @@ function showDiagnosticCount(diagnostics) {
   } else if (first) {
     const others = warning ? diagnostics.length - 1 : errors - 1;
     const rest = others > 0 ? ` (and ${others} more underlined)` : '';
+    // A typo in a state's name ('Don' for 'Done'): the names it may have meant.
+    const target = missingTarget(first);
+    const near = target === null ? [] : nearNames(target, [...stateDefs.keys()]);
+    const meant = near.length ? ` Did you mean ${near.slice(0, 3).map((n) => `“${n}”`).join(' or ')}?` : '';
     const message = truncate(shortMessage(first), 160);
-    const end = `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}`;
+    const end = `: ${message}${rest}${message.endsWith('.') && !rest ? '' : '.'}${meant}`;
     if (first.line > 0) {
       const go = h('button', { type: 'button', class: 'link' }, `line ${first.line}`);
       go.addEventListener('click', () => definitionEditor.goToLine(first.line));

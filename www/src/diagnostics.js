@@ -7,7 +7,16 @@
  * the line and column beside it.
  */
 export function shortMessage(d) {
-  return String(d.message ?? '').replace(/\s*\n? at \[Source: [\s\S]*$/, '');
+  const message = String(d.message ?? '').replace(/\s*\n? at \[Source: [\s\S]*$/, '');
+  // AWS words a StartAt naming no state as a missing 'Next' target, which a StartAt is not.
+  const start = d.code === 'MISSING_TRANSITION_TARGET' && /\/StartAt$/.test(d.location ?? '') && message.match(/^Missing 'Next' target: (.*)$/s);
+  return start ? `StartAt names no state: ${start[1]} is not one of the States.` : message;
+}
+
+/** The name a MISSING_TRANSITION_TARGET diagnostic says is missing (null for other diagnostics). */
+export function missingTarget(d) {
+  if (d.code !== 'MISSING_TRANSITION_TARGET') return null;
+  return String(d.message ?? '').match(/^Missing 'Next' target: (.*)$/s)?.[1] ?? null;
 }
 
 /** One line: "line 4, column 9: CODE: message" (no place when the engine gives none). */
