@@ -387,3 +387,155 @@ fn item_batcher_in_jsonata_and_its_errors() {
     assert_eq!(o.error.as_deref(), Some("States.Runtime"));
     assert!(o.cause.as_deref().unwrap().contains(r#"The MaxItemsPerBatchPath field refers to value "many" which is not a valid integer: $.per"#), "{:?}", o.cause);
 }
+
+// ---- ItemReader: a Distributed Map reading its items from S3 ----
+
+/// A Distributed Map `M` whose items come from its `ItemReader` (given as JSON text), with an
+/// item processor that passes each item on.
+fn reader_machine(item_reader: &str, extra: &str) -> String {
+    format!(
+        r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ItemReader":{item_reader},{extra}
+            "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},"End":true}}}}}}"#
+    )
+}
+
+/// Runs `definition` with `content` as what the reader of `M` reads; returns the execution and
+/// the requests the reader got.
+fn run_reading(definition: &str, input: &str, content: Option<asl_sim::Value>) -> (asl_sim::engine::Execution, Vec<asl_sim::engine::ReadRequest>) {
+    use asl_sim::drivers::native::{run_with_reader, ReaderAnswer};
+    let mut requests = Vec::new();
+    let ex = run_with_reader(definition, input, ExecutionOptions::default(), |_| TaskAnswer::Never, |req| {
+        requests.push(req.clone());
+        content.clone().map(ReaderAnswer::Content)
+    })
+    .unwrap();
+    (ex, requests)
+}
+
+fn output_json(ex: &asl_sim::engine::Execution) -> String {
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Succeeded, "{:?} {:?}", o.error, o.cause);
+    o.output.as_ref().unwrap().to_json()
+}
+
+const CSV_READER: &str = r#"{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},
+    "Parameters":{"Bucket.$":"$.bucket","Key":"ratings.csv"}}"#;
+
+#[test]
+fn item_reader_csv_first_row_headers() {
+    let def = reader_machine(CSV_READER, "");
+    let (ex, requests) = run_reading(&def, r#"{"bucket":"my-bucket"}"#, Some(asl_sim::Value::string("name,stars\nAda,5\n\"Bob, Jr\",4\n")));
+    assert_eq!(output_json(&ex), r#"[{"name":"Ada","stars":"5"},{"name":"Bob, Jr","stars":"4"}]"#);
+    // The reader got its evaluated Parameters, keyed by the Map state's name.
+    assert_eq!(requests.len(), 1);
+    assert_eq!(&*requests[0].state_name, "M");
+    assert_eq!(&*requests[0].resource, "arn:aws:states:::s3:getObject");
+    assert_eq!(requests[0].input.to_json(), r#"{"Key":"ratings.csv","Bucket":"my-bucket"}"#);
+    assert_eq!(requests[0].input_type.as_deref(), Some("CSV"));
+    // AWS records no Task events for the read.
+    assert!(!types(&ex).iter().any(|t| t.starts_with("Task")), "{:?}", types(&ex));
+    assert_eq!(types(&ex), ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+}
+
+#[test]
+fn item_reader_csv_given_headers_delimiter_and_item_selector() {
+    let reader = r#"{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["id","city"],"CSVDelimiter":"SEMICOLON"},
+        "Parameters":{"Bucket":"b","Key":"k"}}"#;
+    let def = reader_machine(reader, r#""ItemSelector":{"row.$":"$$.Map.Item.Value","index.$":"$$.Map.Item.Index"},"#);
+    let (ex, _) = run_reading(&def, "{}", Some(asl_sim::Value::string("1;Oslo\n2;Lima;extra\n3")));
+    assert_eq!(
+        output_json(&ex),
+        r#"[{"index":0,"row":{"id":"1","city":"Oslo"}},{"index":1,"row":{"id":"2","city":"Lima"}},{"index":2,"row":{"id":"3","city":""}}]"#
+    );
+}
+
+#[test]
+fn item_reader_jsonl_and_json() {
+    let jsonl = r#"{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket":"b","Key":"k.jsonl"}}"#;
+    let (ex, _) = run_reading(&reader_machine(jsonl, ""), "{}", Some(asl_sim::Value::string("{\"a\":1}\n\n{\"a\":2}\n")));
+    assert_eq!(output_json(&ex), r#"[{"a":1},{"a":2}]"#);
+    let json = r#"{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k.json"}}"#;
+    // The object's text, or an array already parsed.
+    let (ex, _) = run_reading(&reader_machine(json, ""), "{}", Some(asl_sim::Value::string(r#"[{"v":"x"},3]"#)));
+    assert_eq!(output_json(&ex), r#"[{"v":"x"},3]"#);
+    let (ex, _) = run_reading(&reader_machine(json, ""), "{}", Some(parse("[true]").unwrap()));
+    assert_eq!(output_json(&ex), "[true]");
+    // A JSON object that holds no array fails the Map.
+    let (ex, _) = run_reading(&reader_machine(json, ""), "{}", Some(asl_sim::Value::string(r#"{"a":1}"#)));
+    let o = ex.outcome().unwrap();
+    assert_eq!((o.status, o.error.as_deref()), (Status::Failed, Some("States.ItemReaderFailed")));
+}
+
+#[test]
+fn item_reader_list_objects_v2() {
+    let reader = r#"{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"b","Prefix":"in/"}}"#;
+    let listing = parse(r#"{"Contents":[{"Key":"in/a.txt","ETag":"\"e1\"","LastModified":"2024-01-02T03:04:05Z","Size":3,"StorageClass":"STANDARD"},{"Key":"in/b.txt","Size":4}],"KeyCount":2}"#).unwrap();
+    let (ex, requests) = run_reading(&reader_machine(reader, ""), "{}", Some(listing));
+    assert_eq!(output_json(&ex), r#"[{"Etag":"\"e1\"","Key":"in/a.txt","LastModified":1704164645,"Size":3,"StorageClass":"STANDARD"},{"Key":"in/b.txt","Size":4}]"#);
+    assert_eq!(requests[0].input.to_json(), r#"{"Bucket":"b","Prefix":"in/"}"#);
+    assert_eq!(requests[0].input_type, None);
+}
+
+#[test]
+fn item_reader_max_items_literal_path_and_jsonata() {
+    let csv = asl_sim::Value::string("h\n1\n2\n3\n4\n");
+    let with = |config: &str| format!(r#"{{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{{"InputType":"CSV",{config}}},"Parameters":{{"Bucket":"b","Key":"k"}}}}"#);
+    let (ex, _) = run_reading(&reader_machine(&with(r#""MaxItems":2"#), ""), "{}", Some(csv.clone()));
+    assert_eq!(output_json(&ex), r#"[{"h":"1"},{"h":"2"}]"#);
+    // 0 sets no limit.
+    let (ex, _) = run_reading(&reader_machine(&with(r#""MaxItems":0"#), ""), "{}", Some(csv.clone()));
+    assert_eq!(output_json(&ex), r#"[{"h":"1"},{"h":"2"},{"h":"3"},{"h":"4"}]"#);
+    let (ex, _) = run_reading(&reader_machine(&with(r#""MaxItemsPath":"$.max""#), ""), r#"{"max":3}"#, Some(csv.clone()));
+    assert_eq!(output_json(&ex), r#"[{"h":"1"},{"h":"2"},{"h":"3"}]"#);
+    let (ex, _) = run_reading(&reader_machine(&with(r#""MaxItemsPath":"$.max""#), ""), r#"{"max":-1}"#, Some(csv.clone()));
+    assert_eq!(ex.outcome().unwrap().error.as_deref(), Some("States.ItemReaderFailed"));
+    let jsonata = r#"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+        "ReaderConfig":{"InputType":"CSV","MaxItems":"{% $states.input.max %}"},"Arguments":{"Bucket":"{% $states.input.bucket %}","Key":"k"}},
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let (ex, requests) = run_reading(jsonata, r#"{"max":1,"bucket":"jb"}"#, Some(csv));
+    assert_eq!(output_json(&ex), r#"[{"h":"1"}]"#);
+    assert_eq!(requests[0].input.to_json(), r#"{"Bucket":"jb","Key":"k"}"#);
+}
+
+#[test]
+fn item_reader_without_content_fails_with_item_reader_failed() {
+    // `run` answers no reads: the Map fails with AWS's error, and the cause says what to do.
+    let def = reader_machine(CSV_READER, "");
+    let ex = run(&def, r#"{"bucket":"b"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let o = ex.outcome().unwrap();
+    assert_eq!((o.status, o.error.as_deref()), (Status::Failed, Some("States.ItemReaderFailed")));
+    let cause = o.cause.as_deref().unwrap();
+    assert!(cause.contains("Map state 'M'") && cause.contains("run_with_reader") && cause.contains("CSV"), "{cause}");
+    assert!(!cause.contains("must be an array"), "{cause}");
+    assert_eq!(types(&ex), ["ExecutionStarted", "MapStateEntered", "MapStateFailed", "ExecutionFailed"]);
+}
+
+#[test]
+fn item_reader_failure_is_seen_by_retry_and_catch() {
+    use asl_sim::drivers::native::{run_with_reader, ReaderAnswer};
+    let def = reader_machine(
+        CSV_READER,
+        r#""Retry":[{"ErrorEquals":["States.ItemReaderFailed"],"MaxAttempts":1,"IntervalSeconds":1}],
+           "Catch":[{"ErrorEquals":["States.ItemReaderFailed"],"ResultPath":"$.error","Next":"Done"}],"#,
+    )
+    .replace(r#""End":true}}}"#, r#""End":true},"Done":{"Type":"Pass","End":true}}}"#);
+    let mut calls = 0;
+    let ex = run_with_reader(&def, r#"{"bucket":"b"}"#, ExecutionOptions::default(), |_| TaskAnswer::Never, |_| {
+        calls += 1;
+        Some(ReaderAnswer::Failure("S3.NoSuchKey: The specified key does not exist.".into()))
+    })
+    .unwrap();
+    assert_eq!(calls, 2);
+    assert_eq!(output_json(&ex), r#"{"bucket":"b","error":{"Error":"States.ItemReaderFailed","Cause":"S3.NoSuchKey: The specified key does not exist."}}"#);
+}
+
+#[test]
+fn item_reader_with_bad_settings_fails_before_reading() {
+    // A reader that cannot work fails before anything is read.
+    let bad = r#"{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"GIVEN"},"Parameters":{"Bucket":"b","Key":"k"}}"#;
+    let (ex, requests) = run_reading(&reader_machine(bad, ""), "{}", Some(asl_sim::Value::string("a")));
+    assert!(requests.is_empty());
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert!(o.cause.as_deref().unwrap().contains("CSVHeaders"));
+}

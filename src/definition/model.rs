@@ -263,10 +263,51 @@ pub struct Map {
     pub max_concurrency: Option<Seconds>,
     pub tolerated_failure_percentage: Option<Tolerance>,
     pub tolerated_failure_count: Option<Tolerance>,
-    pub item_reader: Option<Value>,
+    pub item_reader: Option<ItemReader>,
     pub item_batcher: Option<ItemBatcher>,
     pub result_writer: Option<Value>,
     pub label: Option<String>,
+}
+
+/// A Distributed Map's `ItemReader`: where its items come from (an S3 object or an S3 listing)
+/// instead of its input. The engine asks its driver for the source's content and turns that
+/// into items (see `engine/states/reader.rs`). `ReaderConfig`'s values are kept as written
+/// and checked when the Map runs.
+#[derive(Debug)]
+pub struct ItemReader {
+    pub resource: Rc<str>,
+    pub source: ReaderSource,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): the S3 call's request.
+    pub parameters: Option<Template>,
+    pub arguments: Option<JsonataValue>,
+    pub input_type: Option<Rc<str>>,
+    pub csv_header_location: Option<Rc<str>>,
+    pub csv_headers: Option<Vec<Rc<str>>>,
+    pub csv_delimiter: Option<Rc<str>>,
+    /// `MaxItems` or `MaxItemsPath` (or JSONata), a count held as `Seconds` are.
+    pub max_items: Option<Seconds>,
+}
+
+/// AWS: a Distributed Map reads at most 100,000,000 items (`MaxItems` may not be more).
+pub const MAX_READER_ITEMS: u64 = 100_000_000;
+
+/// The S3 call an `ItemReader` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderSource {
+    GetObject,
+    ListObjectsV2,
+    /// Any other resource: the Map fails with States.ItemReaderFailed when it runs.
+    Other,
+}
+
+impl ReaderSource {
+    pub fn of(resource: &str) -> ReaderSource {
+        match resource.rsplit_once(":::") {
+            Some((head, "s3:getObject")) if head.ends_with(":states") => ReaderSource::GetObject,
+            Some((head, "s3:listObjectsV2")) if head.ends_with(":states") => ReaderSource::ListObjectsV2,
+            _ => ReaderSource::Other,
+        }
+    }
 }
 
 /// A Distributed Map's `ItemBatcher`: each child execution gets a batch of items,

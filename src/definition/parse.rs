@@ -390,11 +390,84 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         max_concurrency: r.seconds("MaxConcurrency", "MaxConcurrencyPath", jsonata, 0),
         tolerated_failure_percentage: r.tolerance("ToleratedFailurePercentage", "ToleratedFailurePercentagePath", jsonata),
         tolerated_failure_count: r.tolerance("ToleratedFailureCount", "ToleratedFailureCountPath", jsonata),
-        item_reader: r.raw("ItemReader"),
+        item_reader: item_reader(r, jsonata),
         item_batcher: item_batcher(r, jsonata),
         result_writer: r.raw("ResultWriter"),
         label: r.string("Label"),
     })
+}
+
+/// `ItemReader`: its resource, request and `ReaderConfig`. Only the shapes are checked here;
+/// values such as `InputType` are checked when the Map runs (it fails with
+/// States.ItemReaderFailed).
+fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
+    let v = r.get("ItemReader")?;
+    let at = r.at("ItemReader");
+    if v.as_object().is_none() {
+        r.diags.schema(&at, format!("The field 'ItemReader' must be an OBJECT but was {}", v.type_name().to_uppercase()));
+        return None;
+    }
+    let mut ir = Reader::new(v, &at, r.diags);
+    let resource: Rc<str> = match ir.string("Resource") {
+        Some(s) => s.into(),
+        None => {
+            if v.get("Resource").is_none() {
+                ir.diags.schema(&at, "The field 'Resource' is required but was missing");
+            }
+            return None;
+        }
+    };
+    let (parameters, arguments) = if jsonata { (None, ir.jsonata("Arguments")) } else { (ir.template("Parameters"), None) };
+    let mut reader = ItemReader {
+        source: ReaderSource::of(&resource),
+        resource,
+        parameters,
+        arguments,
+        input_type: None,
+        csv_header_location: None,
+        csv_headers: None,
+        csv_delimiter: None,
+        max_items: None,
+    };
+    if let Some(cfg) = ir.get("ReaderConfig") {
+        let cat = ir.at("ReaderConfig");
+        if cfg.as_object().is_none() {
+            ir.diags.schema(&cat, format!("The field 'ReaderConfig' must be an OBJECT but was {}", cfg.type_name().to_uppercase()));
+        } else {
+            let mut cr = Reader::new(cfg, &cat, ir.diags);
+            reader.input_type = cr.string("InputType").map(Into::into);
+            reader.csv_header_location = cr.string("CSVHeaderLocation").map(Into::into);
+            reader.csv_delimiter = cr.string("CSVDelimiter").map(Into::into);
+            if let Some(h) = cr.get("CSVHeaders") {
+                match h.as_array().filter(|a| a.iter().all(|x| x.as_str().is_some())) {
+                    Some(a) => reader.csv_headers = Some(a.iter().filter_map(|x| x.as_str().map(Rc::from)).collect()),
+                    None => {
+                        let hat = cr.at("CSVHeaders");
+                        cr.diags.schema(&hat, "The field 'CSVHeaders' must be an array of strings");
+                    }
+                }
+            }
+            reader.max_items = if let Some(m) = cr.get("MaxItems") {
+                if jsonata && m.as_str().is_some_and(is_jsonata) {
+                    cr.jsonata("MaxItems").map(Seconds::Jsonata)
+                } else {
+                    cr.u64_range("MaxItems", 0, crate::definition::model::MAX_READER_ITEMS).map(Seconds::Literal)
+                }
+            } else if !jsonata && cfg.get("MaxItemsPath").is_some() {
+                cr.path("MaxItemsPath").map(Seconds::Path)
+            } else {
+                None
+            };
+            cr.seen.insert("MaxItemsPath");
+            // Newer and rarer settings are accepted (and not simulated).
+            for k in ["Transformation", "ManifestType", "ItemsPointer"] {
+                cr.seen.insert(k);
+            }
+            cr.finish(&["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "Transformation", "ManifestType", "ItemsPointer"]);
+        }
+    }
+    ir.finish(&["Resource", "Parameters", "Arguments", "ReaderConfig"]);
+    Some(reader)
 }
 
 fn item_batcher(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemBatcher> {

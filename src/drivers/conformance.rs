@@ -194,6 +194,11 @@ pub fn execute_case(case: &Value, definition: &Value, base: ExecutionOptions) ->
                     }
                 }
                 Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
+                // The corpus records no reader content.
+                Command::ReadItems(req) => {
+                    let cause = req.missing_cause("The conformance case has no content for it:");
+                    ex.complete(Completion::ItemsReadFailed { read_id: req.read_id, cause });
+                }
             }
         }
     }

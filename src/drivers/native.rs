@@ -1,7 +1,7 @@
 //! A driver for Rust callers: task handlers are closures, time is virtual.
 
 use crate::definition::parse_definition_text;
-use crate::engine::{Command, Completion, Execution, ExecutionOptions, Outcome, TaskRequest};
+use crate::engine::{Command, Completion, Execution, ExecutionOptions, Outcome, ReadRequest, TaskRequest};
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -13,18 +13,38 @@ pub enum TaskAnswer {
     Never,
 }
 
+/// What a Distributed Map's `ItemReader` reads (see `ReadRequest`): for `s3:getObject` the
+/// object's content (text, or for JSON an already parsed array), for `s3:listObjectsV2` the
+/// listed objects. `Failure` fails the Map with States.ItemReaderFailed and this cause.
+pub enum ReaderAnswer {
+    Content(Value),
+    Failure(String),
+}
+
 /// Parses a definition, runs it to the end with `handler` answering every task, and returns
-/// the execution (for its outcome and history).
-pub fn run(definition: &str, input: &str, options: ExecutionOptions, mut handler: impl FnMut(&TaskRequest) -> TaskAnswer) -> Result<Execution, String> {
+/// the execution (for its outcome and history). A Map with an `ItemReader` finds nothing to
+/// read: see `run_with_reader`.
+pub fn run(definition: &str, input: &str, options: ExecutionOptions, handler: impl FnMut(&TaskRequest) -> TaskAnswer) -> Result<Execution, String> {
+    run_with_reader(definition, input, options, handler, |_| None)
+}
+
+/// `run`, with `reader` answering the `ItemReader` reads of Distributed Map states (`None`:
+/// nothing to read for this one, and the Map fails with States.ItemReaderFailed).
+pub fn run_with_reader(definition: &str, input: &str, options: ExecutionOptions, mut handler: impl FnMut(&TaskRequest) -> TaskAnswer, mut reader: impl FnMut(&ReadRequest) -> Option<ReaderAnswer>) -> Result<Execution, String> {
     let parsed = parse_definition_text(definition);
     let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
     let mut ex = Execution::start(Rc::new(machine), input, options)?;
-    drive(&mut ex, &mut handler);
+    drive_with_reader(&mut ex, &mut handler, &mut reader);
     Ok(ex)
 }
 
 /// Runs an execution to its end (or until nothing more can happen).
 pub fn drive(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskAnswer) {
+    drive_with_reader(ex, handler, &mut |_| None)
+}
+
+/// `drive`, with `reader` answering `ItemReader` reads (see `run_with_reader`).
+pub fn drive_with_reader(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskAnswer, reader: &mut impl FnMut(&ReadRequest) -> Option<ReaderAnswer>) {
     loop {
         let commands = ex.run();
         if commands.is_empty() {
@@ -41,6 +61,14 @@ pub fn drive(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskA
                     ex.complete(completion);
                 }
                 Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
+                Command::ReadItems(req) => {
+                    let read_id = req.read_id;
+                    ex.complete(match reader(&req) {
+                        Some(ReaderAnswer::Content(content)) => Completion::ItemsRead { read_id, content },
+                        Some(ReaderAnswer::Failure(cause)) => Completion::ItemsReadFailed { read_id, cause },
+                        None => Completion::ItemsReadFailed { read_id, cause: req.missing_cause("Give the native driver a reader (run_with_reader) answering for it,") },
+                    });
+                }
             }
         }
     }

@@ -119,11 +119,45 @@ pub struct TaskRequest {
     pub retry_count: u64,
 }
 
+/// A Distributed Map's `ItemReader` call: the driver answers with what the S3 call would
+/// return (`Completion::ItemsRead`): for `s3:getObject` the object's content, for
+/// `s3:listObjectsV2` the listed objects. It is no task: AWS records no Task events for it.
+#[derive(Clone, Debug)]
+pub struct ReadRequest {
+    pub read_id: u64,
+    /// The Map state's name: drivers look the content up by it.
+    pub state_name: Rc<str>,
+    /// `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.
+    pub resource: Rc<str>,
+    /// The reader's `Parameters` (or `Arguments`), evaluated: the S3 request.
+    pub input: Value,
+    /// `ReaderConfig.InputType` as written (none for a listing).
+    pub input_type: Option<Rc<str>>,
+    /// The context object (`$$`) as the Map state sees it.
+    pub context: Value,
+}
+
+impl ReadRequest {
+    /// The cause of the States.ItemReaderFailed a read with no content to answer it gets;
+    /// `how` tells the driver's user how to supply it.
+    pub fn missing_cause(&self, how: &str) -> String {
+        let what = match self.input_type.as_deref() {
+            Some("CSV") => "the CSV object's text",
+            Some("JSONL") => "the JSON Lines object's text",
+            Some(_) | None if self.resource.ends_with("getObject") => "the JSON object's text or its array",
+            _ => "the listed objects ([{Key, Size, ...}] or the response with Contents)",
+        };
+        format!("The ItemReader of Map state '{}' has nothing to read: asl-sim does not call {} (request {}). {how} returning {what}.", self.state_name, self.resource, self.input.to_json())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Command {
     InvokeTask(TaskRequest),
     /// (External clock) wake the engine at this time.
     WakeAt { time_ms: f64 },
+    /// Read a Distributed Map's items from its source (`ItemReader`).
+    ReadItems(ReadRequest),
 }
 
 #[derive(Clone, Debug)]
@@ -141,6 +175,10 @@ pub enum Completion {
     TimeReached { time_ms: f64 },
     /// StopExecution.
     Stop { error: Option<String>, cause: Option<String> },
+    /// The content an `ItemReader` read (see `ReadRequest`).
+    ItemsRead { read_id: u64, content: Value },
+    /// The reader could not read: the Map fails with States.ItemReaderFailed and this cause.
+    ItemsReadFailed { read_id: u64, cause: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +227,8 @@ pub(crate) enum Step {
 pub(crate) enum Blocked {
     No,
     Task(u64),
+    /// A Map waits for its `ItemReader`'s content.
+    Reading(u64),
     Timer,
     Children,
     Done,
@@ -246,6 +286,10 @@ pub struct Execution {
     pub(crate) ready: VecDeque<FiberId>,
     pub(crate) commands: Vec<Command>,
     pub(crate) tasks: HashMap<u64, RunningTask, crate::value::hash::FastBuildHasher>,
+    /// `ItemReader` calls waiting for the driver (see `states/reader.rs`), and the items read
+    /// for Map states about to start.
+    pub(crate) reads: HashMap<u64, super::states::reader::PendingRead>,
+    pub(crate) read_items: HashMap<FiberId, Vec<Value>>,
     pub(crate) next_task_id: u64,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, TimerKind)>>,
     pub(crate) timer_seq: u64,
@@ -286,6 +330,8 @@ impl Execution {
             ready: VecDeque::new(),
             commands: Vec::new(),
             tasks: HashMap::default(),
+            reads: HashMap::new(),
+            read_items: HashMap::new(),
             next_task_id: 1,
             timers: BinaryHeap::new(),
             timer_seq: 0,
@@ -367,7 +413,7 @@ impl Execution {
         if !self.commands.is_empty() {
             return Some(std::mem::take(&mut self.commands));
         }
-        if self.tasks.values().any(|t| !t.will_not_answer) {
+        if self.tasks.values().any(|t| !t.will_not_answer) || !self.reads.is_empty() {
             return Some(Vec::new());
         }
         let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
@@ -411,6 +457,8 @@ impl Execution {
                 self.fire_due_timers();
             }
             Completion::Stop { error, cause } => self.stop(error, cause),
+            Completion::ItemsRead { read_id, content } => self.items_read(read_id, content),
+            Completion::ItemsReadFailed { read_id, cause } => self.items_read_failed(read_id, cause),
         }
     }
 
@@ -771,6 +819,10 @@ impl Execution {
 
     pub(crate) fn cancel_tasks_of(&mut self, fid: FiberId) {
         self.tasks.retain(|_, t| t.fiber != fid);
+        if !self.reads.is_empty() || !self.read_items.is_empty() {
+            self.reads.retain(|_, r| r.fiber != fid);
+            self.read_items.remove(&fid);
+        }
     }
 
     /// Ends the execution.
@@ -808,6 +860,8 @@ impl Execution {
             Status::Running => {}
         }
         self.tasks.clear();
+        self.reads.clear();
+        self.read_items.clear();
         self.timers.clear();
         self.ready.clear();
         self.outcome = Some(Outcome { status, output, error, cause });
@@ -815,7 +869,7 @@ impl Execution {
 
     fn stop(&mut self, error: Option<String>, cause: Option<String>) {
         // Running Task states are aborted first, as AWS records it.
-        let mut aborted: Vec<FiberId> = self.tasks.values().map(|t| t.fiber).collect();
+        let mut aborted: Vec<FiberId> = self.tasks.values().map(|t| t.fiber).chain(self.reads.values().map(|r| r.fiber)).collect();
         aborted.sort_unstable();
         aborted.dedup();
         for fid in aborted {

@@ -161,6 +161,10 @@ fn run(state: &Value, input: &str, options: &TestStateOptions, request: bool) ->
                     ex.complete(completion);
                 }
                 Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
+                Command::ReadItems(req) => {
+                    let cause = req.missing_cause("testState reads no S3 objects: give the Map its items in its input instead of");
+                    ex.complete(Completion::ItemsReadFailed { read_id: req.read_id, cause });
+                }
             }
         }
     }

@@ -14,15 +14,20 @@
 //! | `[4, taskId]` | TaskWillNotAnswer |
 //! | `[5, timeMs]` | TimeReached (external clock) |
 //! | `[6, error, cause]` | Stop (StopExecution; either may be null) |
+//! | `[7, readId, content]` | ItemsRead (what a Map's `ItemReader` read) |
+//! | `[8, readId, cause]` | ItemsReadFailed (the Map fails with States.ItemReaderFailed) |
 //!
-//! A reply is `{"c": [invoke...], "s": [state...]?, "w": timeMs?, "n": historyLength,
-//! "e": [event...]?, "o": outcome?, "p": bool?}`, kept small because one crosses per task:
+//! A reply is `{"c": [invoke...], "s": [state...]?, "r": [read...]?, "w": timeMs?,
+//! "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`, kept small because one
+//! crosses per task:
 //!
 //! - an invoke is `[taskId, stateKey, input, enteredTime, retryCount, token | null, places?]`
 //!   (`enteredTime` is null when it is the previous invoke's): JS builds the handler's context from these and the parts of `$$` it got once
 //!   (`contextJson`); `places` says where shared values go in `input` (see `shared.rs`);
 //! - a state is `[stateKey, stateName, resource, pattern]`, sent before the first invoke of
 //!   that Task state (`pattern`: "request-response" | "sync" | "token");
+//! - a read is `[readId, stateName, resource, input, inputType | null, enteredTime,
+//!   retryCount]`: a Distributed Map's `ItemReader` asks for its source's content;
 //! - `w` is when to wake the engine (external clock only).
 
 #![allow(clippy::missing_safety_doc)] // see the note above the exports
@@ -138,6 +143,7 @@ impl RawExecution {
 
     fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>, out: &mut String) {
         let mut states = String::new();
+        let mut reads = String::new();
         let mut wake = None;
         out.push_str("{\"c\":[");
         let mut first = true;
@@ -152,12 +158,18 @@ impl RawExecution {
                     write_invoke(task, key, &mut self.last_entered, self.shared.as_mut().map(|(values, _)| values), out);
                 }
                 Command::WakeAt { time_ms } => wake = Some(*time_ms),
+                Command::ReadItems(read) => write_read(read, &mut reads),
             }
         }
         out.push(']');
         if !states.is_empty() {
             out.push_str(",\"s\":[");
             out.push_str(&states);
+            out.push(']');
+        }
+        if !reads.is_empty() {
+            out.push_str(",\"r\":[");
+            out.push_str(&reads);
             out.push(']');
         }
         if let Some(t) = wake.and_then(Value::float) {
@@ -369,6 +381,8 @@ fn completion(a: &[Value]) -> Option<Completion> {
         4 => Completion::TaskWillNotAnswer { task_id: id(1)? },
         5 => Completion::TimeReached { time_ms: a.get(1)?.as_f64()? },
         6 => Completion::Stop { error: text(1), cause: text(2) },
+        7 => Completion::ItemsRead { read_id: id(1)?, content: value(2) },
+        8 => Completion::ItemsReadFailed { read_id: id(1)?, cause: text(2).unwrap_or_default() },
         _ => return None,
     })
 }
@@ -388,6 +402,25 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
         out.push_str(&places);
     }
     out.push('}');
+}
+
+/// A read as the reply carries it (see the module's doc); reads are rare, so a value is built.
+fn write_read(read: &crate::engine::ReadRequest, out: &mut String) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    let state = read.context.get("State");
+    let field = |k: &str| state.and_then(|s| s.get(k)).cloned().unwrap_or(Value::Null);
+    let parts = vec![
+        Value::int(read.read_id as i64),
+        Value::String(read.state_name.clone()),
+        Value::String(read.resource.clone()),
+        read.input.clone(),
+        read.input_type.clone().map_or(Value::Null, Value::String),
+        field("EnteredTime"),
+        field("RetryCount"),
+    ];
+    crate::value::write_json(&Value::array(parts), out);
 }
 
 /// Writes an invoke straight into the reply (no value tree is built: this runs once per task).

@@ -17,9 +17,17 @@ impl Execution {
     #[inline(never)]
     pub(crate) fn run_map(&mut self, fid: FiberId, m: &Map) {
         let effective = self.fiber(fid).effective.clone();
-        let items = match self.map_items(fid, m, &effective) {
-            Ok(v) => v,
-            Err(e) => return self.map_failed_early(fid, e),
+        let items = if let Some(reader) = &m.item_reader {
+            // The items come from the reader's source: read them first (see reader.rs).
+            match self.read_items.remove(&fid) {
+                Some(items) => items,
+                None => return self.start_reading(fid, reader, &effective),
+            }
+        } else {
+            match self.map_items(fid, m, &effective) {
+                Ok(v) => v,
+                Err(e) => return self.map_failed_early(fid, e),
+            }
         };
         let max_concurrency = match self.map_concurrency(fid, m, &effective) {
             Ok(v) => v,

@@ -8,6 +8,7 @@ mod jsonata;
 pub(crate) mod join;
 mod map;
 mod parallel;
+pub(crate) mod reader;
 mod pass;
 mod task;
 mod wait;
