@@ -108,8 +108,24 @@ export interface Context {
  */
 export type Handler = (input: any, context: Context) => unknown;
 
-/** Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. */
-export type Handlers = Record<string, Handler>;
+/**
+ * Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. The handler
+ * named after a Distributed Map state with an `ItemReader` is that reader's S3 call: it gets
+ * the reader's evaluated `Parameters` (or `Arguments`) and returns what S3 would (see
+ * `ItemReaderHandler`).
+ */
+export type Handlers = Record<string, Handler | ItemReaderHandler>;
+
+/**
+ * What a Map's `ItemReader` reads, keyed by the Map state's name: for `s3:getObject` the
+ * object's content (text for CSV and JSONL; text, an array or a Buffer for JSON), for
+ * `s3:listObjectsV2` the listed objects (`[{ Key, Size, ... }]`, or the response with
+ * `Contents`). The engine makes the items as AWS does (CSV rows as objects of strings keyed
+ * by the headers, one item per JSONL line, `{Etag, Key, LastModified, Size, StorageClass}` per
+ * listed object) and applies `MaxItems`. A throw, or no handler, fails the Map with
+ * `States.ItemReaderFailed`.
+ */
+export type ItemReaderHandler = (readerInput: any, context: Context) => string | Json | Uint8Array | Promise<string | Json | Uint8Array>;
 
 /** Step Functions Local's MockConfigFile format, unchanged. */
 export interface MockConfig {

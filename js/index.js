@@ -509,6 +509,7 @@ export class Execution {
       for (const [key, stateName, resource, pattern] of reply.s) this.#taskStates[key] = { stateName, resource, pattern };
     }
     for (const invoke of reply.c) this.#invoke(invoke);
+    if (reply.r) for (const read of reply.r) this.#read(read);
     if (reply.w !== undefined) this.#wakeAt(reply.w);
     if (reply.o) {
       const outcome = reply.o;
@@ -664,6 +665,76 @@ export class Execution {
       (err) => {
         this.#inFlight--;
         this.#handlerFailed(command, err);
+        this.#notify();
+      },
+    );
+  }
+
+  // ---- a Distributed Map's ItemReader ----
+
+  /**
+   * Answers a Map's ItemReader with the handler keyed by the Map state's name: it returns what
+   * the S3 call would (getObject: the object's content; listObjectsV2: the listed objects).
+   * `read` is [readId, stateName, resource, input, inputType | null, enteredTime, retryCount].
+   */
+  #read([id, stateName, resource, input, inputType, enteredTime, retryCount]) {
+    if (this.#outcome) return;
+    const fail = (cause) => this.#push(`[8,${id},${JSON.stringify(cause)}]`);
+    const what = inputType === 'CSV' ? "the CSV object's text"
+      : inputType === 'JSONL' ? "the JSON Lines object's text"
+      : resource.endsWith('getObject') ? "the JSON object's text or its array"
+      : 'the listed objects ([{ Key, Size, ... }] or the response with Contents)';
+    const handler = this.#resolve.named(stateName);
+    if (handler === null) {
+      fail(`The ItemReader of Map state '${stateName}' has nothing to read: asl-sim does not call ${resource} (request ${JSON.stringify(input)}). ` +
+        `Pass start(input, { handlers: { '${stateName}': (readerInput, context) => ... } }) returning ${what}`);
+      return;
+    }
+    const answered = (value) => {
+      if (this.#outcome) return;
+      if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) value = new TextDecoder().decode(value); // a Buffer from readFileSync
+      if (value === undefined || value === null || value === NEVER) {
+        fail(`The ItemReader handler of Map state '${stateName}' returned ${value === NEVER ? 'NEVER' : String(value)}: return ${what}`);
+        return;
+      }
+      const text = this.#encode(value);
+      if (typeof text !== 'string') fail(`The ItemReader handler of Map state '${stateName}' returned a value that is not JSON: ${text.reason}`);
+      else this.#push(`[7,${id},${text}]`);
+    };
+    const failed = (err) => {
+      if (this.#outcome) return;
+      const [error, cause] = describeThrown(err, stateName, 'ItemReader handler of Map state');
+      fail(error === kTaskFailed ? cause : `The ItemReader handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`);
+    };
+    let result;
+    try {
+      const shared = this.#sharedContext ??= this.#makeSharedContext();
+      const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
+      result = handler(input, context);
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    let thenable = false;
+    try {
+      thenable = result !== null && typeof result === 'object' && typeof result.then === 'function';
+    } catch {
+      thenable = false;
+    }
+    if (!thenable) {
+      answered(result);
+      return;
+    }
+    this.#inFlight++;
+    Promise.resolve(result).then(
+      (value) => {
+        this.#inFlight--;
+        answered(value);
+        this.#notify();
+      },
+      (err) => {
+        this.#inFlight--;
+        failed(err);
         this.#notify();
       },
     );
@@ -918,7 +989,7 @@ function limits(value) {
  * patterns with `*`, and among patterns the one with the most literal characters.
  */
 function handlerResolver(handlers) {
-  if (handlers === undefined || handlers === null) return () => null;
+  if (handlers === undefined || handlers === null) return Object.assign(() => null, { named: () => null });
   if (typeof handlers !== 'object') throw new TypeError('asl-sim: handlers must be an object of state names or Resource ARNs to functions');
   const exact = new Map();
   const patterns = [];
@@ -932,7 +1003,9 @@ function handlerResolver(handlers) {
   }
   patterns.sort((a, b) => b.literal - a.literal);
   const byResource = new Map();
-  return (stateName, resource) => {
+  // A Map state's ItemReader is answered by the handler of the Map's name alone.
+  const named = (stateName) => exact.get(stateName) ?? null;
+  return Object.assign((stateName, resource) => {
     const named = exact.get(stateName);
     if (named !== undefined) return named;
     let fn = byResource.get(resource);
@@ -941,7 +1014,7 @@ function handlerResolver(handlers) {
       byResource.set(resource, fn);
     }
     return fn;
-  };
+  }, { named });
 }
 
 /**
@@ -1003,7 +1076,7 @@ function encodeValue(value, share) {
 }
 
 /** [error, cause] for what a handler threw. */
-function describeThrown(err, stateName) {
+function describeThrown(err, stateName, whose = 'handler of Task state') {
   try {
     if (err !== null && typeof err === 'object') {
       const explicit = typeof err.error === 'string' && err.error !== '';
@@ -1022,7 +1095,7 @@ function describeThrown(err, stateName) {
   } catch {
     what = 'a value that cannot be described';
   }
-  return [kTaskFailed, `The handler of Task state '${stateName}' threw ${what} (throw an Error to set error and cause)`];
+  return [kTaskFailed, `The ${whose} '${stateName}' threw ${what} (throw an Error to set error and cause)`];
 }
 
 function safeJson(value) {

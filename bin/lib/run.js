@@ -13,7 +13,9 @@ Options:
   --input JSON|@file        the execution input, as JSON text or @path to a JSON file (default {})
   --handlers module.mjs     an ES module whose default export maps Task state names or resource
                             ARNs to (input, context) => result functions (async is fine; a throw
-                            fails the task with error = err.name, cause = err.message)
+                            fails the task with error = err.name, cause = err.message); the
+                            one named after a Distributed Map with an ItemReader returns what
+                            S3 would (the object's text, or the listed objects)
   --mock-config file        a Step Functions Local MockConfigFile, with --test-case name
   --test-case name          the test case of the mock config to run
   --name NAME               the state machine's name (default: the mock config's only one, else
