@@ -105,6 +105,29 @@ test('a handler whose key matches no Task state or Resource is named in a warnin
   assert.doesNotMatch(text, /sqs/, 'a pattern that matches a Resource is fine');
 });
 
+test('a handler keyed by a Map state with an ItemReader gives its items and is no unmatched key', async () => {
+  const definition = {
+    StartAt: 'Rows',
+    States: {
+      Rows: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV' }, Parameters: { Bucket: 'b', Key: 'rows.csv' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Keep', States: { Keep: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  };
+  const handlers = "export default { Rows: () => 'n\\n1\\n2' };";
+  const el = await addExample('reader-example', { title: 'Items from S3' },
+    `${definitionScript(definition)}<script type="text/plain" data-handlers>${handlers}</script>`);
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  await el.locator('button.run').click();
+  await page.waitForFunction(() => document.querySelector('#reader-example').dataset.status);
+  assert.equal(await el.getAttribute('data-status'), 'SUCCEEDED', await el.locator('.out').textContent());
+  assert.deepEqual(JSON.parse(await el.locator('.out').textContent()), [{ n: '1' }, { n: '2' }]);
+  assert.equal(await el.locator('.warning').isVisible(), false);
+});
+
 test('Stop ends a run whose handler never finishes, and the next run gets a fresh worker', async () => {
   const task = (name, next) => ({ Type: 'Task', Resource: `arn:aws:lambda:us-east-1:123456789012:function:${name}`, ...(next ? { Next: next } : { End: true }) });
   // A handler that never settles: the engine answers Stop (ExecutionAborted). One in an endless

@@ -473,7 +473,8 @@ function onEngineMessage(data) {
   if (data.type === 'handlers') {
     // A key that reaches no Task state never runs: its task quietly gets a simulated response.
     const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource }]));
-    run_.unmatched = unmatchedKeys(data.keys, tasks).map((key) => unmatchedText(key, tasks));
+    const readers = new Set([...stateDefs].filter(([, { def }]) => def.Type === 'Map' && def.ItemReader).map(([name]) => name));
+    run_.unmatched = unmatchedKeys(data.keys, tasks, readers).map((key) => unmatchedText(key, tasks));
   } else if (data.type === 'events') {
     run_.received.splice(data.from, run_.received.length - data.from, ...data.events);
     scheduleTick();

@@ -205,12 +205,14 @@ class AslSimExample extends HTMLElement {
     this.#status('Running…', 'running');
     this.#engine?.terminate();
     const tasks = {};
+    const readers = new Set(); // Map states with an ItemReader: their handler gives the items
     let read = false; // the definition could be read here (else every handler key would look unmatched)
     try {
       const def = /^\s*\{/.test(this.#definition) ? JSON.parse(this.#definition) : loadYaml(this.#definition);
       const walk = (scope) => {
         for (const [name, s] of Object.entries(scope?.States ?? {})) {
           if (s?.Type === 'Task') tasks[name] = { resource: s.Resource ?? '', mock: { mode: 'auto' } };
+          if (s?.Type === 'Map' && s.ItemReader) readers.add(name);
           (s?.Branches ?? []).forEach(walk);
           walk(s?.ItemProcessor ?? s?.Iterator);
         }
@@ -222,7 +224,7 @@ class AslSimExample extends HTMLElement {
       this.#finish = resolve;
       this.#engine = new EngineWorker(workerUrl, (data) => {
         if (data.type === 'handlers') {
-          if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks), tasks);
+          if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks, readers), tasks);
         } else if (data.type === 'events') {
           this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
           this.#graph.paint(analyze(this.#events).states);

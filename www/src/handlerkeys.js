@@ -8,10 +8,14 @@ function reaches(key, resource) {
   return key === resource || (wildcardPattern(key)?.test(resource) ?? false);
 }
 
-/** The handler keys that name no Task state and reach no Task state's Resource. tasks: { [name]: { resource } }. */
-export function unmatchedKeys(keys, tasks) {
+/**
+ * The handler keys that name no Task state, reach no Task state's Resource and name no Map
+ * state with an ItemReader (whose handler gives the Map its items, as the API looks it up).
+ * tasks: { [name]: { resource } }; readers: the names of Map states with an ItemReader.
+ */
+export function unmatchedKeys(keys, tasks, readers = new Set()) {
   const resources = Object.values(tasks).map((t) => t.resource);
-  return keys.filter((key) => !Object.hasOwn(tasks, key) && !resources.some((r) => reaches(key, r)));
+  return keys.filter((key) => !Object.hasOwn(tasks, key) && !readers.has(key) && !resources.some((r) => reaches(key, r)));
 }
 
 /** Levenshtein distance, for telling a typo from another name. */
