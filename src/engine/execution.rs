@@ -288,8 +288,8 @@ pub struct Execution {
     pub(crate) tasks: HashMap<u64, RunningTask, crate::value::hash::FastBuildHasher>,
     /// `ItemReader` calls waiting for the driver (see `states/reader.rs`), and the items read
     /// for Map states about to start.
-    pub(crate) reads: HashMap<u64, super::states::reader::PendingRead>,
-    pub(crate) read_items: HashMap<FiberId, Vec<Value>>,
+    pub(crate) reads: HashMap<u64, super::states::reader::PendingRead, crate::value::hash::FastBuildHasher>,
+    pub(crate) read_items: HashMap<FiberId, Vec<Value>, crate::value::hash::FastBuildHasher>,
     pub(crate) next_task_id: u64,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, TimerKind)>>,
     pub(crate) timer_seq: u64,
@@ -330,8 +330,8 @@ impl Execution {
             ready: VecDeque::new(),
             commands: Vec::new(),
             tasks: HashMap::default(),
-            reads: HashMap::new(),
-            read_items: HashMap::new(),
+            reads: HashMap::default(),
+            read_items: HashMap::default(),
             next_task_id: 1,
             timers: BinaryHeap::new(),
             timer_seq: 0,
