@@ -687,7 +687,7 @@ export class Execution {
     const handler = this.#resolve.named(stateName);
     if (handler === null) {
       fail(`The ItemReader of Map state '${stateName}' has nothing to read: asl-sim does not call ${resource} (request ${JSON.stringify(input)}). ` +
-        `Pass start(input, { handlers: { '${stateName}': (readerInput, context) => ... } }) returning ${what}`);
+        `Give it a handler named after the Map, handlers: { '${stateName}': (readerInput, context) => ... } (in start's options, or the module of asl-sim run --handlers), returning ${what}`);
       return;
     }
     const answered = (value) => {

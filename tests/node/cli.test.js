@@ -151,3 +151,26 @@ States:
   assert.match(missing.stderr, /^asl-sim: invalid definition '.*sub\.yaml' \(2 errors\)\n/);
   assert.match(missing.stderr, /sub\.yaml:5:15: ERROR SCHEMA_VALIDATION_FAILED The definition substitution '\$\{WorkFn\}' has no value/);
 });
+
+test('run --handlers: a handler named after a Distributed Map gives its ItemReader what S3 would', () => {
+  const machine = write('reader.json', {
+    StartAt: 'Files',
+    States: {
+      Files: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { 'Bucket.$': '$.bucket' }, ReaderConfig: { MaxItems: 1 } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'Size', States: { Size: { Type: 'Task', Resource: lambda, End: true } } },
+        End: true,
+      },
+    },
+  });
+  const handlers = write('reader-handlers.mjs', 'export default { Files: ({ Bucket }) => [{ Key: `${Bucket}/a`, Size: 3 }, { Key: `${Bucket}/b`, Size: 4 }], Size: (item) => item.Size * 10 };\n');
+  let r = asl(['run', machine, '--input', '{"bucket":"bk"}', '--handlers', handlers, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { status: 'SUCCEEDED', output: [30] });
+  r = asl(['run', machine, '--input', '{"bucket":"bk"}', '--json']);
+  assert.equal(r.code, 1);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.error, 'States.ItemReaderFailed');
+  assert.match(result.cause, /run --handlers/);
+});
