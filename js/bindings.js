@@ -236,6 +236,11 @@ export class RawExecution {
     return answer(wasm.asl_events(this.#h(), from));
   }
 
+  /** The trace of the visit whose entered event has this id, as JSON text, or undefined. */
+  inspectJson(enteredEventId) {
+    return answer(wasm.asl_inspect(this.#h(), enteredEventId));
+  }
+
   historyLength() {
     return wasm.asl_history_length(this.#h());
   }

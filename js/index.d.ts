@@ -165,6 +165,42 @@ export interface StartOptions {
   startTime?: Date | string | number;
   /** Seeds everything random (task tokens, jitter, States.UUID). */
   seed?: number;
+  /**
+   * Records each state visit's data-flow values for `execution.inspect` (default false: it
+   * keeps every stage's value alive for as long as the execution).
+   */
+  trace?: boolean;
+}
+
+/**
+ * One state visit's data flow, as `execution.inspect` answers it: the value after each stage
+ * the engine went through (a stage it did not reach, or that the state's kind lacks, is
+ * missing), named as in AWS TestState's `inspectionData`.
+ */
+export interface StateInspection {
+  stateName: string;
+  /** The state's raw input. */
+  input: Json;
+  /** JSONPath states only. */
+  afterInputPath?: Json;
+  /** Parameters or ItemSelector (JSONPath): the task's, branches' or Pass's value. */
+  afterParameters?: Json;
+  /** Arguments (JSONata): the task's or branches' input. */
+  afterArguments?: Json;
+  /** The task's (or Pass's `Result`, Parallel's or Map's) result. */
+  result?: Json;
+  afterResultSelector?: Json;
+  afterResultPath?: Json;
+  /** After OutputPath (JSONPath) or Output (JSONata): what the next state gets. */
+  output?: Json;
+  /** What `Assign` set, by name. */
+  assignedVariables?: { [name: string]: Json };
+  /** Every error the visit met, one per failed attempt (empty if none). */
+  errors: { error: string; cause?: string }[];
+  /** Retries taken. */
+  retries: number;
+  /** Where it went: a Next, a Choice's choice or a Catch's Next. */
+  nextState?: string;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -223,6 +259,11 @@ export class Execution {
   readonly status: ExecutionStatus;
   /** The events so far (a copy; read it again to see new ones). */
   readonly history: HistoryEvent[];
+  /**
+   * The data-flow values of the visit whose state-entered event has this id; undefined
+   * unless started with `trace: true`, or when no visit entered with that event.
+   */
+  inspect(enteredEventId: number): StateInspection | undefined;
   pendingTasks(): PendingTask[];
   /**
    * No pending task will be answered (no handler settles, no token is sent): the virtual clock

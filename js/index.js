@@ -193,7 +193,7 @@ export class StateMachine {
 
   /** Starts an execution and returns it at once; see StartOptions in index.d.ts. */
   start(input = {}, options = {}) {
-    checkOptions('start', options, ['name', 'handlers', 'mockConfig', 'testCase', 'clock', 'limits', 'onEvent', 'startTime', 'seed']);
+    checkOptions('start', options, ['name', 'handlers', 'mockConfig', 'testCase', 'clock', 'limits', 'onEvent', 'startTime', 'seed', 'trace']);
     let inputText;
     try {
       inputText = JSON.stringify(input);
@@ -217,7 +217,9 @@ export class StateMachine {
       mockConfig: options.mockConfig ?? null,
       testCase: optionalString(options.testCase, 'testCase') ?? null,
       events: options.onEvent !== undefined,
+      trace: options.trace === true,
     };
+    if (options.trace !== undefined && typeof options.trace !== 'boolean') throw new TypeError('asl-sim: trace must be true or false');
     if (settings.seed !== null && !(Number.isSafeInteger(settings.seed) && settings.seed >= 0)) {
       throw new TypeError('asl-sim: seed must be a non-negative integer');
     }
@@ -336,6 +338,19 @@ export class Execution {
 
   #checkNotDisposed() {
     if (this.#disposed) throw new ApiError('ExecutionDisposed', 'asl-sim: the execution was disposed: its engine memory and history are gone');
+  }
+
+  /**
+   * The data-flow values of one state visit, found by the id of its state-entered event: the
+   * value after each stage the engine went through (see StateInspection in index.d.ts).
+   * Undefined when the execution was not started with `trace: true` or no visit entered with
+   * that event (yet).
+   */
+  inspect(enteredEventId) {
+    this.#checkNotDisposed();
+    if (!Number.isInteger(enteredEventId) || enteredEventId < 1 || enteredEventId > 0xffffffff) return undefined;
+    const text = guard(() => this.#raw.inspectJson(enteredEventId));
+    return text === undefined ? undefined : JSON.parse(text);
   }
 
   /** Tasks waiting for a handler's answer or for their token to be sent back. */

@@ -1,11 +1,14 @@
 //! Per-state data-flow traces: for each state visit, the value after every stage AWS has
 //! (input, InputPath, Parameters/Arguments, result, ResultSelector, ResultPath, output), the
 //! variables it assigned, its error and where it went. The playground's inspector shows them
-//! and `testState` answers with them. Recorded only when asked for: it keeps every stage's
-//! value alive (shared, not copied).
+//! (JS: `execution.inspect`, see [`StateTrace::inspection`]) and `testState` answers with them.
+//! Recorded only when asked for: it keeps every stage's value alive (shared, not copied).
+//! Visits of a distributed Map's iterations are not traced: they have no events in this history.
 
 use super::errors::Failure;
 use super::execution::{Execution, FiberId};
+use crate::definition::model::{State, StateKind};
+use crate::definition::QueryLanguage;
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -35,6 +38,8 @@ pub struct StateTrace {
     pub retried_by: Option<usize>,
     pub retry_backoff_seconds: Option<f64>,
     pub next: Option<Rc<str>>,
+    /// The state visited (its query language and kind say what the stages mean).
+    pub definition: Option<Rc<State>>,
 }
 
 /// Which stage a recorded value belongs to.
@@ -54,6 +59,13 @@ impl Execution {
         &self.traces
     }
 
+    /// The trace of the visit whose state-entered event has this id. Traces are recorded in
+    /// the order of those events (a visit's trace starts with its entered event).
+    pub fn trace_of_visit(&self, entered_event: u32) -> Option<&StateTrace> {
+        let i = self.traces.binary_search_by_key(&entered_event, |t| t.entered_event).ok()?;
+        self.traces.get(i)
+    }
+
     /// Most runs do not trace: the check is inlined into the state code, the recording is not.
     #[inline]
     pub(crate) fn trace_enter(&mut self, fid: FiberId, entered_event: u32) {
@@ -65,7 +77,10 @@ impl Execution {
     #[inline(never)]
     fn trace_enter_recorded(&mut self, fid: FiberId, entered_event: u32) {
         let f = self.fiber(fid);
-        let t = StateTrace { state: f.state.name.clone(), entered_event, input: f.input.clone(), ..StateTrace::default() };
+        if f.silent {
+            return;
+        }
+        let t = StateTrace { state: f.state.name.clone(), entered_event, input: f.input.clone(), definition: Some(f.state.clone()), ..StateTrace::default() };
         self.traces.push(t);
         let index = self.traces.len() - 1;
         self.fiber_mut(fid).trace = Some(index);
@@ -184,5 +199,43 @@ impl Execution {
         if let Some(t) = self.current_trace(fid) {
             t.next = next.clone();
         }
+    }
+}
+
+impl StateTrace {
+    /// The visit as `execution.inspect` answers it (`js/index.d.ts`, `StateInspection`): the
+    /// recorded stages under the names of AWS TestState's `inspectionData` (a JSONata state's
+    /// `afterArguments` for `afterParameters`, and no `afterInputPath`), `assignedVariables`,
+    /// `errors`, `retries` and `nextState`. A JSONPath Pass without `Result` has no result of
+    /// its own (the engine passes on its input or Parameters), so none is shown.
+    pub fn inspection(&self) -> Value {
+        let jsonata = self.definition.as_ref().is_some_and(|s| s.query_language == QueryLanguage::Jsonata);
+        let pass_without_result = self.definition.as_ref().is_some_and(|s| matches!(&s.kind, StateKind::Pass(p) if p.result.is_none()));
+        let mut out: Vec<(&str, Value)> = vec![("stateName", Value::String(self.state.clone())), ("input", self.input.clone())];
+        let stages = [
+            (if jsonata { None } else { self.after_input_path.as_ref() }, "afterInputPath"),
+            (self.after_parameters.as_ref(), if jsonata { "afterArguments" } else { "afterParameters" }),
+            (if pass_without_result && !jsonata { None } else { self.result.as_ref() }, "result"),
+            (self.after_result_selector.as_ref(), "afterResultSelector"),
+            (self.after_result_path.as_ref(), "afterResultPath"),
+            (self.output.as_ref(), "output"),
+        ];
+        out.extend(stages.into_iter().filter_map(|(v, k)| Some((k, v?.clone()))));
+        if let Some(assigned) = &self.assigned {
+            out.push(("assignedVariables", Value::from_pairs(assigned.iter().map(|(k, v)| (k.clone(), v.clone())))));
+        }
+        let errors = self.errors.iter().map(|f| {
+            let mut e = vec![("error", Value::String(f.error.clone()))];
+            if let Some(c) = &f.cause {
+                e.push(("cause", Value::String(c.clone())));
+            }
+            Value::from_pairs(e)
+        });
+        out.push(("errors", Value::array(errors.collect())));
+        out.push(("retries", Value::int(self.retries as i64)));
+        if let Some(n) = &self.next {
+            out.push(("nextState", Value::String(n.clone())));
+        }
+        Value::from_pairs(out)
     }
 }

@@ -326,6 +326,14 @@ pub unsafe extern "C" fn asl_history_length(ex: *const RawExecution) -> u32 {
     unsafe { &*ex }.execution.history().len() as u32
 }
 
+/// The data-flow trace of the visit whose state-entered event has this id, as JSON
+/// (`StateTrace::inspection`); none when the execution was not started with `trace` or no
+/// visit has that id.
+#[no_mangle]
+pub unsafe extern "C" fn asl_inspect(ex: *const RawExecution, entered_event: u32) -> u32 {
+    answer_option(unsafe { &*ex }.execution.trace_of_visit(entered_event).map(|t| t.inspection().to_json()))
+}
+
 /// Ids of the tasks still waiting for an answer, as a JSON array.
 #[no_mangle]
 pub unsafe extern "C" fn asl_pending_tasks(ex: *const RawExecution) -> u32 {

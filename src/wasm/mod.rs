@@ -244,7 +244,7 @@ impl RawMachine {
 
     /// Starts an execution with `input` (JSON text). Settings (all optional):
     /// `{name, clock: "virtual" | "external", startTime (epoch ms), seed, events (bool: include
-    /// new history events in each response), limits: {maxPayloadBytes, maxHistoryEvents,
+    /// new history events in each response), trace (bool: record data-flow traces), limits: {maxPayloadBytes, maxHistoryEvents,
     /// maxTransitions} (null disables one), mockConfig (object or JSON text), testCase}`.
     /// Throws a message string if the input is not JSON or a setting is wrong.
     pub fn start(&self, input: &str, settings: &str) -> Result<RawExecution, String> {
@@ -283,6 +283,7 @@ impl RawMachine {
             (None, Some(_)) => return Err("testCase needs a mockConfig".into()),
         };
         let events = settings.get("events").and_then(Value::as_bool).unwrap_or(false);
+        options.trace = settings.get("trace").and_then(Value::as_bool).unwrap_or(false);
         let execution = Execution::start(self.machine.clone(), input, options)?;
         Ok(RawExecution::new(execution, mocks, events))
     }
