@@ -404,6 +404,10 @@ const run_ = {
   stopped: false,
   waiting: new Map(), // token -> { stateName, input, at }
   invocations: [],
+  // The engine's data-flow values of visits (execution.inspect), by `visitKey`: asked for when
+  // a visit is shown; null once the worker answered that it has none.
+  traces: new Map(),
+  serial: 0, // which run: an answer for an earlier one is dropped
   timer: 0,
   playhead: 0, // real-time mode: ms of execution time shown so far
   lastTick: 0,
@@ -453,7 +457,7 @@ async function run({ paused = false } = {}) {
   clearTimeout(run_.stopTimer);
   Object.assign(run_, {
     active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, stopping: false,
-    waiting: new Map(), invocations: [], clock, speed, engineClock, replay, playhead: 0, lastTick: performance.now(), steps: 0,
+    waiting: new Map(), invocations: [], traces: new Map(), serial: run_.serial + 1, clock, speed, engineClock, replay, playhead: 0, lastTick: performance.now(), steps: 0,
     stepping: paused, lastStepAdded: null, unmatched: [],
   });
   selected = { state: null, visit: null };
@@ -1035,7 +1039,32 @@ function renderInspector() {
   $('visit-next').disabled = i === visits.length - 1;
   $('visit-prev').onclick = () => selectVisit(visits[i - 1]);
   $('visit-next').onclick = () => selectVisit(visits[i + 1]);
-  renderVisit(body, { analysis, visit, def: info.def, jsonata: info.jsonata, invocations: run_.invocations });
+  renderVisit(body, { analysis, visit, def: info.def, jsonata: info.jsonata, invocations: run_.invocations, trace: visitTrace(visit) });
+}
+
+/**
+ * A visit seen until one of its events: a visit still running is asked for again as its events
+ * come (its later stages fill in). Replaying faster than real time, the engine is ahead of the
+ * page, so its values are used only once the page shows the visit ended.
+ */
+const visitKey = (visit) => `${visit.id}:${visit.events.length}`;
+
+/**
+ * The engine's values for a visit, or undefined until the worker answers (the inspector shows
+ * what the history tells at once, and is drawn again with these when they come).
+ */
+function visitTrace(visit) {
+  if (run_.replay && !visit.exited && run_.active) return undefined;
+  const key = visitKey(visit);
+  if (run_.traces.has(key)) return run_.traces.get(key) ?? undefined;
+  run_.traces.set(key, null);
+  const serial = run_.serial;
+  engine.inspect(visit.id).then((trace) => {
+    if (run_.serial !== serial) return;
+    run_.traces.set(key, trace ?? null);
+    if (trace && selected.state === visit.name) renderInspector();
+  });
+  return undefined;
 }
 
 function repaint() {

@@ -1,7 +1,8 @@
 // The inspector: for one visit of a state, every data-flow stage AWS applies, with the value the
 // history shows for it and a plain-language line. Values come from the history events (and the
-// context object the task handler received); stages the history does not record are named with
-// the definition's field so the path of the data stays readable.
+// context object the task handler received) at once, and from the engine's trace of the visit
+// (execution.inspect: the value after every stage) when the worker answers; until then a stage
+// the history does not record shows the definition's field only.
 import { detailsOf } from './history.js';
 
 const h = (tag, attrs = {}, ...children) => {
@@ -26,7 +27,7 @@ function stage(label, { field, line, value, hasValue = value !== undefined, tone
   if (line) body.push(h('p', { class: 'stage-line' }, ...line));
   if (field !== undefined) body.push(h('pre', { class: 'field' }, fieldText(field)));
   if (hasValue) body.push(h('pre', { class: 'value' }, show(value)));
-  return h('details', { class: `stage${tone ? ` ${tone}` : ''}`, open }, h('summary', {}, label), ...body);
+  return h('details', { class: `stage${tone ? ` ${tone}` : ''}`, open, 'data-stage': label }, h('summary', {}, label), ...body);
 }
 
 /** The states that may have Retry and Catch fields. */
@@ -78,7 +79,13 @@ function waitingLine({ rule, retry, max, seconds, upTo }, attempts) {
 }
 
 /** Renders the visit into `root`. def: the state's definition object (may be missing). */
-export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, invocations = [] }) {
+/**
+ * trace: the engine's values for this visit (execution.inspect), when the worker has answered:
+ * the value after InputPath, Parameters or Arguments, the result, ResultSelector, ResultPath
+ * and OutputPath or Output.
+ */
+export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, invocations = [], trace }) {
+  const t = trace ?? {};
   root.replaceChildren();
   const type = visit.type;
   const head = h('div', { class: `visit-head ${visit.status}` },
@@ -92,28 +99,29 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
   const stages = [];
   stages.push(stage('Input', { line: jsonata ? ['What the state received (', code('$states.input'), ').'] : ['What the state received.'], value: visit.input }));
   const ran = visit.params.length > 0;
-  const lastParams = visit.params[visit.params.length - 1];
-  const lastResult = visit.results[visit.results.length - 1];
+  const lastParams = 'afterParameters' in t ? t.afterParameters : 'afterArguments' in t ? t.afterArguments : visit.params[visit.params.length - 1];
+  const lastResult = 'result' in t ? t.result : visit.results[visit.results.length - 1];
+  const traced = (key) => key in t;
 
   if (jsonata) {
-    if (def.Arguments !== undefined || ran) {
+    if (def.Arguments !== undefined || ran || traced('afterArguments')) {
       stages.push(stage('Arguments', {
         field: def.Arguments, line: def.Arguments !== undefined ? ['The task was called with these arguments, computed from the input.'] : ['No Arguments: the task was called with the input as it is.'],
-        value: ran ? lastParams : undefined,
+        value: ran || traced('afterArguments') ? lastParams : undefined,
       }));
     }
   } else {
     if (def.InputPath !== undefined) {
       stages.push(stage('InputPath', {
         field: def.InputPath, line: [def.InputPath === null ? 'null: the state starts from an empty object {}.' : 'Selects the part of the input the state works on.'],
-        value: ran && def.Parameters === undefined ? lastParams : undefined,
+        value: traced('afterInputPath') ? t.afterInputPath : ran && def.Parameters === undefined ? lastParams : undefined,
       }));
     }
     if (def.Parameters !== undefined || def.ItemSelector !== undefined) {
       const key = def.Parameters !== undefined ? 'Parameters' : 'ItemSelector';
       stages.push(stage(key, {
         field: def[key], line: [key === 'ItemSelector' ? 'Builds the input of each Map iteration (fields ending in .$ are looked up).' : 'Builds a new object: fields ending in .$ are looked up in the input or the context.'],
-        value: ran ? lastParams : undefined,
+        value: ran || traced('afterParameters') ? lastParams : undefined,
       }));
     } else if (ran && def.InputPath === undefined) {
       stages.push(stage('Task input', { line: ['The task received the state input unchanged.'], value: lastParams }));
@@ -133,7 +141,7 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
       stages.push(h('details', { class: `stage ${recovered ? 'warn' : 'bad'}`, open: true }, h('summary', {}, 'Errors and retries'), h('p', { class: 'stage-line' }, retryLine), h('ul', { class: 'attempts' }, items),
         def.Retry ? h('pre', { class: 'field' }, JSON.stringify(def.Retry, null, 2)) : null));
     }
-    if (visit.results.length) {
+    if (visit.results.length || traced('result')) {
       stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', { line: ['What the task returned.'], value: lastResult }));
     }
   }
@@ -160,17 +168,18 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
   }
 
   if (!jsonata) {
-    if (def.ResultSelector !== undefined) stages.push(stage('ResultSelector', { field: def.ResultSelector, line: ['Picks and reshapes fields of the task result.'] }));
-    if (def.Result !== undefined) stages.push(stage('Result', { field: def.Result, line: ['A Pass state uses this fixed value as its result.'] }));
+    if (def.ResultSelector !== undefined) stages.push(stage('ResultSelector', { field: def.ResultSelector, line: ['Picks and reshapes fields of the task result.'], value: t.afterResultSelector }));
+    if (def.Result !== undefined) stages.push(stage('Result', { field: def.Result, line: ['A Pass state uses this fixed value as its result.'], value: t.result }));
     if (def.ResultPath !== undefined) {
       stages.push(stage('ResultPath', {
         field: def.ResultPath,
         line: [def.ResultPath === null ? 'null: the result is dropped and the input passes through unchanged.' : def.ResultPath === '$' ? 'The result replaces the input.' : 'The result is put into the input at this path (the rest of the input is kept).'],
+        value: t.afterResultPath,
       }));
     }
-    if (def.OutputPath !== undefined) stages.push(stage('OutputPath', { field: def.OutputPath, line: ['Selects the part that becomes the output.'] }));
+    if (def.OutputPath !== undefined) stages.push(stage('OutputPath', { field: def.OutputPath, line: ['Selects the part that becomes the output.'], value: t.output }));
   } else if (def.Output !== undefined) {
-    stages.push(stage('Output', { field: def.Output, line: ['An expression computes the output.'] }));
+    stages.push(stage('Output expression', { field: def.Output, line: ['An expression computes the output.'], value: t.output }));
   }
 
   if (visit.caught) {

@@ -27,8 +27,8 @@ export class EngineWorker {
       worker.onmessage = ({ data }) => {
         if (data.type === 'ready') resolve(data);
         else if (data.type === 'loadFailed') reject(new Error(data.message));
-        else if (data.type === 'validated' && this.pending.has(data.id)) {
-          this.pending.get(data.id)(data.diagnostics);
+        else if ((data.type === 'validated' || data.type === 'inspected') && this.pending.has(data.id)) {
+          this.pending.get(data.id)(data.type === 'inspected' ? data.visit : data.diagnostics);
           this.pending.delete(data.id);
         } else this.onMessage?.(data);
       };
@@ -55,6 +55,19 @@ export class EngineWorker {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage({ type: 'validate', id, text, substitutions });
+    });
+  }
+
+  /**
+   * Resolves to the data-flow values of the current run's visit whose entered event has this
+   * id (execution.inspect), or null: none recorded, the run is gone, or the worker was ended.
+   */
+  async inspect(enteredEventId) {
+    await this.start();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ type: 'inspect', id, enteredEventId });
     });
   }
 

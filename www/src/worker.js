@@ -7,6 +7,7 @@
 //      { type: 'run', definition, substitutions, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
 //      { type: 'callback', token, action: 'success' | 'failure' | 'heartbeat', output, error, cause }
 //      { type: 'pause' | 'resume' | 'step' } | { type: 'stop', cause }   (cause: the ExecutionAborted cause, optional)
+//      { type: 'inspect', id, enteredEventId }   (the data-flow values of a visit of the current run)
 // Out: { type: 'ready', features, version } | { type: 'loadFailed', message }
 //      { type: 'validated', id, diagnostics }
 //      { type: 'handlers', keys }                  (the handlers module's keys, once loaded for a run)
@@ -15,6 +16,7 @@
 //      { type: 'waiting', token, stateName, input } / { type: 'answered', token }   (from pendingTasks())
 //      { type: 'callbackResult', token, action, ok, message }
 //      { type: 'stepped', added }                  (execution.step() resolved; `added` events)
+//      { type: 'inspected', id, visit }            (execution.inspect(enteredEventId), or null)
 //      { type: 'done', result } | { type: 'error', message, diagnostics, where }   (where: 'handlers' for a syntax error in them)
 import * as api from '../pkg/index.js';
 import { defaultResponse } from './mocks.js';
@@ -58,6 +60,10 @@ onmessage = async ({ data }) => {
       return;
     }
     await starting;
+    if (data.type === 'inspect') {
+      postMessage({ type: 'inspected', id: data.id, visit: inspect(data.enteredEventId) });
+      return;
+    }
     if (data.type === 'callback') answer(data);
     else if (data.type === 'pause') execution?.pause();
     else if (data.type === 'resume') execution?.resume();
@@ -206,7 +212,8 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
     events.push(event);
     scheduleFlush();
   };
-  const current = machine.start(inputValue, { handlers: handlerTable, onEvent, clock: clock === 'real' ? 'real' : 'virtual' });
+  // trace: the inspector shows the value after each data-flow stage (execution.inspect).
+  const current = machine.start(inputValue, { handlers: handlerTable, onEvent, clock: clock === 'real' ? 'real' : 'virtual', trace: true });
   execution = current;
   if (paused) {
     // Started with Step: hold the engine and do its first unit of work.
@@ -230,6 +237,15 @@ async function step() {
   if (execution !== current) return;
   flush();
   postMessage({ type: 'stepped', added: added.length, status: current.status });
+}
+
+/** The current run's visit (by its entered event's id) as execution.inspect answers it, or null. */
+function inspect(enteredEventId) {
+  try {
+    return execution?.inspect(enteredEventId) ?? null;
+  } catch {
+    return null; // disposed: a new run replaced it
+  }
 }
 
 function answer({ token, action, output, error, cause }) {

@@ -1,0 +1,103 @@
+// The state inspector shows the value after every data-flow stage (the engine's trace of the
+// visit, from the worker), not only the definition's field: a Pass with Parameters, and a Task's
+// InputPath, Parameters, result, ResultSelector, ResultPath and OutputPath.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openPage } from './browser.js';
+
+let browser;
+let page;
+let errors;
+
+before(async () => {
+  ({ browser, page, errors } = await openPage());
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(browser.url);
+  await page.locator('#status[data-kind="ready"]').waitFor({ timeout: 20000 });
+});
+
+after(async () => browser?.close());
+
+async function setEditor(id, text) {
+  const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];
+  await page.click(tab);
+  await page.click(`#${id} .cm-content`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+const definition = {
+  StartAt: 'Shape',
+  States: {
+    Shape: { Type: 'Pass', Parameters: { 'order.$': '$.order', fixed: true }, Next: 'Price' },
+    Price: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:123456789012:function:price',
+      InputPath: '$.order',
+      Parameters: { 'sku.$': '$.sku', 'qty.$': '$.qty' },
+      ResultSelector: { 'total.$': '$.amount' },
+      ResultPath: '$.price',
+      OutputPath: '$.price',
+      End: true,
+    },
+  },
+};
+
+/** The value a stage of the inspector shows (its `pre.value`), parsed; undefined when it has none. */
+async function stageValue(label) {
+  const stage = page.locator(`#inspector-body details.stage[data-stage="${label}"]`);
+  assert.equal(await stage.count(), 1, `one stage ${label}`);
+  const value = stage.locator('pre.value');
+  return (await value.count()) ? JSON.parse(await value.textContent()) : undefined;
+}
+
+test('after a run, a clicked state shows the value after each of its stages', async () => {
+  await setEditor('definition-editor', JSON.stringify(definition, null, 2));
+  await setEditor('input-editor', JSON.stringify({ order: { sku: 'A1', qty: 2 } }));
+  await setEditor('handlers-editor', "export default { Price: ({ qty }) => ({ amount: qty * 5, currency: 'EUR' }) };\n");
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'succeeded', null, { timeout: 20000 });
+
+  await page.click('#graph .node[data-state="Price"]');
+  await page.locator('#inspector-body details.stage[data-stage="OutputPath"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('Input'), { order: { sku: 'A1', qty: 2 }, fixed: true });
+  assert.deepEqual(await stageValue('InputPath'), { sku: 'A1', qty: 2 });
+  assert.deepEqual(await stageValue('Parameters'), { sku: 'A1', qty: 2 });
+  assert.deepEqual(await stageValue('Task result'), { amount: 10, currency: 'EUR' });
+  assert.deepEqual(await stageValue('ResultSelector'), { total: 10 });
+  assert.deepEqual(await stageValue('ResultPath'), { order: { sku: 'A1', qty: 2 }, fixed: true, price: { total: 10 } });
+  assert.deepEqual(await stageValue('OutputPath'), { total: 10 });
+  assert.deepEqual(await stageValue('Output'), { total: 10 });
+  if (process.env.INSPECTOR_SCREENSHOT) {
+    // Every stage in one picture: the inspector's body scrolls on its own (max-height).
+    await page.evaluate(() => { document.querySelector('#inspector-body').style.maxHeight = 'none'; });
+    await page.locator('.pane:has(#inspector-body)').screenshot({ path: process.env.INSPECTOR_SCREENSHOT });
+    await page.evaluate(() => { document.querySelector('#inspector-body').style.maxHeight = ''; });
+  }
+
+  await page.click('#graph .node[data-state="Shape"]');
+  await page.locator('#inspector-body details.stage[data-stage="Parameters"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('Parameters'), { order: { sku: 'A1', qty: 2 }, fixed: true });
+  assert.deepEqual(errors, []);
+});
+
+test('a run still in progress, then stopped: the inspector shows what it has and nothing breaks', async () => {
+  await setEditor('handlers-editor', 'export default { Price: () => new Promise(() => {}) };\n');
+  await page.click('#run');
+  await page.locator('#status[data-kind="running"]').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#events tbody tr.event').length >= 5);
+  await page.click('#graph .node[data-state="Price"]');
+  // The history has the task's input at once; InputPath's value comes from the worker.
+  await page.locator('#inspector-body details.stage[data-stage="InputPath"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('InputPath'), { sku: 'A1', qty: 2 });
+  assert.deepEqual(await stageValue('Parameters'), { sku: 'A1', qty: 2 });
+  assert.equal(await stageValue('OutputPath'), undefined, 'not reached yet');
+  await page.click('#stop');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'aborted', null, { timeout: 20000 });
+  await page.click('#graph .node[data-state="Shape"]');
+  await page.locator('#inspector-body details.stage[data-stage="Parameters"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('Parameters'), { order: { sku: 'A1', qty: 2 }, fixed: true });
+  await page.click('#graph .node[data-state="Price"]');
+  assert.equal(await stageValue('OutputPath'), undefined);
+  assert.deepEqual(errors, []);
+});
