@@ -255,19 +255,22 @@ fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<Map
     Ok(MapItems::Failed(Value::from_pairs(out)))
 }
 
-/// The items in an ItemReader's data: a JSON array, or JSON Lines; other formats' items are
-/// not counted here.
+/// The items in an ItemReader's data, read as the Map would read its source's content (JSON,
+/// JSON Lines or CSV with its ReaderConfig; listObjectsV2's listing). The Map is parsed on its
+/// own for its reader, so the reading is the engine's.
 fn reader_items(map: &Value, text: &str) -> Result<Option<Vec<Value>>, String> {
-    let format = map.get("ItemReader").and_then(|r| r.get("ReaderConfig")).and_then(|c| c.get("InputType")).and_then(Value::as_str).unwrap_or("JSON");
-    match format {
-        "JSON" => match crate::value::parse(text) {
-            Ok(Value::Array(items)) => Ok(Some(items.to_vec())),
-            Ok(_) => Err("mapItemReaderData must be a JSON array for an ItemReader whose InputType is JSON".into()),
-            Err(e) => Err(format!("mapItemReaderData is not valid JSON: {e}")),
-        },
-        "JSONL" => text.lines().filter(|l| !l.trim().is_empty()).map(|l| crate::value::parse(l).map_err(|e| format!("mapItemReaderData is not valid JSON Lines: {e}"))).collect::<Result<Vec<_>, _>>().map(Some),
-        _ => Ok(None),
-    }
+    let mut def = map.as_object().map(|m| m.as_ref().clone()).unwrap_or_default();
+    def.shift_remove("Next");
+    def.insert("End".into(), Value::Bool(true));
+    let machine = Value::from_pairs([("StartAt", Value::from("Map")), ("States", Value::from_pairs([("Map", Value::object(def))]))]);
+    let Some(machine) = parse_definition(&machine).machine else { return Ok(None) };
+    let Some(reader) = machine.body.get("Map").and_then(|s| match &s.kind {
+        crate::definition::model::StateKind::Map(m) => m.item_reader.as_ref(),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    super::states::reader::items_from_content(reader, &Value::from(text)).map(Some).map_err(|e| format!("mapItemReaderData: {e}"))
 }
 
 /// What AWS's TestState refuses, in its words; and a mocked Map or Parallel made a Task whose
@@ -735,7 +738,16 @@ mod tests {
         };
         assert_eq!(read("[1,2]", 1).unwrap().get("status").unwrap().as_str(), Some("SUCCEEDED"));
         assert_eq!(read("[1,2]", 2).unwrap().get("status").unwrap().as_str(), Some("FAILED"));
-        assert!(read("{", 0).unwrap_err().starts_with("mapItemReaderData is not valid JSON"));
+        assert!(read("{", 0).unwrap_err().starts_with("mapItemReaderData: The JSON object's content is not valid JSON"));
+        // CSV is read as the Map reads it: the header row names the fields, each row an item.
+        let csv = map_with(r#","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Arguments":{"Bucket":"b","Key":"k"}},"ToleratedFailurePercentage":50"#);
+        let read = |data: &str, failed: u64| {
+            let options = TestStateOptions { result: Some(parse("[]").unwrap()), ..debug() };
+            let c = StateConfiguration { map_iteration_failure_count: Some(failed), map_item_reader_data: Some(data.into()), ..Default::default() };
+            test_state(&parse(&csv).unwrap(), "{}", &configured(c, options)).unwrap().get("status").unwrap().as_str().map(String::from)
+        };
+        assert_eq!(read("a,b\n1,2\n3,4\n5,6\n7,8\n", 2).as_deref(), Some("SUCCEEDED"));
+        assert_eq!(read("a,b\n1,2\n3,4\n5,6\n7,8\n", 3).as_deref(), Some("FAILED"));
     }
 
     #[test]
