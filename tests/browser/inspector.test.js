@@ -101,3 +101,29 @@ test('a run still in progress, then stopped: the inspector shows what it has and
   assert.equal(await stageValue('OutputPath'), undefined);
   assert.deepEqual(errors, []);
 });
+
+test('a JSONata state shows its Output expression and what it passed on as one Output stage', async () => {
+  const jsonata = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Price',
+    States: {
+      Price: {
+        Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:price',
+        Arguments: { sku: '{% $states.input.sku %}' }, Output: { total: '{% $states.result.amount %}' }, End: true,
+      },
+    },
+  };
+  await setEditor('definition-editor', JSON.stringify(jsonata, null, 2));
+  await setEditor('input-editor', '{"sku":"A1"}');
+  await setEditor('handlers-editor', 'export default { Price: () => ({ amount: 7 }) };\n');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'succeeded', null, { timeout: 20000 });
+  await page.click('#graph .node[data-state="Price"]');
+  await page.locator('#inspector-body details.stage[data-stage="Arguments"] pre.value').waitFor({ timeout: 10000 });
+  const labels = await page.$$eval('#inspector-body details.stage > summary', (els) => els.map((e) => e.textContent));
+  assert.equal(labels.filter((l) => /^Output/.test(l)).length, 1, labels.join(', '));
+  assert.deepEqual(await stageValue('Output'), { total: 7 });
+  const field = await page.textContent('#inspector-body details.stage[data-stage="Output"] pre.field');
+  assert.deepEqual(JSON.parse(field), jsonata.States.Price.Output);
+  assert.deepEqual(errors, []);
+});

@@ -178,9 +178,9 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
       }));
     }
     if (def.OutputPath !== undefined) stages.push(stage('OutputPath', { field: def.OutputPath, line: ['Selects the part that becomes the output.'], value: t.output }));
-  } else if (def.Output !== undefined) {
-    stages.push(stage('Output expression', { field: def.Output, line: ['An expression computes the output.'], value: t.output }));
   }
+  // JSONata: the Output field is the last stage, so it and what the state passed on are one.
+  const outputExpression = jsonata && def.Output !== undefined;
 
   if (visit.caught) {
     const next = nextVisit(analysis, visit);
@@ -208,10 +208,17 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
       value: f ? { error: f.error, cause: f.cause } : analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : undefined,
     }));
   }
+  const outputField = outputExpression ? def.Output : undefined;
   if (visit.exited) {
-    stages.push(stage('Output', { line: ['What the state passed on', type === 'Choice' ? ' (a Choice passes its input through)' : '', '.'], value: visit.output }));
+    stages.push(stage('Output', {
+      field: outputField,
+      line: outputExpression ? ['The Output expression computed what the state passed on.'] : ['What the state passed on', type === 'Choice' ? ' (a Choice passes its input through)' : '', '.'],
+      value: visit.output,
+    }));
   } else if (visit.status === 'active' || visit.status === 'retrying') {
-    stages.push(stage('Output', { line: ['Not yet: the state is still running.'] }));
+    stages.push(stage('Output', { field: outputField, line: ['Not yet: the state is still running.'] }));
+  } else if (outputExpression) {
+    stages.push(stage('Output', { field: outputField, line: ['The Output expression was not reached.'] }));
   }
   const assignField = def.Assign;
   if (visit.assigned || assignField !== undefined) {
