@@ -127,3 +127,32 @@ test('a JSONata state shows its Output expression and what it passed on as one O
   assert.deepEqual(JSON.parse(field), jsonata.States.Price.Output);
   assert.deepEqual(errors, []);
 });
+
+const readerMap = {
+  StartAt: 'Ratings',
+  States: {
+    Ratings: {
+      Type: 'Map',
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'reviews', Key: 'ratings.csv' } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Stars', States: { Stars: { Type: 'Pass', OutputPath: '$.stars', End: true } } },
+      End: true,
+    },
+  },
+};
+
+test('a Map whose failure event has no details says which error failed it', async () => {
+  // MapStateFailed records no error: the inspector showed { "error": null, "cause": null }.
+  await setEditor('definition-editor', JSON.stringify(readerMap, null, 2));
+  await setEditor('input-editor', '{}');
+  await setEditor('handlers-editor', "export default { Ratings: () => { throw new Error('the bucket is gone'); } };\n");
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'failed', null, { timeout: 20000 });
+  await page.click('#graph .node[data-state="Ratings"] > .name');
+  const failed = page.locator('#inspector-body details.stage[data-stage="Failed here"]');
+  await failed.locator('pre.value').waitFor({ timeout: 10000 });
+  const value = JSON.parse(await failed.locator('pre.value').textContent());
+  assert.equal(value.error, 'States.ItemReaderFailed');
+  assert.match(value.cause ?? '', /the bucket is gone/);
+  assert.match(await failed.textContent(), /Nothing caught the error States\.ItemReaderFailed/);
+  assert.deepEqual(errors, []);
+});

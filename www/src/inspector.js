@@ -193,7 +193,12 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
     }));
   }
   if (visit.status === 'failed') {
-    const f = visit.failures[visit.failures.length - 1];
+    // Some failure events carry no details (MapStateFailed, for one): the engine's trace of the
+    // visit, else the execution's own failure, says which error it was.
+    const recorded = visit.failures[visit.failures.length - 1];
+    const tracedError = Array.isArray(t.errors) ? t.errors[t.errors.length - 1] : undefined;
+    const f = recorded?.error ? recorded : tracedError?.error ? tracedError
+      : recorded && analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : recorded;
     const error = f?.error ?? analysis.execution.error ?? '?';
     stages.push(stage('Failed here', {
       tone: 'bad',
@@ -205,7 +210,7 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
             ? ['Nothing caught the error ', code(error), ', so the execution failed here. Add a Retry or a Catch for it to handle it.']
             // Only Task, Map and Parallel states may have Retry and Catch.
             : ['The error ', code(error), ` failed the execution here. A ${type} state cannot Retry or Catch: fix what it reads, or let an enclosing Map or Parallel catch it.`],
-      value: f ? { error: f.error, cause: f.cause } : analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : undefined,
+      value: f ? { error: f.error ?? null, cause: f.cause ?? null } : analysis.execution.error ? { error: analysis.execution.error, cause: analysis.execution.cause } : undefined,
     }));
   }
   const outputField = outputExpression ? def.Output : undefined;
