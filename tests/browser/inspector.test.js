@@ -156,3 +156,36 @@ test('a Map whose failure event has no details says which error failed it', asyn
   assert.match(await failed.textContent(), /Nothing caught the error States\.ItemReaderFailed/);
   assert.deepEqual(errors, []);
 });
+
+test("a Parallel's and a Map's result (the branches' and iterations' outputs) are shown before ResultSelector and ResultPath", async () => {
+  const machine = {
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'One', States: { One: { Type: 'Pass', Result: 1, End: true } } },
+          { StartAt: 'Two', States: { Two: { Type: 'Pass', Result: 2, End: true } } },
+        ],
+        ResultSelector: { 'items.$': '$' },
+        Next: 'Each',
+      },
+      Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Twice', States: { Twice: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($, $)' }, End: true } } }, ResultPath: '$.doubled', End: true },
+    },
+  };
+  await setEditor('definition-editor', JSON.stringify(machine, null, 2));
+  await setEditor('input-editor', '{}');
+  await setEditor('handlers-editor', '');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'failed' || document.querySelector('#status').dataset.kind === 'succeeded', null, { timeout: 20000 });
+  await page.click('#graph .node[data-state="Both"] > .name');
+  await page.locator('#inspector-body details.stage[data-stage="Branch results"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('Branch results'), [1, 2]);
+  assert.deepEqual(await stageValue('ResultSelector'), { items: [1, 2] });
+  await page.click('#graph .node[data-state="Each"] > .name');
+  await page.locator('#inspector-body details.stage[data-stage="Iterations"] pre.value').waitFor({ timeout: 10000 });
+  assert.deepEqual(await stageValue('Iterations'), [{ n: 2 }, { n: 4 }]);
+  assert.deepEqual(await stageValue('ResultPath'), { items: [1, 2], doubled: [{ n: 2 }, { n: 4 }] });
+  assert.equal(await page.textContent('#status'), 'SUCCEEDED');
+  assert.deepEqual(errors, []);
+});

@@ -145,10 +145,16 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
       stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', { line: ['What the task returned.'], value: lastResult }));
     }
   }
-  if (type === 'Map' && visit.iterations) {
+  // A Map's or Parallel's result (what ResultSelector and ResultPath work on) is the array of
+  // what its iterations or branches returned, in their order.
+  if (type === 'Map' && (visit.iterations || traced('result'))) {
     const it = visit.iterations;
-    const n = it.total ?? it.started;
-    stages.push(stage('Iterations', { line: [`${n} item${n === 1 ? '' : 's'}: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.`] }));
+    const n = it ? it.total ?? it.started : Array.isArray(t.result) ? t.result.length : 0;
+    const counts = it ? `${n} item${n === 1 ? '' : 's'}: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.` : `${n} item${n === 1 ? '' : 's'}.`;
+    stages.push(stage('Iterations', { line: [counts, traced('result') ? ` The result${jsonata ? ' ($states.result)' : ''}: what each iteration returned, in the items' order.` : ''], value: t.result }));
+  }
+  if (type === 'Parallel' && traced('result')) {
+    stages.push(stage('Branch results', { line: [`The result${jsonata ? ' ($states.result)' : ''}: what each branch returned, in the branches' order.`], value: t.result }));
   }
   if (type === 'Wait') {
     const how = def.Seconds !== undefined ? `${def.Seconds} seconds` : def.SecondsPath ? `the seconds at ${def.SecondsPath}` : def.Timestamp ? `until ${def.Timestamp}` : def.TimestampPath ? `until the time at ${def.TimestampPath}` : 'as configured';
