@@ -780,3 +780,40 @@ test('a misspelt state name in Next or StartAt is explained, with the name it ma
   // AWS's words ("Missing 'Next' target") do not fit a StartAt.
   assert.match(await page.textContent('#definition-hint'), /^MISSING_TRANSITION_TARGET at line 2: StartAt names no state: greet is not one of the States\. Did you mean “Greet”\?$/);
 });
+
+test('a Distributed Map with an ItemReader is listed in Task responses: it reads a sample, my content, or fails', async () => {
+  const machine = { StartAt: 'Ratings', States: { Ratings: { Type: 'Map',
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'reviews', Key: 'ratings.csv' } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Stars', States: { Stars: { Type: 'Pass', End: true } } }, End: true } } };
+  await setEditor('definition-editor', JSON.stringify(machine, null, 2));
+  await setEditor('input-editor', '{}');
+  await setEditor('handlers-editor', 'export default {};\n');
+  await page.click('#tab-tasks');
+  const card = page.locator('.task-card[data-state="Ratings"]');
+  await card.waitFor({ timeout: 5000 });
+  assert.equal(await page.textContent('#task-count'), '1');
+  assert.match(await card.textContent(), /ItemReader · S3 getObject, CSV/);
+  // Out of the box it reads a sample of its kind: the run succeeds (it failed with ItemReaderFailed).
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.equal(JSON.parse(await page.textContent('#output')).length, 3);
+
+  await card.locator('select').selectOption('custom');
+  await card.locator('textarea').fill('user,stars\nada,5\nbob,4\n');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), [{ user: 'ada', stars: '5' }, { user: 'bob', stars: '4' }]);
+
+  await card.locator('select').selectOption('fail');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'FAILED');
+  assert.match(await page.textContent('#result'), /States\.ItemReaderFailed/);
+
+  // A handler named after the Map wins over the content set here.
+  await card.locator('select').selectOption('auto');
+  await setEditor('handlers-editor', 'export default { Ratings: () => "n\\n1\\n" };\n');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), [{ n: '1' }]);
+  assert.deepEqual(errors, []);
+});

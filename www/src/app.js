@@ -12,6 +12,7 @@ import { examples } from './examples.js';
 import { decodeShare, encodeShare } from './share.js';
 import { defaultDescription, describeResource } from './mocks.js';
 import { nearNames, unmatchedKeys, unmatchedText } from './handlerkeys.js';
+import { describeReader, readerMaps, sampleContent } from './readers.js';
 
 const $ = (id) => document.getElementById(id);
 const workerUrl = new URL('./worker.js', import.meta.url).href;
@@ -304,18 +305,25 @@ function taskStates() {
   return [...stateDefs].filter(([, { def }]) => def.Type === 'Task').map(([name, { def }]) => ({ name, resource: def.Resource ?? '' }));
 }
 
+/** What the run tells the worker of the Maps with an ItemReader: { [name]: { content, json, mock } }. */
+function readerSettings() {
+  return Object.fromEntries(readerMaps(stateDefs).map(({ name, reader }) => [name, { content: sampleContent(reader), json: describeReader(reader).json, mock: mocks[name] ?? { mode: 'auto' } }]));
+}
+
 function renderTaskList() {
   const list = $('task-list');
   const tasks = taskStates();
+  const readers = readerMaps(stateDefs);
   const count = $('task-count');
-  count.hidden = tasks.length === 0;
-  count.textContent = String(tasks.length);
-  if (!tasks.length) {
+  const n = tasks.length + readers.length;
+  count.hidden = n === 0;
+  count.textContent = String(n);
+  if (!n) {
     list.replaceChildren(h('p', { class: 'empty' }, 'This definition has no Task states.'));
     return;
   }
   const focused = document.activeElement?.closest?.('.task-card')?.dataset.state;
-  list.replaceChildren(...tasks.map(({ name, resource }) => taskCard(name, resource)));
+  list.replaceChildren(...tasks.map(({ name, resource }) => taskCard(name, resource)), ...readers.map(({ name, reader }) => readerCard(name, reader)));
   if (focused) list.querySelector(`.task-card[data-state="${CSS.escape(focused)}"] select`)?.focus();
 }
 
@@ -382,6 +390,70 @@ function taskCard(name, resource) {
   drawFields();
   return h('div', { class: 'task-card', 'data-state': name },
     h('div', { class: 'task-head' }, h('strong', {}, name), h('span', { class: 'muted mono', title: resource }, info.label)),
+    select, fields);
+}
+
+/**
+ * A Distributed Map's ItemReader: what it reads when no handler is named after the Map (a
+ * sample of its kind, the user's content, or a failure).
+ */
+function readerCard(name, reader) {
+  const info = describeReader(reader);
+  const sample = sampleContent(reader);
+  const set = (patch) => {
+    mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
+    scheduleSave();
+  };
+  const id = (s) => `reader-${s}-${name.replace(/[^\w-]/g, '_')}`;
+  const fields = h('div', { class: 'mock-fields' });
+  const drawFields = () => {
+    const m = mocks[name] ?? { mode: 'auto' };
+    fields.replaceChildren();
+    if (m.mode === 'custom') {
+      const area = h('textarea', { id: id('content'), class: 'mono', rows: 6, spellcheck: 'false', 'aria-describedby': id('problem') });
+      const problem = h('p', { id: id('problem'), class: 'bad small problem', role: 'status' });
+      const check = () => {
+        if (!info.json) return;
+        try {
+          JSON.parse(area.value);
+          problem.textContent = '';
+          area.removeAttribute('aria-invalid');
+        } catch (e) {
+          problem.textContent = `Not valid JSON: ${e.message}`;
+          area.setAttribute('aria-invalid', 'true');
+        }
+      };
+      area.value = m.output ?? sample ?? '';
+      area.addEventListener('input', () => {
+        set({ output: area.value });
+        check();
+      });
+      check();
+      const what = info.kind === 'list' ? 'The listed objects (JSON: an array of { Key, Size, … })' : `The object's content${info.kind === 'csv' ? ' (CSV)' : info.kind === 'json' ? ' (JSON)' : info.kind === 'jsonl' ? ' (JSON Lines)' : ''}`;
+      fields.append(h('label', { for: id('content') }, what), area, problem);
+    } else if (m.mode === 'fail') {
+      const cause = h('input', { value: m.cause ?? 'The object could not be read', 'aria-label': `Cause for the ItemReader of ${name}` });
+      cause.addEventListener('input', () => set({ cause: cause.value }));
+      fields.append(h('p', { class: 'hint' }, 'The Map fails with ', h('code', {}, 'States.ItemReaderFailed'), ' and this cause.'), h('label', {}, 'Cause', cause));
+    } else if (sample !== null) {
+      fields.append(h('p', { class: 'hint' }, 'Reads this sample (choose “Read my content” to change it):'), h('pre', { class: 'field sample' }, sample));
+    } else {
+      fields.append(h('p', { class: 'hint' }, 'The playground has no sample for this reader: choose “Read my content”, or write a handler named ', h('code', {}, name), ' in Handlers.'));
+    }
+  };
+  const select = h('select', { id: id('mode'), 'aria-label': `Items of ${name}` },
+    h('option', { value: 'auto' }, 'Read a sample'),
+    h('option', { value: 'custom' }, 'Read my content'),
+    h('option', { value: 'fail' }, 'Fail'));
+  select.value = ['auto', 'custom', 'fail'].includes(mocks[name]?.mode) ? mocks[name].mode : 'auto';
+  select.addEventListener('change', () => {
+    set({ mode: select.value });
+    drawFields();
+  });
+  drawFields();
+  return h('div', { class: 'task-card reader-card', 'data-state': name },
+    h('div', { class: 'task-head' }, h('strong', {}, name), h('span', { class: 'muted mono', title: String(reader.Resource ?? '') }, info.label)),
+    h('p', { class: 'hint' }, 'The Map reads its items here, unless a handler named ', h('code', {}, name), ' in Handlers gives the content.'),
     select, fields);
 }
 
@@ -469,7 +541,7 @@ async function run({ paused = false } = {}) {
   updateButtons();
   scheduleTick();
   const useHandlers = handlersTrusted ? handlersEditor.text : '';
-  await engine.post({ type: 'run', definition, substitutions: activeSubstitutions(definition), input: inputEditor.text, handlers: useHandlers, tasks, clock: engineClock, paused });
+  await engine.post({ type: 'run', definition, substitutions: activeSubstitutions(definition), input: inputEditor.text, handlers: useHandlers, tasks, readers: readerSettings(), clock: engineClock, paused });
 }
 
 function onEngineMessage(data) {

@@ -19,6 +19,7 @@ import { createGraph } from './graph.js';
 import { analyze } from './history.js';
 import { EngineWorker } from './runner.js';
 import { unmatchedKeys, unmatchedText } from './handlerkeys.js';
+import { describeReader, sampleContent } from './readers.js';
 
 const workerUrl = new URL('./worker.js', import.meta.url).href;
 // The JavaScript parser that places a syntax error in the handlers: a bundle of its own, loaded
@@ -206,13 +207,17 @@ class AslSimExample extends HTMLElement {
     this.#engine?.terminate();
     const tasks = {};
     const readers = new Set(); // Map states with an ItemReader: their handler gives the items
+    const readerContent = {}; // without a handler: a sample of the kind the reader reads
     let read = false; // the definition could be read here (else every handler key would look unmatched)
     try {
       const def = /^\s*\{/.test(this.#definition) ? JSON.parse(this.#definition) : loadYaml(this.#definition);
       const walk = (scope) => {
         for (const [name, s] of Object.entries(scope?.States ?? {})) {
           if (s?.Type === 'Task') tasks[name] = { resource: s.Resource ?? '', mock: { mode: 'auto' } };
-          if (s?.Type === 'Map' && s.ItemReader) readers.add(name);
+          if (s?.Type === 'Map' && s.ItemReader) {
+            readers.add(name);
+            readerContent[name] = { content: sampleContent(s.ItemReader), json: describeReader(s.ItemReader).json };
+          }
           (s?.Branches ?? []).forEach(walk);
           walk(s?.ItemProcessor ?? s?.Iterator);
         }
@@ -233,7 +238,7 @@ class AslSimExample extends HTMLElement {
           this.#errorText(data).then((cause) => resolve({ status: 'ERROR', error: 'Error', cause, diagnostics: data.diagnostics ?? null }));
         }
       });
-      this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks })
+      this.#engine.post({ type: 'run', definition: this.#definition, input: this.#input, handlers: this.#handlers, tasks, readers: readerContent })
         .catch((e) => resolve({ status: 'ERROR', error: 'Error', cause: e.message }));
     });
     if (run !== this.#runs) return result; // a newer run has the element now

@@ -145,6 +145,14 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
       stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', { line: ['What the task returned.'], value: lastResult }));
     }
   }
+  if (type === 'Map' && def.ItemReader !== undefined) {
+    const own = invocations.some((i) => i.stateName === visit.name && i.via === 'handler');
+    stages.push(stage('ItemReader', {
+      field: def.ItemReader, open: false,
+      line: own ? ['Your handler ', code(visit.name), ' gave the content the items were read from.']
+        : ['The items were read from the content set for ', code(visit.name), ' in Task responses (a handler named after the Map would give it instead).'],
+    }));
+  }
   // A Map's or Parallel's result (what ResultSelector and ResultPath work on) is the array of
   // what its iterations or branches returned, in their order.
   if (type === 'Map' && (visit.iterations || traced('result'))) {

@@ -4,7 +4,9 @@
 // terminates it.
 //
 // In:  { type: 'validate', id, text, substitutions }   (substitutions: { Name: value } for ${Name}, or null)
-//      { type: 'run', definition, substitutions, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused }
+//      { type: 'run', definition, substitutions, input, handlers, tasks: { [stateName]: { resource, mock } }, clock, paused,
+//        readers: { [mapName]: { content, json, mock } } }   (a Map's ItemReader with no handler of its name reads `content`,
+//        or the mock's: mode 'auto' | 'custom' (output: the text) | 'fail' (cause); json: the content is JSON text)
 //      { type: 'callback', token, action: 'success' | 'failure' | 'heartbeat', output, error, cause }
 //      { type: 'pause' | 'resume' | 'step' } | { type: 'stop', cause }   (cause: the ExecutionAborted cause, optional)
 //      { type: 'inspect', id, enteredEventId }   (the data-flow values of a visit of the current run)
@@ -135,7 +137,7 @@ function substitutionOptions(substitutions) {
   return substitutions && Object.keys(substitutions).length ? { definitionSubstitutions: substitutions } : {};
 }
 
-async function run({ definition, substitutions = null, input, handlers, tasks = {}, clock = 'virtual', paused = false }, started) {
+async function run({ definition, substitutions = null, input, handlers, tasks = {}, readers = {}, clock = 'virtual', paused = false }, started) {
   let inputValue;
   try {
     inputValue = JSON.parse(input.trim() === '' ? '{}' : input);
@@ -201,6 +203,27 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
     };
   }
   if (!handlerTable['*']) handlerTable['*'] = simulated;
+
+  // A Distributed Map's ItemReader is answered by the handler named after the Map (never by '*'):
+  // without one of the user's, the content given in the page (a sample, or the user's own).
+  for (const [name, reader] of Object.entries(readers)) {
+    if (Object.hasOwn(handlerTable, name)) continue;
+    handlerTable[name] = (readerInput, context) => {
+      note(readerInput, context, 'simulated');
+      const mock = reader.mock ?? { mode: 'auto' };
+      if (mock.mode === 'fail' || mock.mode === 'failFirst') throw taskError('States.ItemReaderFailed', mock.cause ?? 'The object could not be read');
+      const text = mock.mode === 'custom' ? String(mock.output ?? '') : reader.content;
+      if (text === null || text === undefined) {
+        throw taskError('States.ItemReaderFailed', `The playground has no sample content for the ItemReader of '${name}': write the content in Task responses, or a handler named '${name}' in Handlers.`);
+      }
+      if (!reader.json) return text;
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw taskError('States.ItemReaderFailed', `The content written for the ItemReader of '${name}' is not valid JSON: ${e.message}`);
+      }
+    };
+  }
 
   if (execution && execution.status === 'RUNNING') execution.stop(undefined, 'Replaced by a new run');
   // The page keeps the events it was sent; the engine's copy of the old run can go.
