@@ -817,3 +817,22 @@ test('a Distributed Map with an ItemReader is listed in Task responses: it reads
   assert.deepEqual(JSON.parse(await page.textContent('#output')), [{ n: '1' }]);
   assert.deepEqual(errors, []);
 });
+
+test('a handler whose promise never settles is named in the status, and one that returns undefined is pointed out', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Load', States: {
+    Load: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:load', Next: 'Save' },
+    Save: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:save', End: true } } }, null, 2));
+  await setEditor('input-editor', '{}');
+  await setEditor('handlers-editor', 'export default { Load: () => { ({ rows: 3 }); }, Save: () => new Promise(() => {}) };\n');
+  await page.click('#run');
+  // It said "Running…" for ever, with no sign of what it waited for.
+  await page.waitForFunction(() => /waiting for your handler of “Save”/.test(document.querySelector('#status').textContent), null, { timeout: 10000 });
+  await page.click('#graph .node[data-state="Load"]');
+  const result = page.locator('#inspector-body details.stage[data-stage="Task result"]');
+  await result.waitFor({ timeout: 5000 });
+  assert.match(await result.textContent(), /Your handler returned undefined, so the result is null\. Did it miss a return\?/);
+  await page.click('#stop');
+  assert.equal(await finalStatus(), 'ABORTED');
+  assert.match(await page.textContent('#result'), /Handler “Load” returned undefined for “Load”, so the task's result was null/);
+  assert.deepEqual(errors, []);
+});

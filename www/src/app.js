@@ -491,7 +491,12 @@ const run_ = {
   stopping: false, // Stop sent; waiting for ExecutionAborted (or for the timeout that terminates the worker)
   stopTimer: 0,
   unmatched: [], // warnings for handler keys that no Task state reaches (they never run)
+  pendingHandlers: new Map(), // id -> { stateName, key, since }: handlers whose promise has not settled
+  undefinedResults: [], // { stateName, key }: handlers that returned undefined (the result was null)
 };
+
+/** How long a handler's promise may take before the status names it (a quick one would flicker). */
+const PENDING_HINT_MS = 1000;
 let analysis = analyze([]);
 let selected = { state: null, visit: null };
 
@@ -530,7 +535,7 @@ async function run({ paused = false } = {}) {
   Object.assign(run_, {
     active: true, finished: false, received: [], shown: 0, paused, result: null, failure: null, stopped: false, stopping: false,
     waiting: new Map(), invocations: [], traces: new Map(), serial: run_.serial + 1, clock, speed, engineClock, replay, playhead: 0, lastTick: performance.now(), steps: 0,
-    stepping: paused, lastStepAdded: null, unmatched: [],
+    stepping: paused, lastStepAdded: null, unmatched: [], pendingHandlers: new Map(), undefinedResults: [],
   });
   selected = { state: null, visit: null };
   $('result').hidden = true;
@@ -556,6 +561,17 @@ function onEngineMessage(data) {
     scheduleTick();
   } else if (data.type === 'invoke') {
     run_.invocations.push({ ...data, visitStart: data.context?.State?.EnteredTime });
+    if (selected.state === data.stateName) renderInspector();
+  } else if (data.type === 'handlerPending') {
+    run_.pendingHandlers.set(data.id, { stateName: data.stateName, key: data.key, since: performance.now() });
+    setTimeout(scheduleTick, PENDING_HINT_MS + 50);
+  } else if (data.type === 'handlerSettled') {
+    run_.pendingHandlers.delete(data.id);
+    scheduleTick();
+  } else if (data.type === 'handlerUndefined') {
+    const invocation = run_.invocations.findLast((i) => i.stateName === data.stateName && i.via === 'handler');
+    if (invocation) invocation.returnedUndefined = true;
+    if (!run_.undefinedResults.some((u) => u.stateName === data.stateName)) run_.undefinedResults.push({ stateName: data.stateName, key: data.key });
     if (selected.state === data.stateName) renderInspector();
   } else if (data.type === 'waiting') {
     run_.waiting.set(data.token, { stateName: data.stateName, input: data.input, at: run_.received.length });
@@ -639,9 +655,16 @@ function tick(now = performance.now()) {
     if (run_.stopping) setStatus('Stopping…', 'running');
     else if (run_.paused) setStatus(pausedText(caughtUp), 'paused');
     else if (caughtUp && run_.waiting.size) setStatus('Waiting for a callback: answer it above the graph', 'running');
+    else if (caughtUp && run_.active && slowHandler()) setStatus(`Running… waiting for your handler of “${slowHandler().stateName}”: its promise has not settled`, 'running');
     else setStatus(run_.replay && !run_.active ? `Replaying at ${run_.speed}×…` : 'Running…', 'running');
   }
   updateButtons();
+}
+
+/** The handler whose promise has been pending longest, once it is over PENDING_HINT_MS; else null. */
+function slowHandler() {
+  const first = run_.pendingHandlers.values().next().value;
+  return first && performance.now() - first.since >= PENDING_HINT_MS ? first : null;
 }
 
 function pausedText(caughtUp) {
@@ -688,6 +711,10 @@ function finishRun() {
       }
     }
     if (!handlersTrusted && handlersEditor.text.trim()) parts.push(h('p', { class: 'hint' }, 'The handlers from the link were not used: tasks got simulated responses.'));
+    if (run_.undefinedResults.length) {
+      parts.push(h('div', { class: 'unmatched', role: 'note' }, ...run_.undefinedResults.map(({ stateName, key }) => h('p', {},
+        `Handler “${key}” returned undefined for “${stateName}”, so the task's result was null. Did it miss a return (or return an object in parentheses: `, h('code', {}, '() => ({ … })'), ')?'))));
+    }
     if (run_.unmatched.length) {
       parts.push(h('div', { class: 'unmatched', role: 'note' }, ...run_.unmatched.map((text) => h('p', {}, text)),
         h('p', {}, 'Task states without a handler got a simulated response (see Task responses).')));

@@ -142,7 +142,12 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
         def.Retry ? h('pre', { class: 'field' }, JSON.stringify(def.Retry, null, 2)) : null));
     }
     if (visit.results.length || traced('result')) {
-      stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', { line: ['What the task returned.'], value: lastResult }));
+      const undefinedResult = invocations.some((i) => i.stateName === visit.name && i.visitStart === visit.events[0]?.timestamp && i.returnedUndefined);
+      stages.push(stage(jsonata ? 'Task result ($states.result)' : 'Task result', {
+        tone: undefinedResult ? 'warn' : undefined,
+        line: undefinedResult ? ['Your handler returned ', code('undefined'), ', so the result is ', code('null'), '. Did it miss a ', code('return'), '?'] : ['What the task returned.'],
+        value: lastResult,
+      }));
     }
   }
   if (type === 'Map' && def.ItemReader !== undefined) {

@@ -15,6 +15,8 @@
 //      { type: 'handlers', keys }                  (the handlers module's keys, once loaded for a run)
 //      { type: 'events', from, events }            (history, in order, as it grows: onEvent)
 //      { type: 'invoke', stateName, attempt, input, context, via, token }
+//      { type: 'handlerPending', id, stateName, key } / { type: 'handlerSettled', id }   (a handler's promise, until it settles)
+//      { type: 'handlerUndefined', stateName, key, enteredTime }   (a handler returned undefined: the result is null)
 //      { type: 'waiting', token, stateName, input } / { type: 'answered', token }   (from pendingTasks())
 //      { type: 'callbackResult', token, action, ok, message }
 //      { type: 'stepped', added }                  (execution.step() resolved; `added` events)
@@ -196,10 +198,25 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
   // The user's handlers keep the API's own matching (state name, then ARN, then ARN pattern);
   // '*' (matching every resource, so the last resort) gives the rest the simulated responses.
   const handlerTable = {};
+  let pendingId = 0;
   for (const [key, fn] of Object.entries(table)) {
     handlerTable[key] = (taskInput, context) => {
       note(taskInput, context, 'handler');
-      return fn(taskInput, context);
+      const stateName = context?.State?.Name ?? '';
+      // undefined becomes the task's result null: the page says so (a missing return, often).
+      const returned = (value) => {
+        if (value === undefined) postMessage({ type: 'handlerUndefined', stateName, key, enteredTime: context?.State?.EnteredTime ?? null });
+        return value;
+      };
+      const out = fn(taskInput, context);
+      if (!out || typeof out.then !== 'function') return returned(out);
+      // A promise: the page can name the handler it waits for while the run seems stuck.
+      const id = ++pendingId;
+      postMessage({ type: 'handlerPending', id, stateName, key });
+      return Promise.resolve(out).then(
+        (value) => { postMessage({ type: 'handlerSettled', id }); return returned(value); },
+        (e) => { postMessage({ type: 'handlerSettled', id }); throw e; },
+      );
     };
   }
   if (!handlerTable['*']) handlerTable['*'] = simulated;
