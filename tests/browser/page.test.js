@@ -836,3 +836,14 @@ test('a handler whose promise never settles is named in the status, and one that
   assert.match(await page.textContent('#result'), /Handler “Load” returned undefined for “Load”, so the task's result was null/);
   assert.deepEqual(errors, []);
 });
+
+test('a definition pasted and run at once (Ctrl+Enter) runs with its own Task states and responses', async () => {
+  await setEditor('handlers-editor', 'export default { Load: () => ({ rows: 3 }) };\n');
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Load', States: {
+    Load: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:load', End: true } } }, null, 2));
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  // The keys were checked against the machine before (no Task state named Load).
+  assert.doesNotMatch(await page.textContent('#result'), /matches no Task state/);
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { rows: 3 });
+});

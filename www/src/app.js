@@ -262,6 +262,7 @@ function scheduleDefinitionRead() {
 }
 
 function readDefinition() {
+  readTimer = 0;
   const text = definitionEditor.text;
   let value = null;
   try {
@@ -528,6 +529,12 @@ function clockChoice() {
 async function run({ paused = false } = {}) {
   if (!features.ready) return;
   if (run_.active) stopRun({ quiet: true });
+  // A definition pasted just now (Ctrl+Enter at once) is read before its Task states are used:
+  // the run took the previous machine's tasks and responses, and flagged the handlers as unmatched.
+  if (readTimer) {
+    clearTimeout(readTimer);
+    readDefinition();
+  }
   const definition = definitionEditor.text;
   const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource, mock: mocks[name] ?? { mode: 'auto' } }]));
   const { clock, speed, engineClock, replay } = clockChoice();
