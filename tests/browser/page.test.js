@@ -847,3 +847,13 @@ test('a definition pasted and run at once (Ctrl+Enter) runs with its own Task st
   assert.doesNotMatch(await page.textContent('#result'), /matches no Task state/);
   assert.deepEqual(JSON.parse(await page.textContent('#output')), { rows: 3 });
 });
+
+test("the graph's nodes tell a screen reader how the run went there, not only their name", async () => {
+  await loadExample('retry-catch');
+  assert.equal(await page.getAttribute('#graph .node[data-state="Ship"]', 'aria-label'), 'Ship, Task state');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.equal(await page.getAttribute('#graph .node[data-state="Charge card"]', 'aria-label'), 'Charge card, Task state, succeeded, retried 2 times');
+  assert.equal(await page.getAttribute('#graph .node[data-state="Ship"]', 'aria-label'), 'Ship, Task state, failed, then caught');
+  assert.equal(await page.getAttribute('#graph .node[data-state="Tell the customer"]', 'aria-label'), 'Tell the customer, Pass state, succeeded');
+});

@@ -207,8 +207,9 @@ function drawNode(node, layer, edgeLayer, labelLayer, index) {
     el('rect', { x, y, width: w, height: h, rx: 8 }, g);
     el('text', { x: x + 10, y: y + 17 }, g).textContent = node.label;
   } else {
-    const g = el('g', { class: `node ${node.kind} type-${node.type}`, 'data-state': node.name, tabindex: 0, role: 'button',
-      'aria-label': `${node.name}, ${node.type} state` }, layer);
+    const label = `${node.name}, ${node.type} state`;
+    const g = el('g', { class: `node ${node.kind} type-${node.type}`, 'data-state': node.name, 'data-label': label, tabindex: 0, role: 'button',
+      'aria-label': label }, layer);
     index.set(node.name, g);
     el('rect', { class: 'box', x, y, width: w, height: h, rx: node.kind === 'compound' ? 12 : 10 }, g);
     if (node.kind === 'compound') {
@@ -244,6 +245,18 @@ function drawEdge(edge, layer, labelLayer) {
     el('text', { x: label.x + label.width / 2, y: label.y + 12, 'text-anchor': 'middle' }, g).textContent = label.text;
     if (label.full !== label.text) el('title', {}, g).textContent = label.full;
   }
+}
+
+const SPOKEN_STATUS = { active: 'running', retrying: 'waiting to retry', succeeded: 'succeeded', caught: 'failed, then caught', failed: 'failed', aborted: 'stopped' };
+
+/** What a screen reader says of a node: its name and type, and how the run went there (the colours say it to the eye). */
+function spokenLabel(base, s) {
+  if (!s?.status) return base;
+  const parts = [base, SPOKEN_STATUS[s.status] ?? s.status];
+  if (s.retries) parts.push(`retried ${s.retries} time${s.retries === 1 ? '' : 's'}`);
+  if (s.visits.length > 1) parts.push(`visited ${s.visits.length} times`);
+  if (s.iterations) parts.push(`${s.iterations.succeeded}${s.iterations.total !== null ? ` of ${s.iterations.total}` : ''} items succeeded${s.iterations.failed ? `, ${s.iterations.failed} failed` : ''}`);
+  return parts.join(', ');
 }
 
 /**
@@ -311,6 +324,7 @@ export function createGraph(container, { onSelect = () => {} } = {}) {
       if (s?.retries) g.classList.add('retried');
       if (name === selected) g.classList.add('selected');
       g.setAttribute('aria-pressed', name === selected ? 'true' : 'false');
+      g.setAttribute('aria-label', spokenLabel(g.dataset.label, s));
       const badge = g.querySelector(':scope > .badge');
       if (!badge) continue;
       const parts = [];
