@@ -857,3 +857,14 @@ test("the graph's nodes tell a screen reader how the run went there, not only th
   assert.equal(await page.getAttribute('#graph .node[data-state="Ship"]', 'aria-label'), 'Ship, Task state, failed, then caught');
   assert.equal(await page.getAttribute('#graph .node[data-state="Tell the customer"]', 'aria-label'), 'Tell the customer, Pass state, succeeded');
 });
+
+test('a Next or Catch naming no state is drawn on the graph, marked, where the arrow goes', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'A', States: {
+    A: { Type: 'Pass', Next: 'Gone' },
+    B: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:b', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }], End: true } } }, null, 2));
+  const marks = page.locator('#graph .missing');
+  await page.waitForFunction(() => document.querySelectorAll('#graph .missing').length === 2, null, { timeout: 10000 });
+  assert.deepEqual((await marks.allTextContents()).map((t) => t.split('“')[1]?.split('”')[0]).sort(), ['Gone', 'Recover']);
+  assert.equal(await page.locator('#graph .edge.to-missing').count(), 2);
+  assert.equal(await page.getAttribute('#graph .missing >> nth=0', 'role'), 'img');
+});

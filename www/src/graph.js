@@ -80,9 +80,17 @@ function scopeGraph(scope, prefix, info) {
   children.push({ id: startId, width: top ? 56 : 14, height: top ? 26 : 14, kind: top ? 'start' : 'dot-start' });
   let ends = 0;
   let n = 0;
+  const missing = new Map(); // a Next, Default or Catch naming no state: drawn as a marked box
   const edge = (from, to, label, kind = 'next') => {
     if (!to) return;
-    const target = to === '^end' ? endId : states[to] ? id(to) : null;
+    let target = to === '^end' ? endId : Object.hasOwn(states, to) ? id(to) : null;
+    if (!target && typeof to === 'string') {
+      target = `${prefix}/^missing/${to}`;
+      if (!missing.has(to)) {
+        const text = `“${truncate(to, 24)}”: no such state`;
+        missing.set(to, { id: target, kind: 'missing', name: to, text, width: Math.ceil(textWidth(text, `600 11px ${FONT}`)) + 20, height: 26 });
+      }
+    }
     if (!target) return;
     edges.push({ id: `${prefix}#${n++}`, sources: [from], targets: [target], kind, labels: label ? [labelOf(label, kind)] : [] });
     if (to === '^end') ends++;
@@ -138,6 +146,7 @@ function scopeGraph(scope, prefix, info) {
       edge(nodeId, c?.Next, `catch ${(Array.isArray(c?.ErrorEquals) ? c.ErrorEquals : []).join(', ')}`, 'catch');
     }
   }
+  children.push(...missing.values());
   if (ends > 0) children.push({ id: endId, width: top ? 56 : 14, height: top ? 26 : 14, kind: top ? 'end' : 'dot-end' });
   return { children, edges };
 }
@@ -200,6 +209,11 @@ function drawNode(node, layer, edgeLayer, labelLayer, index) {
     el('rect', { x, y, width: w, height: h, rx: h / 2 }, g);
     const t = el('text', { x: x + w / 2, y: y + h / 2 + 4, 'text-anchor': 'middle' }, g);
     t.textContent = node.kind === 'start' ? 'Start' : 'End';
+  } else if (node.kind === 'missing') {
+    const g = el('g', { class: 'missing', role: 'img', 'aria-label': `Missing state: ${node.name} is not one of the States` }, layer);
+    el('rect', { x, y, width: w, height: h, rx: 6 }, g);
+    el('text', { x: x + w / 2, y: y + h / 2 + 4, 'text-anchor': 'middle' }, g).textContent = node.text;
+    el('title', {}, g).textContent = `“${node.name}” is not one of the States: fix the name, or add the state.`;
   } else if (node.kind === 'dot-start' || node.kind === 'dot-end') {
     el('circle', { class: `dot ${node.kind}`, cx: x + w / 2, cy: y + h / 2, r: w / 2 - 1 }, layer);
   } else if (node.kind === 'branch') {
@@ -236,7 +250,7 @@ function drawNode(node, layer, edgeLayer, labelLayer, index) {
 function drawEdge(edge, layer, labelLayer) {
   for (const section of edge.sections ?? []) {
     const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
-    el('path', { class: `edge ${edge.kind}`, d: roundedPath(points), 'marker-end': 'url(#asl-arrow)', 'data-from': edge.sources[0], 'data-to': edge.targets[0] }, layer);
+    el('path', { class: `edge ${edge.kind}${edge.targets[0].includes('/^missing/') ? ' to-missing' : ''}`, d: roundedPath(points), 'marker-end': 'url(#asl-arrow)', 'data-from': edge.sources[0], 'data-to': edge.targets[0] }, layer);
   }
   for (const label of edge.labels ?? []) {
     if (label.x === undefined) continue;
