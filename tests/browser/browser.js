@@ -40,3 +40,12 @@ export async function openPage() {
   page.on('pageerror', (err) => errors.push(err.message));
   return { browser, page, errors };
 }
+
+/** Replaces the text of one of the playground's editors the way a paste would. */
+export async function setEditor(page, id, text) {
+  const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];
+  await page.click(tab);
+  await page.click(`#${id} .cm-content`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}

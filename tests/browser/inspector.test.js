@@ -3,7 +3,7 @@
 // InputPath, Parameters, result, ResultSelector, ResultPath and OutputPath.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openPage } from './browser.js';
+import { openPage, setEditor as setEditorOf } from './browser.js';
 
 let browser;
 let page;
@@ -18,13 +18,7 @@ before(async () => {
 
 after(async () => browser?.close());
 
-async function setEditor(id, text) {
-  const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];
-  await page.click(tab);
-  await page.click(`#${id} .cm-content`);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text);
-}
+const setEditor = (id, text) => setEditorOf(page, id, text);
 
 const definition = {
   StartAt: 'Shape',

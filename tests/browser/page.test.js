@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { openPage } from './browser.js';
+import { openPage, setEditor as setEditorOf } from './browser.js';
 
 let browser;
 let page;
@@ -22,14 +22,7 @@ async function ready() {
   await page.locator('#status[data-kind="ready"]').waitFor({ timeout: 20000 });
 }
 
-/** Replaces an editor's text the way a paste would. */
-async function setEditor(id, text) {
-  const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];
-  await page.click(tab);
-  await page.click(`#${id} .cm-content`);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text);
-}
+const setEditor = (id, text) => setEditorOf(page, id, text);
 
 async function loadExample(id) {
   await page.click('#open-examples');
