@@ -861,3 +861,13 @@ test('a Next or Catch naming no state is drawn on the graph, marked, where the a
   assert.equal(await page.locator('#graph .edge.to-missing').count(), 2);
   assert.equal(await page.getAttribute('#graph .missing >> nth=0', 'role'), 'img');
 });
+
+test("a Map around one small state is wide enough for its name", async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Ratings', States: { Ratings: { Type: 'Map',
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Stars', States: { Stars: { Type: 'Pass', End: true } } },
+    End: true } } }, null, 2));
+  const name = page.locator('#graph .node[data-state="Ratings"] > text.name');
+  await name.waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#graph .node[data-state="Ratings"] > text.name')?.firstChild?.textContent === 'Ratings', null, { timeout: 10000 });
+  assert.equal(await name.locator('title').count(), 0);
+});

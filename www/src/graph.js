@@ -128,6 +128,15 @@ function scopeGraph(scope, prefix, info) {
         node.edges.push(...inner.edges);
         node.distributed = processor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
       }
+      // Wide enough for its header (name and type, up to a limit): a Map around one small state
+      // was narrower than its name, which was cut to "…". The layout sizes a box from what it
+      // holds, so the sides are padded by what the widest state inside leaves short.
+      const header = Math.min(textWidth(name, `600 13px ${FONT}`) + textWidth(compoundSub(node), `11px ${FONT}`) + 40, 320);
+      const widths = node.children.map((c) => c.width);
+      if (widths.length && widths.every((w) => w > 0)) {
+        const side = Math.max(14, Math.ceil((header - Math.max(...widths)) / 2));
+        node.layoutOptions['elk.padding'] = `[top=46,left=${side},bottom=14,right=${side}]`;
+      }
       children.push(node);
     } else {
       const resource = type === 'Task' ? describeResource(state.Resource).label : '';
