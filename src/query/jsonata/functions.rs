@@ -810,9 +810,10 @@ fn pad(st: &str, width: f64, ch: &str) -> String {
     }
 }
 
-/// `$number` on a string: JSON number syntax, plus 0x/0o/0b integer prefixes.
+/// `$number` on a string: JSON number syntax, plus 0x/0o/0b integer prefixes. The whole
+/// string must be the number: JSONata's reference implementation matches it against an
+/// anchored pattern with no room for spaces, so `$number(" 12 ")` is D3030, not 12.
 fn parse_number(t: &str) -> Option<f64> {
-    let t = t.trim();
     let lower = t.to_ascii_lowercase();
     let radix = |p: &str, r: u32| -> Option<f64> {
         let digits = lower.strip_prefix(p)?;
@@ -1056,6 +1057,15 @@ mod tests {
         assert_eq!(round_half_even(-2.5, 0.0), -2.0);
         assert_eq!(round_half_even(2.675, 2.0), 2.68);
         assert_eq!(round_half_even(1234.5678, -2.0), 1200.0);
+    }
+
+    #[test]
+    fn number_of_a_string_allows_no_surrounding_spaces() {
+        assert_eq!(parse_number("12"), Some(12.0));
+        assert_eq!(parse_number("0x1F"), Some(31.0));
+        assert_eq!(parse_number(" 12 "), None);
+        assert_eq!(parse_number("12\n"), None);
+        assert_eq!(parse_number(" 0x1F"), None);
     }
 
     #[test]
