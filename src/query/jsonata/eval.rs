@@ -138,19 +138,7 @@ impl<'a> Ctx<'a> {
     // ---------------------------------------------------------------- evaluation
 
     pub fn eval(&mut self, node: &Node, input: Option<&JV>, env: usize) -> R {
-        self.depth += 1;
-        self.steps += 1;
-        if self.depth > self.limits.max_depth {
-            self.depth -= 1;
-            return Err(stack_overflow().or_at(node.pos));
-        }
-        if self.steps > self.limits.max_steps {
-            self.depth -= 1;
-            return Err(Error::at("U1001", node.pos, "Expression evaluation timeout: Check for infinite loop"));
-        }
-        let r = self.eval_kind(node, input, env);
-        self.depth -= 1;
-        let r = r.map_err(|e| e.or_at(node.pos))?;
+        let r = self.eval_sequence(node, input, env)?;
         Ok(match r {
             Some(JV::Arr(ref a, f)) if f & SEQ != 0 && f & TUPLES == 0 => {
                 if a.is_empty() {
@@ -163,6 +151,24 @@ impl<'a> Ctx<'a> {
             }
             other => other,
         })
+    }
+
+    /// A node's value before a singleton or empty sequence is collapsed: what `[]` on a
+    /// non-path expression needs to see, as JSONata marks the sequence before collapsing.
+    fn eval_sequence(&mut self, node: &Node, input: Option<&JV>, env: usize) -> R {
+        self.depth += 1;
+        self.steps += 1;
+        if self.depth > self.limits.max_depth {
+            self.depth -= 1;
+            return Err(stack_overflow().or_at(node.pos));
+        }
+        if self.steps > self.limits.max_steps {
+            self.depth -= 1;
+            return Err(Error::at("U1001", node.pos, "Expression evaluation timeout: Check for infinite loop"));
+        }
+        let r = self.eval_kind(node, input, env);
+        self.depth -= 1;
+        r.map_err(|e| e.or_at(node.pos))
     }
 
     fn eval_kind(&mut self, node: &Node, input: Option<&JV>, env: usize) -> R {
@@ -249,7 +255,7 @@ impl<'a> Ctx<'a> {
                 Ok(Some(JV::seq(self.sort_items(terms, items, false, env)?)))
             }
             Kind::Filtered(f) => {
-                let r = self.eval(&f.expr, input, env)?;
+                let r = if f.keep_array { self.eval_sequence(&f.expr, input, env)? } else { self.eval(&f.expr, input, env)? };
                 self.finish_filtered(f, r, env)
             }
             Kind::TailCall(call) => Ok(Some(JV::Func(Rc::new(Func::Thunk { call: call.clone(), env, input: input.cloned() })))),
@@ -264,11 +270,14 @@ impl<'a> Ctx<'a> {
                         r = self.filter(p, r, env)?;
                     }
                 }
+                // `[]` on a non-path expression keeps a singleton *sequence* as an array, as
+                // JSONata's evaluate() does with keepArray; any other value, an array that an
+                // array constructor or a function made included, is left as it is: `[1,2][]`
+                // is [1,2] and `$split('a', ',')[]` is ["a"], not wrapped again.
                 if f.keep_array {
                     r = r.map(|v| match v {
                         JV::Arr(ref a, fl) if fl & SEQ != 0 => JV::Arr(a.clone(), fl | KEEP),
-                        JV::Arr(..) => JV::Arr(Rc::new(vec![v]), SEQ | KEEP),
-                        other => JV::Arr(Rc::new(vec![other]), SEQ | KEEP),
+                        other => other,
                     });
                 }
                 if let Some(g) = &f.group {

@@ -84,3 +84,25 @@ fn deeply_built_values_are_bounded() {
         assert_eq!(eval("$reduce([1..513], function($a, $b){ {'a': $a} }, 1)", "{}").unwrap_err().code, "U1001");
     });
 }
+
+/// `[]` after an expression that is not a path keeps a singleton sequence (a function's
+/// sequence result) as an array and leaves every other value alone, as JSONata does.
+#[test]
+fn keep_array_on_a_non_path_expression() {
+    let cases = [
+        ("[1,2,3][]", "[1,2,3]"),
+        ("$split('a', ',')[]", r#"["a"]"#),
+        ("$append([1],[2])[]", "[1,2]"),
+        ("(a)[]", "[3,1]"),
+        ("'s'[]", r#""s""#),
+        ("$count([1])[]", "1"),
+        ("($x := [1]; $x[])", "[1]"),
+        ("$map([1], function($v){$v})[]", "[1]"),
+        ("$keys({'k': 1})[]", r#"["k"]"#),
+        ("$filter([1,2], function($v){$v>1})[]", "[2]"),
+        ("a[$>2][]", "[3]"),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(eval(expr, r#"{"a":[3,1]}"#).unwrap().as_deref(), Some(want), "{expr}");
+    }
+}
