@@ -539,3 +539,38 @@ fn item_reader_with_bad_settings_fails_before_reading() {
     assert_eq!(o.error.as_deref(), Some("States.ItemReaderFailed"));
     assert!(o.cause.as_deref().unwrap().contains("CSVHeaders"));
 }
+
+/// A Distributed Map whose failed child executions exceed its tolerated failures (none when
+/// it names none) fails with States.ExceedToleratedFailureThreshold, which its Catch sees;
+/// within the tolerance it succeeds; an inline Map without one fails with the item's error.
+#[test]
+fn a_map_over_its_failure_tolerance_fails_with_exceed_tolerated_failure_threshold() {
+    let machine = |mode: &str, tolerance: &str| {
+        format!(
+            r#"{{"StartAt":"M","States":{{
+            "M":{{"Type":"Map",{tolerance}"ItemProcessor":{{"ProcessorConfig":{{"Mode":"{mode}","ExecutionType":"STANDARD"}},"StartAt":"T",
+                 "States":{{"T":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}},
+                 "Catch":[{{"ErrorEquals":["States.ExceedToleratedFailureThreshold"],"ResultPath":"$","Next":"Over"}}],"End":true}},
+            "Over":{{"Type":"Pass","End":true}}}}}}"#
+        )
+    };
+    let answer = |req: &asl_sim::engine::TaskRequest| {
+        if req.input.as_str() == Some("bad") {
+            TaskAnswer::Failure { error: "Item.Bad".into(), cause: Some("bad item".into()) }
+        } else {
+            TaskAnswer::Success(req.input.clone())
+        }
+    };
+    let outcome = |def: &str| {
+        let ex = run(def, r#"[1,"bad",3,4]"#, ExecutionOptions::default(), answer).unwrap();
+        let o = ex.outcome().unwrap();
+        (o.status, o.output.as_ref().map(|v| v.to_json()), o.error.as_deref().map(String::from))
+    };
+    let over = r#"{"Error":"States.ExceedToleratedFailureThreshold","Cause":"The specified tolerated failure threshold was exceeded"}"#;
+    for tolerance in ["", r#""ToleratedFailureCount":0,"#, r#""ToleratedFailurePercentage":20,"#] {
+        assert_eq!(outcome(&machine("DISTRIBUTED", tolerance)), (Status::Succeeded, Some(over.to_string()), None), "{tolerance}");
+    }
+    assert_eq!(outcome(&machine("DISTRIBUTED", r#""ToleratedFailurePercentage":25,"#)).0, Status::Succeeded);
+    let inline = machine("INLINE", "").replace(r#","ExecutionType":"STANDARD""#, "");
+    assert_eq!(outcome(&inline), (Status::Failed, None, Some("Item.Bad".into())));
+}

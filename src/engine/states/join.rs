@@ -1,7 +1,7 @@
 //! How a Parallel or Map state waits for its branches or iterations, and what happens when
 //! one of them ends.
 
-use crate::engine::errors::Failure;
+use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Execution, FiberId};
 use crate::engine::history::{Details, Field};
 use crate::value::measure::Size;
@@ -192,6 +192,7 @@ impl Execution {
             }
         }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        let failure = threshold_failure(&join, failure);
         let state = self.fiber(parent).state.clone();
         // What the failure brings about (MapIterationFailed, then the Map's or Parallel's
         // failure or retry) follows the failed child's last event, as AWS records it.
@@ -248,6 +249,25 @@ impl Execution {
         self.abort_children_of(fid);
         self.cancel_tasks_of(fid);
         self.fibers[fid] = None;
+    }
+}
+
+/// The cause AWS gives `States.ExceedToleratedFailureThreshold`.
+pub(crate) const THRESHOLD_CAUSE: &str = "The specified tolerated failure threshold was exceeded";
+
+/// What a Map fails with when one more item fails than it tolerates. A Distributed Map counts
+/// its failed child executions against its tolerated failures (none when it names no
+/// `ToleratedFailureCount` or `ToleratedFailurePercentage`) and, once they are exceeded, fails
+/// with `States.ExceedToleratedFailureThreshold`, not with the item's own error: AWS's error
+/// handling guide names that error for "a Map state failed because the number of failed items
+/// exceeded the threshold", and so does TestState (`test_state.rs`). A Map that declares a
+/// tolerance does the same in either mode. An inline Map without one fails with the failed
+/// iteration's own error, as a Parallel does with its branch's.
+fn threshold_failure(join: &Join, failure: Failure) -> Failure {
+    if join.is_map && (join.distributed || join.tolerance.is_some()) {
+        Failure::with_cause(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
+    } else {
+        failure
     }
 }
 
