@@ -8,12 +8,14 @@ import { conformanceCommand } from './lib/conformance.js';
 import { mocksCommand } from './lib/mocks.js';
 import { runCommand } from './lib/run.js';
 import { testCommand } from './lib/test.js';
+import { testStateCommand } from './lib/test-state.js';
 import { validateCommand } from './lib/validate.js';
 
 const commands = {
   run: runCommand,
   validate: validateCommand,
   test: testCommand,
+  'test-state': testStateCommand,
   mocks: mocksCommand,
   conformance: conformanceCommand,
 };
@@ -27,7 +29,7 @@ ${Object.values(commands).map((c) => `  asl-sim ${c.summary}`).join('\n')}
 
 Definitions may be JSON or YAML; \${Name} placeholders take values from --sub Name=value or
 --subs file.json. Exit codes: 0 success, 1 failure (invalid definition, execution not
-SUCCEEDED, failing test), 2 usage or input error.`;
+SUCCEEDED, failing test, a request test-state's TestState refuses), 2 usage or input error.`;
 
 async function main(argv) {
   if (argv.length === 0) {
