@@ -28,8 +28,9 @@ ${Object.values(commands).map((c) => `  asl-sim ${c.summary}`).join('\n')}
   asl-sim <command> --help
 
 Definitions may be JSON or YAML; \${Name} placeholders take values from --sub Name=value or
---subs file.json. Exit codes: 0 success, 1 failure (invalid definition, execution not
-SUCCEEDED, failing test, a request test-state's TestState refuses), 2 usage or input error.`;
+--subs file.json (test-state takes what aws stepfunctions test-state does, and no --sub).
+Exit codes: 0 success, 1 failure (invalid definition, execution not SUCCEEDED, failing test,
+a request that test-state's TestState refuses), 2 usage or input error.`;
 
 async function main(argv) {
   if (argv.length === 0) {

@@ -10,7 +10,7 @@ test('--help prints usage and exits 0; each command has its own --help', () => {
   const r = asl(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage:/);
-  for (const command of ['run', 'validate', 'test', 'mocks', 'conformance']) {
+  for (const command of ['run', 'validate', 'test', 'test-state', 'mocks', 'conformance']) {
     assert.match(r.stdout, new RegExp(`asl-sim ${command} `));
     const own = asl([command, '--help']);
     assert.equal(own.code, 0, own.stderr);
