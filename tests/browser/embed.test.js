@@ -170,3 +170,15 @@ test('theme="light" keeps an example light for a reader who prefers dark; theme=
   assert.equal(await background(auto), 'rgb(255, 255, 255)');
   await page.emulateMedia({ colorScheme: null });
 });
+
+test('a Next that names no state is drawn as a marked box in the embed, not a black one', async () => {
+  const el = await addExample('missing-target-example', { title: 'Missing target' },
+    definitionScript({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } }));
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  const box = el.locator('.missing rect');
+  assert.equal(await box.count(), 1);
+  const fill = await box.evaluate((r) => getComputedStyle(r).fill);
+  assert.notEqual(fill, 'rgb(0, 0, 0)', 'the box has the bad-state colours');
+  assert.match(await el.locator('.missing text').evaluate((t) => getComputedStyle(t).fill), /^rgb\((?!0, 0, 0)/);
+  await el.evaluate((e) => e.remove());
+});

@@ -70,6 +70,8 @@ ${'' /* graph styles shared with the page, kept small */}
 .dot { fill: var(--node-border); } .branch rect { fill: none; stroke: var(--border); stroke-dasharray: 4 3; } .branch text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 .edge { fill: none; stroke: var(--edge); stroke-width: 1.3; } .edge.catch { stroke-dasharray: 5 4; stroke: var(--warn); } .arrow { fill: var(--edge); }
 .edge-label rect { fill: var(--label-bg); } .edge-label text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+.missing rect { fill: var(--bad-bg); stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 4 3; } .missing text { font: 600 11px system-ui, sans-serif; fill: var(--bad); }
+.edge.to-missing { stroke: var(--bad); stroke-dasharray: 4 3; }
 `;
 
 /** A problem with the example's files, worded for the reader as it is. */
