@@ -182,3 +182,17 @@ test('a Next that names no state is drawn as a marked box in the embed, not a bl
   assert.match(await el.locator('.missing text').evaluate((t) => getComputedStyle(t).fill), /^rgb\((?!0, 0, 0)/);
   await el.evaluate((e) => e.remove());
 });
+
+test('a long definition keeps its states readable and scrolls inside the graph', async () => {
+  const States = {};
+  for (let i = 1; i <= 14; i++) States[`Step ${i}`] = { Type: 'Pass', ...(i < 14 ? { Next: `Step ${i + 1}` } : { End: true }) };
+  const el = await addExample('long-example', { title: 'Long' }, definitionScript({ StartAt: 'Step 1', States }));
+  await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  const { nodeHeight, scrolls } = await el.evaluate((e) => {
+    const graph = e.shadowRoot.querySelector('.graph');
+    return { nodeHeight: graph.querySelector('.node .box').getBoundingClientRect().height, scrolls: graph.scrollHeight > graph.clientHeight };
+  });
+  assert.ok(nodeHeight >= 30, `a state box is ${nodeHeight}px tall: drawn at its size, not shrunk to fit`);
+  assert.ok(scrolls, 'the graph scrolls');
+  await el.evaluate((e) => e.remove());
+});

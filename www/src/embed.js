@@ -50,8 +50,8 @@ button.stop { background: var(--bg); color: var(--bad); border-color: var(--bad)
 [hidden] { display: none !important; }
 .status { font-weight: 600; font-size: .85rem; color: var(--muted); }
 .status.succeeded { color: var(--ok); } .status.aborted { color: var(--warn); } .status.failed, .status.timed_out, .status.error { color: var(--bad); }
-.graph { padding: .5rem; overflow: auto; max-height: var(--asl-graph-height, 360px); display: flex; justify-content: center; }
-.graph svg { width: 100%; height: auto; }
+.graph { padding: .5rem; overflow: auto; max-height: var(--asl-graph-height, 360px); display: flex; justify-content: center; align-items: flex-start; }
+.graph svg { width: 100%; height: auto; flex: none; }
 .out { margin: 0; padding: .6rem .75rem; border-top: 1px solid var(--border); font: 12.5px/1.45 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; background: var(--panel); }
 .out:empty { display: none; }
 .warning { margin: 0; padding: .5rem .75rem; border-top: 1px solid var(--border); background: var(--warn-bg); font-size: .85rem; }
