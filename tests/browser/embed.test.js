@@ -196,3 +196,30 @@ test('a long definition keeps its states readable and scrolls inside the graph',
   assert.ok(scrolls, 'the graph scrolls');
   await el.evaluate((e) => e.remove());
 });
+
+test('the examples keep their height while they load: the text below them does not jump', async () => {
+  const fresh = await browser.context.newPage();
+  try {
+    await fresh.addInitScript(() => {
+      window.shifts = [];
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.shifts.push(e.value); }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await fresh.goto(`${browser.url}embed.html`);
+    for (const id of ['inline-example', 'src-example']) await fresh.locator(`#${id} button.run:not([disabled])`).waitFor({ timeout: 20000 });
+    await fresh.waitForTimeout(300);
+    const total = await fresh.evaluate(() => window.shifts.reduce((a, b) => a + b, 0));
+    assert.ok(total < 0.01, `layout shift ${total.toFixed(3)} while the examples loaded`);
+    // An element added later is as tall before its graph is drawn as after.
+    const before = await fresh.evaluate(() => {
+      const el = document.createElement('asl-sim-example');
+      el.id = 'late';
+      el.innerHTML = '<script type="application/json">{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}</script>';
+      document.body.append(el);
+      return el.getBoundingClientRect().height;
+    });
+    await fresh.locator('#late button.run:not([disabled])').waitFor({ timeout: 20000 });
+    assert.equal(await fresh.locator('#late').evaluate((e) => e.getBoundingClientRect().height), before);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -33,7 +33,7 @@ const dark = `--bg: var(--asl-bg, #1b1d22); --panel: var(--asl-panel, #23262d); 
   --node: #262a31; --node-border: #59616e; --active: #7b96ff; --active-bg: #27305a; --ok-bg: #1c3526; --bad-bg: #45201f; --warn-bg: #3e3216; --edge: #7d8696; --label-bg: #1b1d22;`;
 
 const css = `
-:host { display: block; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--asl-text, #1d1f23);
+:host { display: block; min-height: calc(var(--asl-graph-height, 440px) + 52px); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--asl-text, #1d1f23);
   --bg: var(--asl-bg, #ffffff); --panel: var(--asl-panel, #f6f7f9); --border: var(--asl-border, #d8dbe0); --muted: var(--asl-muted, #5f6672);
   --accent: var(--asl-accent, #3559d6); --ok: #1a7f37; --bad: #c62828; --warn: #9a6700; --text: var(--asl-text, #1d1f23);
   --node: #ffffff; --node-border: #aab2bf; --active: #3559d6; --active-bg: #e6ecff; --ok-bg: #e3f4e8; --bad-bg: #fde7e7; --warn-bg: #fff3d6;
@@ -50,8 +50,8 @@ button.stop { background: var(--bg); color: var(--bad); border-color: var(--bad)
 [hidden] { display: none !important; }
 .status { font-weight: 600; font-size: .85rem; color: var(--muted); }
 .status.succeeded { color: var(--ok); } .status.aborted { color: var(--warn); } .status.failed, .status.timed_out, .status.error { color: var(--bad); }
-.graph { padding: .5rem; overflow: auto; max-height: var(--asl-graph-height, 360px); display: flex; justify-content: center; align-items: flex-start; }
-.graph svg { width: 100%; height: auto; flex: none; }
+.graph { padding: .5rem; overflow: auto; height: var(--asl-graph-height, 440px); box-sizing: border-box; display: flex; justify-content: center; align-items: flex-start; }
+.graph svg { width: 100%; height: auto; flex: none; margin: auto; }
 .out { margin: 0; padding: .6rem .75rem; border-top: 1px solid var(--border); font: 12.5px/1.45 var(--mono); white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; background: var(--panel); }
 .out:empty { display: none; }
 .warning { margin: 0; padding: .5rem .75rem; border-top: 1px solid var(--border); background: var(--warn-bg); font-size: .85rem; }
