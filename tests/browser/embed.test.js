@@ -223,3 +223,19 @@ test('the examples keep their height while they load: the text below them does n
     await fresh.close();
   }
 });
+
+test('Tab goes from the Run of one example to the Run of the next: the states are no tab stops in an embed', async () => {
+  const definition = definitionScript({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } });
+  const first = await addExample('tab-first', { title: 'First' }, definition);
+  const second = await addExample('tab-second', { title: 'Second' }, definition);
+  for (const el of [first, second]) await el.locator('button.run:not([disabled])').waitFor({ timeout: 20000 });
+  assert.equal(await second.locator('.node').count(), 2);
+  await first.locator('button.run').focus();
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => `${document.activeElement.id} ${document.activeElement.shadowRoot?.activeElement?.className ?? ''}`);
+  assert.equal(focused, 'tab-second run');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#tab-second').dataset.status);
+  assert.equal(await second.getAttribute('data-status'), 'SUCCEEDED');
+  for (const el of [first, second]) await el.evaluate((e) => e.remove());
+});

@@ -286,7 +286,7 @@ function spokenLabel(base, s) {
  * A graph view in `container`. setDefinition(object) lays out and draws (keeping the previous
  * drawing if the new one cannot be drawn); paint(states, selected) shows run progress.
  */
-export function createGraph(container, { onSelect = () => {} } = {}) {
+export function createGraph(container, { onSelect = null } = {}) {
   let index = new Map();
   let svg = null;
   let lastKey = null;
@@ -295,13 +295,13 @@ export function createGraph(container, { onSelect = () => {} } = {}) {
 
   container.addEventListener('click', (e) => {
     const node = e.target.closest?.('.node');
-    if (node) onSelect(node.dataset.state);
+    if (node) onSelect?.(node.dataset.state);
   });
   container.addEventListener('keydown', (e) => {
     const node = e.target.closest?.('.node');
     if (node && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      onSelect(node.dataset.state);
+      onSelect?.(node.dataset.state);
     }
   });
 
@@ -330,6 +330,13 @@ export function createGraph(container, { onSelect = () => {} } = {}) {
     index = new Map();
     for (const child of layout.children ?? []) drawNode(child, nodeLayer, edgeLayer, labelLayer, index);
     for (const edge of layout.edges ?? []) drawEdge(edge, edgeLayer, labelLayer);
+    // Without onSelect (the embed) a state is a picture, not a button: no tab stop that does nothing.
+    if (!onSelect) {
+      for (const node of next.querySelectorAll('.node[tabindex]')) {
+        node.removeAttribute('tabindex');
+        node.setAttribute('role', 'img');
+      }
+    }
     svg?.remove();
     svg = next;
     container.appendChild(svg);
