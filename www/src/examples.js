@@ -287,8 +287,8 @@ export default {
   {
     id: 'failure',
     title: 'A failure to learn from',
-    summary: 'Nothing catches this error, so the execution fails. Open the failed state in the inspector to see why.',
-    teaches: ['Fail', 'States.TaskFailed', 'Errors'],
+    summary: 'The stock service answers reserved: false, so the Choice falls to its Default: a Fail state, which ends the execution with its Error and Cause. Inspect it to see why.',
+    teaches: ['Fail', 'Error', 'Cause', 'Default'],
     expect: 'FAILED',
     definition: j({
       StartAt: 'Reserve stock',
@@ -297,7 +297,6 @@ export default {
           Type: 'Task',
           Resource: 'arn:aws:states:::lambda:invoke',
           Parameters: { FunctionName: 'reserve', 'Payload.$': '$' },
-          Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], MaxAttempts: 2 }],
           Next: 'Check reservation',
         },
         'Check reservation': {
