@@ -227,12 +227,20 @@ export default {
     id: 'jsonata',
     title: 'JSONata',
     summary: 'With QueryLanguage JSONata, states use {% expressions %}: Arguments, Output, Assign, Condition.',
-    teaches: ['JSONata', 'Choice', 'Assign', 'Output'],
+    teaches: ['JSONata', 'Arguments', 'Output', 'Assign', 'Choice'],
     expect: 'SUCCEEDED',
     definition: j({
       QueryLanguage: 'JSONata',
-      StartAt: 'Summarise',
+      StartAt: 'Fetch scores',
       States: {
+        'Fetch scores': {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:123456789012:function:scores',
+          Comment: 'Arguments is what the task is called with; Output picks from $states.result.',
+          Arguments: { student: '{% $states.input.student %}', term: 'autumn' },
+          Output: { student: '{% $states.input.student %}', scores: '{% $states.result.scores %}' },
+          Next: 'Summarise',
+        },
         Summarise: {
           Type: 'Pass',
           Assign: { count: '{% $count($states.input.scores) %}' },
@@ -248,7 +256,11 @@ export default {
         'Try again': { Type: 'Pass', Output: '{% "Average " & $states.input.average & " is below 70" %}', End: true },
       },
     }),
-    input: j({ scores: [72, 88, 91] }),
+    input: j({ student: 'Ada' }),
+    handlers: `export default {
+  'Fetch scores': ({ student, term }) => ({ student, term, scores: [72, 88, 91] }),
+};
+`,
   },
   {
     id: 'callback',
