@@ -76,7 +76,8 @@ test('every example in the gallery runs to its expected status', async () => {
   }
   // Together they cover every state type.
   const types = await page.evaluate(() => [...document.querySelectorAll('.example .tag')].map((t) => t.textContent));
-  for (const type of ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map', 'Retry', 'Catch', 'JSONata', 'Assign', 'waitForTaskToken']) {
+  for (const type of ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map', 'Retry', 'Catch', 'JSONata', 'Assign', 'waitForTaskToken',
+    'InputPath', 'ResultSelector', 'OutputPath', 'Arguments', 'States.Format', 'ItemReader', 'DISTRIBUTED']) {
     assert.ok(types.some((t) => t.startsWith(type)), `an example teaches ${type}`);
   }
   assert.deepEqual(errors, []);

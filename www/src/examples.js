@@ -138,6 +138,95 @@ export default {
     },
   },
   {
+    id: 'data-flow',
+    title: 'Data flow: the five filters',
+    summary: 'One Task, five steps in order: InputPath picks, Parameters shapes the call, ResultSelector trims the result, ResultPath puts it into the input, OutputPath picks what goes on. Inspect the state to see each stage.',
+    teaches: ['InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath'],
+    expect: 'SUCCEEDED',
+    definition: j({
+      StartAt: 'Get weather',
+      States: {
+        'Get weather': {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:123456789012:function:weather',
+          InputPath: '$.trip',
+          Parameters: { 'city.$': '$.to', units: 'metric' },
+          ResultSelector: { 'tempC.$': '$.current.temp' },
+          ResultPath: '$.trip.weather',
+          OutputPath: '$.trip',
+          End: true,
+        },
+      },
+    }),
+    input: j({ user: 'ada', trip: { from: 'Utrecht', to: 'Lisbon' } }),
+    handlers: `export default {
+  // Receives what Parameters built: { city, units }.
+  'Get weather': ({ city, units }) => ({ city, units, current: { temp: 21, wind: 12 }, source: 'simulated' }),
+};
+`,
+  },
+  {
+    id: 'intrinsics',
+    title: 'Intrinsic functions',
+    summary: 'States.* functions compute values inside Parameters: format text, split strings, build and slice arrays, do sums, encode and hash.',
+    teaches: ['States.Format', 'States.StringSplit', 'States.ArrayPartition', 'States.ArrayContains', 'States.MathAdd', 'States.Base64Encode', 'States.Hash'],
+    expect: 'SUCCEEDED',
+    definition: j({
+      StartAt: 'Compute',
+      States: {
+        Compute: {
+          Type: 'Pass',
+          Parameters: {
+            'label.$': "States.Format('{} has {} items', $.owner, States.ArrayLength($.items))",
+            'tags.$': "States.StringSplit($.tags, ',')",
+            'pairs.$': 'States.ArrayPartition($.items, 2)',
+            'hasTea.$': "States.ArrayContains($.items, 'tea')",
+            'nextId.$': 'States.MathAdd($.lastId, 1)',
+            'encoded.$': 'States.Base64Encode($.owner)',
+            'digest.$': "States.Hash($.owner, 'SHA-256')",
+          },
+          End: true,
+        },
+      },
+    }),
+    input: j({ owner: 'Ada', items: ['mug', 'tea', 'card'], tags: 'gift,fragile', lastId: 41 }),
+  },
+  {
+    id: 'distributed-map',
+    title: 'Distributed Map reading S3',
+    summary: 'A Distributed Map reads its items with an ItemReader (a JSON file in S3) and runs each as a child workflow. Here the file is a sample you can edit in Task responses, or a handler named after the Map.',
+    teaches: ['Map', 'DISTRIBUTED', 'ItemReader', 'ItemSelector'],
+    expect: 'SUCCEEDED',
+    definition: j({
+      StartAt: 'Greet every customer',
+      States: {
+        'Greet every customer': {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSON' },
+            Parameters: { Bucket: 'my-bucket', Key: 'customers.json' },
+          },
+          ItemSelector: { 'customer.$': '$$.Map.Item.Value', 'campaign.$': '$.campaign' },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Write greeting',
+            States: {
+              'Write greeting': {
+                Type: 'Pass',
+                Parameters: { 'id.$': '$.customer.id', 'text.$': "States.Format('{}: hello, {}!', $.campaign, $.customer.name)" },
+                End: true,
+              },
+            },
+          },
+          MaxConcurrency: 10,
+          End: true,
+        },
+      },
+    }),
+    input: j({ campaign: 'Spring' }),
+  },
+  {
     id: 'parallel',
     title: 'Parallel branches',
     summary: 'Parallel runs branches at the same time and waits for all; its output is an array.',
