@@ -872,3 +872,12 @@ test("a Map around one small state is wide enough for its name", async () => {
   await page.waitForFunction(() => document.querySelector('#graph .node[data-state="Ratings"] > text.name')?.firstChild?.textContent === 'Ratings', null, { timeout: 10000 });
   assert.equal(await name.locator('title').count(), 0);
 });
+
+test("a Distributed Map's badge counts its items once its run succeeded (their events are in child executions)", async () => {
+  await loadExample('distributed-map');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  const badge = page.locator('#graph .node[data-state="Greet every customer"] > .badge');
+  assert.match(await badge.textContent(), /^(\d+)\/\1 items$/);
+  assert.doesNotMatch(await badge.textContent(), /^0\//);
+});

@@ -133,6 +133,10 @@ export function analyze(events, { stopped = false } = {}) {
     } else if (t === 'MapStateStarted' || t === 'MapRunStarted') {
       visit.iterations = visit.iterations ?? { total: d.length ?? null, started: 0, succeeded: 0, failed: 0 };
       if (d.length !== undefined) visit.iterations.total = d.length;
+    } else if (t === 'MapRunSucceeded' && visit.iterations?.started === 0 && visit.iterations.total !== null) {
+      // A Distributed Map's items run as child executions, with no events in this history:
+      // its run succeeding is what tells that every item did.
+      visit.iterations.started = visit.iterations.succeeded = visit.iterations.total;
     } else if (t.startsWith('MapIteration')) {
       visit.iterations = visit.iterations ?? { total: null, started: 0, succeeded: 0, failed: 0 };
       if (t === 'MapIterationStarted') visit.iterations.started++;
