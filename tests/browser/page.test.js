@@ -881,3 +881,17 @@ test("a Distributed Map's badge counts its items once its run succeeded (their e
   assert.match(await badge.textContent(), /^(\d+)\/\1 items$/);
   assert.doesNotMatch(await badge.textContent(), /^0\//);
 });
+
+test('a Task set to never answer times out (TimeoutSeconds), is retried, then caught: the Timeouts example', async () => {
+  await loadExample('timeout');
+  await page.click('#tab-tasks');
+  assert.equal(await page.inputValue('.task-card[data-state="Ask for a quote"] select'), 'never');
+  assert.match(await page.textContent('.task-card[data-state="Ask for a quote"]'), /TimeoutSeconds \(10\) fires with States\.Timeout/);
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { product: 'tea', quote: { price: 12, cached: true }, why: 'States.Timeout' });
+  const rows = await page.$$eval('#events tbody tr.event', (trs) => trs.map((r) => r.textContent));
+  const timedOut = rows.filter((t) => t.includes('LambdaFunctionTimedOut'));
+  assert.equal(timedOut.length, 2, rows.join('\n'));
+  assert.match(timedOut[0], /The Lambda function timed out\./);
+});

@@ -363,6 +363,11 @@ function taskCard(name, resource) {
       });
       check();
       fields.append(h('label', { for: id('output') }, 'Response (JSON)'), area, problem);
+    } else if (m.mode === 'never') {
+      const limit = stateDefs.get(name)?.def?.TimeoutSeconds ?? stateDefs.get(name)?.def?.TimeoutSecondsPath;
+      fields.append(h('p', { class: 'hint' }, limit === undefined
+        ? 'Never answers. With no TimeoutSeconds on the state it waits until the execution times out (or you Stop it).'
+        : `Never answers: the state's TimeoutSeconds (${limit}) fires with States.Timeout. On the Instant clock no time is waited.`));
     } else {
       const error = h('input', { id: id('error'), class: 'mono', value: m.error ?? 'States.TaskFailed', 'aria-label': `Error name for ${name}` });
       const cause = h('input', { id: id('cause'), value: m.cause ?? 'Simulated failure', 'aria-label': `Cause for ${name}` });
@@ -380,7 +385,8 @@ function taskCard(name, resource) {
     h('option', { value: 'auto' }, info.pattern === 'callback' ? 'Wait for my callback' : 'Succeed (typical response)'),
     h('option', { value: 'custom' }, 'Succeed with my response'),
     h('option', { value: 'fail' }, 'Fail'),
-    h('option', { value: 'failFirst' }, 'Fail, then succeed'));
+    h('option', { value: 'failFirst' }, 'Fail, then succeed'),
+    h('option', { value: 'never' }, 'Never answer (times out)'));
   select.value = mock.mode;
   select.addEventListener('change', () => {
     const patch = { mode: select.value };

@@ -138,6 +138,30 @@ export default {
     },
   },
   {
+    id: 'timeout',
+    title: 'Timeouts',
+    summary: 'A service that never answers: TimeoutSeconds ends the wait with States.Timeout, Retry tries once more, then Catch takes the fallback. On the Instant clock the waiting takes no time.',
+    teaches: ['TimeoutSeconds', 'States.Timeout', 'Retry', 'Catch'],
+    expect: 'SUCCEEDED',
+    definition: j({
+      StartAt: 'Ask for a quote',
+      States: {
+        'Ask for a quote': {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:123456789012:function:slow-quote',
+          TimeoutSeconds: 10,
+          Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Use the cached quote' }],
+          ResultPath: '$.quote',
+          End: true,
+        },
+        'Use the cached quote': { Type: 'Pass', Parameters: { 'product.$': '$.product', quote: { price: 12, cached: true }, 'why.$': '$.timeout.Error' }, End: true },
+      },
+    }),
+    input: j({ product: 'tea' }),
+    mocks: { 'Ask for a quote': { mode: 'never' } },
+  },
+  {
     id: 'data-flow',
     title: 'Data flow: the five filters',
     summary: 'One Task, five steps in order: InputPath picks, Parameters shapes the call, ResultSelector trims the result, ResultPath puts it into the input, OutputPath picks what goes on. Inspect the state to see each stage.',

@@ -214,7 +214,8 @@ export function explain(event) {
   const d = detailsOf(event) ?? {};
   if (isEntered(t)) return `Entered ${t.slice(0, -12)} state “${d.name}” with its input.`;
   if (isExited(t)) return `Left “${d.name}” with its output${d.assignedVariables ? ' and assigned variables' : ''}.`;
-  if (t.startsWith('LambdaFunction')) return `The Lambda function ${t.slice(14).toLowerCase()}.`;
+  // LambdaFunctionTimedOut: "timed out", StartFailed: "start failed" (words, in lower case).
+  if (t.startsWith('LambdaFunction')) return `The Lambda function ${t.slice(14).replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase()}.`;
   return '';
 }
 

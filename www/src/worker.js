@@ -173,6 +173,8 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
     const failing = mock.mode === 'fail' || (mock.mode === 'failFirst' && attempt < (mock.times ?? 1));
     note(taskInput, context, token && !failing && mock.mode !== 'custom' ? 'callback' : 'simulated');
     if (failing) throw taskError(mock.error ?? 'States.TaskFailed', mock.cause ?? 'Simulated failure');
+    // The service never answers: the task's TimeoutSeconds (or the execution's) ends it.
+    if (mock.mode === 'never') return api.NEVER;
     let custom;
     if (mock.mode === 'custom') {
       try {
