@@ -52,7 +52,7 @@ export const examples = [
   {
     id: 'wait',
     title: 'Wait: timers',
-    summary: 'Wait pauses for fixed or input-driven seconds. The virtual clock skips ahead; try Real time.',
+    summary: 'Wait pauses for fixed or input-driven seconds. The Instant clock skips ahead; choose Real time in Clock to wait for real.',
     teaches: ['Wait', 'SecondsPath'],
     expect: 'SUCCEEDED',
     definition: j({
