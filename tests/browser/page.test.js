@@ -895,3 +895,12 @@ test('a Task set to never answer times out (TimeoutSeconds), is retried, then ca
   assert.equal(timedOut.length, 2, rows.join('\n'));
   assert.match(timedOut[0], /The Lambda function timed out\./);
 });
+
+test('the Share notice names what the link carries, and only that', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: browser.url });
+  await page.goto(`${browser.url}?example=hello`);
+  await ready();
+  await page.click('#share');
+  await page.locator('#notice:not([hidden])').waitFor();
+  assert.match(await page.textContent('#notice'), /^Link copied \(\d+ characters\)\. It carries the definition and input; nothing is uploaded\.$/);
+});

@@ -1253,7 +1253,8 @@ $('share').addEventListener('click', async () => {
   history.replaceState(null, '', hash);
   try {
     await navigator.clipboard.writeText(url);
-    notice(`Link copied (${url.length} characters). It carries the definition, input${state.h ? ', handlers' : ''} and responses; nothing is uploaded.`, 'ok');
+    const parts = ['the definition', 'input', state.h && 'handlers', state.m && 'Task responses', state.s && 'substitution values'].filter(Boolean);
+    notice(`Link copied (${url.length} characters). It carries ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}; nothing is uploaded.`, 'ok');
   } catch {
     notice('The link is in the address bar: copy it from there.', 'ok');
   }
