@@ -574,3 +574,136 @@ fn a_map_over_its_failure_tolerance_fails_with_exceed_tolerated_failure_threshol
     let inline = machine("INLINE", "").replace(r#","ExecutionType":"STANDARD""#, "");
     assert_eq!(outcome(&inline), (Status::Failed, None, Some("Item.Bad".into())));
 }
+
+/// A Distributed Map over the input with `writer` as its ResultWriter; the item processor
+/// fails an item `{"fail": true}` and returns `[item, item]` for the others.
+fn writer_machine(writer: &str, extra: &str) -> String {
+    format!(
+        r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ResultWriter":{writer},{extra}
+            "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"C","States":{{
+              "C":{{"Type":"Choice","Choices":[{{"Variable":"$.n.fail","IsPresent":true,"Next":"F"}}],"Default":"P"}},
+              "F":{{"Type":"Fail","Error":"Boom","Cause":"item failed"}},
+              "P":{{"Type":"Pass","Parameters":{{"pair.$":"States.Array($.n, $.n)"}},"OutputPath":"$.pair","End":true}}}}}},"End":true}}}}}}"#
+    )
+}
+
+/// Runs `definition`, collecting the writes (`fail`: the cause every write fails with).
+fn run_writing(definition: &str, input: &str, fail: Option<&str>) -> (asl_sim::engine::Execution, Vec<asl_sim::engine::WriteRequest>) {
+    use asl_sim::drivers::native::run_with_io;
+    let mut writes = Vec::new();
+    let ex = run_with_io(definition, input, ExecutionOptions::default(), |_| TaskAnswer::Never, |_| None, |req| {
+        writes.push(req.clone());
+        fail.map_or(Ok(()), |c| Err(c.to_string()))
+    })
+    .unwrap();
+    (ex, writes)
+}
+
+const S3_WRITER: &str = r#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket.$":"$.bucket","Prefix":"jobs/"}}"#;
+
+#[test]
+fn result_writer_exports_the_results_and_outputs_the_manifest_location() {
+    let def = writer_machine(S3_WRITER, r#""ItemsPath":"$.items","ItemSelector":{"n.$":"$$.Map.Item.Value"},"#);
+    let (ex, writes) = run_writing(&def, r#"{"bucket":"out","items":[1,2]}"#, None);
+    let out = parse(&output_json(&ex)).unwrap();
+    let arn = out.get("MapRunArn").and_then(|v| v.as_str()).unwrap().to_string();
+    assert!(arn.contains(":mapRun:"), "{arn}");
+    let run_id = arn.rsplit(':').next().unwrap();
+    let manifest_key = format!("jobs/{run_id}/manifest.json");
+    assert_eq!(out.get("ResultWriterDetails").unwrap().to_json(), format!(r#"{{"Bucket":"out","Key":"{manifest_key}"}}"#));
+    assert_eq!(writes.len(), 1);
+    let w = &writes[0];
+    assert_eq!((&*w.state_name, &*w.resource), ("M", "arn:aws:states:::s3:putObject"));
+    assert_eq!(w.input.to_json(), r#"{"Prefix":"jobs/","Bucket":"out"}"#);
+    // SUCCEEDED_0.json, then the manifest; no FAILED file when nothing failed.
+    let keys: Vec<&str> = w.files.iter().map(|f| &*f.1).collect();
+    assert_eq!(keys, [format!("jobs/{run_id}/SUCCEEDED_0.json"), manifest_key.clone()]);
+    assert!(w.files.iter().all(|f| &*f.0 == "out"));
+    // With no WriterConfig the transformation is NONE: each child's execution record.
+    let succeeded = parse(&w.files[0].2).unwrap();
+    let records = succeeded.as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    let first = &records[0];
+    assert_eq!(first.get("Input").and_then(|v| v.as_str()), Some(r#"{"n":1}"#));
+    assert_eq!(first.get("Output").and_then(|v| v.as_str()), Some("[1,1]"));
+    assert_eq!(first.get("Status").and_then(|v| v.as_str()), Some("SUCCEEDED"));
+    assert_eq!(first.get("InputDetails").unwrap().to_json(), r#"{"Included":true}"#);
+    assert!(first.get("ExecutionArn").and_then(|v| v.as_str()).unwrap().contains(":execution:"));
+    // The child executions' machine is the Map's: the parent's, then `/` and the Map's label.
+    assert!(first.get("StateMachineArn").and_then(|v| v.as_str()).unwrap().ends_with("/M"));
+    for k in ["Name", "RedriveCount", "RedriveStatus", "StartDate", "StopDate"] {
+        assert!(first.get(k).is_some(), "{k} missing: {}", first.to_json());
+    }
+    let manifest = parse(&w.files[1].2).unwrap();
+    assert_eq!(manifest.get("DestinationBucket").and_then(|v| v.as_str()), Some("out"));
+    assert_eq!(manifest.get("MapRunArn").and_then(|v| v.as_str()), Some(arn.as_str()));
+    let files = manifest.get("ResultFiles").unwrap();
+    assert_eq!(files.get("FAILED").unwrap().to_json(), "[]");
+    assert_eq!(files.get("PENDING").unwrap().to_json(), "[]");
+    assert_eq!(files.get("SUCCEEDED").unwrap().to_json(), format!(r#"[{{"Key":"jobs/{run_id}/SUCCEEDED_0.json","Size":{}}}]"#, w.files[0].2.len()));
+    assert_eq!(types(&ex), ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+}
+
+#[test]
+fn result_writer_transformations_and_jsonl() {
+    let config = |t: &str, o: &str| format!(r#"{{"Resource":"arn:aws:states:::s3:putObject","Parameters":{{"Bucket":"b"}},"WriterConfig":{{"Transformation":"{t}","OutputType":"{o}"}}}}"#);
+    let extra = r#""ItemSelector":{"n.$":"$$.Map.Item.Value"},"ToleratedFailureCount":1,"#;
+    let input = r#"[1,{"fail":true},3]"#;
+    // COMPACT: the outputs; the failed child is a record in FAILED_0.json.
+    let (_, writes) = run_writing(&writer_machine(&config("COMPACT", "JSON"), extra), input, None);
+    let files = &writes[0].files;
+    assert_eq!(files.len(), 3);
+    assert!(files[0].1.ends_with("/SUCCEEDED_0.json") && !files[0].1.starts_with('/'), "{}", files[0].1);
+    assert_eq!(&*files[0].2, "[[1,1],[3,3]]");
+    assert!(files[1].1.ends_with("/FAILED_0.json"));
+    let failed = parse(&files[1].2).unwrap();
+    let record = &failed.as_array().unwrap()[0];
+    assert_eq!(record.get("Status").and_then(|v| v.as_str()), Some("FAILED"));
+    assert_eq!(record.get("Error").and_then(|v| v.as_str()), Some("Boom"));
+    assert_eq!(record.get("Cause").and_then(|v| v.as_str()), Some("item failed"));
+    assert!(record.get("Output").is_none());
+    let manifest = parse(&files[2].2).unwrap();
+    assert_eq!(manifest.get("ResultFiles").unwrap().get("FAILED").unwrap().as_array().unwrap().len(), 1);
+    // FLATTEN spreads array outputs; JSONL writes one per line.
+    let (_, writes) = run_writing(&writer_machine(&config("FLATTEN", "JSONL"), extra), input, None);
+    assert_eq!(&*writes[0].files[0].2, "1\n1\n3\n3\n");
+}
+
+#[test]
+fn result_writer_config_alone_shapes_the_output_and_writes_nothing() {
+    let writer = r#"{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}}"#;
+    let (ex, writes) = run_writing(&writer_machine(writer, r#""ItemSelector":{"n.$":"$$.Map.Item.Value"},"#), "[1,2]", None);
+    assert!(writes.is_empty());
+    assert_eq!(output_json(&ex), "[1,1,2,2]");
+}
+
+#[test]
+fn result_writer_failures_fail_the_map_with_result_writer_failed() {
+    let extra = r#""ItemSelector":{"n.$":"$$.Map.Item.Value"},"#;
+    // The driver could not write.
+    let (ex, _) = run_writing(&writer_machine(S3_WRITER, &format!(r#""ItemsPath":"$.items",{extra}"#)), r#"{"bucket":"b","items":[1]}"#, Some("Access Denied"));
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.error.as_deref(), Some("States.ResultWriterFailed"));
+    assert_eq!(o.cause.as_deref(), Some("Access Denied"));
+    assert!(types(&ex).contains(&"MapRunFailed"), "{:?}", types(&ex));
+    // No Bucket, an empty writer, an unknown transformation: no write is asked for.
+    for (writer, says) in [
+        (r#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Prefix":"p"}}"#, "Bucket"),
+        ("{}", "cannot be empty"),
+        (r#"{"WriterConfig":{"Transformation":"SQUASH"}}"#, "SQUASH"),
+    ] {
+        let (ex, writes) = run_writing(&writer_machine(writer, extra), "[1]", None);
+        assert!(writes.is_empty());
+        let o = ex.outcome().unwrap();
+        assert_eq!(o.error.as_deref(), Some("States.ResultWriterFailed"), "{writer}");
+        assert!(o.cause.as_deref().unwrap().contains(says), "{:?}", o.cause);
+    }
+    // Catch sees it.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"}},
+        "ItemsPath":"$.items","Catch":[{"ErrorEquals":["States.ResultWriterFailed"],"ResultPath":"$.error","Next":"Caught"}],
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Next":"Caught"},
+        "Caught":{"Type":"Pass","End":true}}}"#;
+    let (ex, _) = run_writing(def, r#"{"items":[1]}"#, Some("Slow Down"));
+    assert_eq!(output_json(&ex), r#"{"items":[1],"error":{"Error":"States.ResultWriterFailed","Cause":"Slow Down"}}"#);
+}

@@ -265,8 +265,26 @@ pub struct Map {
     pub tolerated_failure_count: Option<Tolerance>,
     pub item_reader: Option<ItemReader>,
     pub item_batcher: Option<ItemBatcher>,
-    pub result_writer: Option<Value>,
+    pub result_writer: Option<ResultWriter>,
     pub label: Option<String>,
+}
+
+/// A Distributed Map's `ResultWriter`: how its results are shaped (`WriterConfig`) and whether
+/// they are exported to S3 (`Resource` with `Parameters`/`Arguments`: `Bucket`, `Prefix`).
+/// The engine makes the files AWS would write and hands them to its driver
+/// (`engine/states/writer.rs`). Values are kept as written and checked when the Map runs.
+#[derive(Debug)]
+pub struct ResultWriter {
+    /// `arn:aws:states:::s3:putObject`; `None`: no export, only `WriterConfig`.
+    pub resource: Option<Rc<str>>,
+    pub parameters: Option<Template>,
+    pub arguments: Option<JsonataValue>,
+    /// `WriterConfig.Transformation` (`NONE`, `COMPACT`, `FLATTEN`) and `OutputType`
+    /// (`JSON`, `JSONL`).
+    pub transformation: Option<Rc<str>>,
+    pub output_type: Option<Rc<str>>,
+    /// Whether `WriterConfig` is there at all (it changes the default Transformation).
+    pub has_config: bool,
 }
 
 /// A Distributed Map's `ItemReader`: where its items come from (an S3 object or an S3 listing)
@@ -286,6 +304,11 @@ pub struct ItemReader {
     pub csv_delimiter: Option<Rc<str>>,
     /// `MaxItems` or `MaxItemsPath` (or JSONata), a count held as `Seconds` are.
     pub max_items: Option<Seconds>,
+    /// `ItemsPointer`: a JSON Pointer (`/data/items`) to the array in a JSON object.
+    pub items_pointer: Option<Rc<str>>,
+    /// `Transformation` (`NONE`, `LOAD_AND_FLATTEN`) and `ManifestType`, as written.
+    pub transformation: Option<Rc<str>>,
+    pub manifest_type: Option<Rc<str>>,
 }
 
 /// AWS: a Distributed Map reads at most 100,000,000 items (`MaxItems` may not be more).

@@ -392,7 +392,7 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         tolerated_failure_count: r.tolerance("ToleratedFailureCount", "ToleratedFailureCountPath", jsonata),
         item_reader: item_reader(r, jsonata),
         item_batcher: item_batcher(r, jsonata),
-        result_writer: r.raw("ResultWriter"),
+        result_writer: result_writer(r, jsonata),
         label: r.string("Label"),
     })
 }
@@ -428,6 +428,9 @@ fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
         csv_headers: None,
         csv_delimiter: None,
         max_items: None,
+        items_pointer: None,
+        transformation: None,
+        manifest_type: None,
     };
     if let Some(cfg) = ir.get("ReaderConfig") {
         let cat = ir.at("ReaderConfig");
@@ -459,15 +462,43 @@ fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
                 None
             };
             cr.seen.insert("MaxItemsPath");
-            // Newer and rarer settings are accepted (and not simulated).
-            for k in ["Transformation", "ManifestType", "ItemsPointer"] {
-                cr.seen.insert(k);
-            }
+            reader.items_pointer = cr.string("ItemsPointer").map(Into::into);
+            reader.transformation = cr.string("Transformation").map(Into::into);
+            reader.manifest_type = cr.string("ManifestType").map(Into::into);
             cr.finish(&["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "Transformation", "ManifestType", "ItemsPointer"]);
         }
     }
     ir.finish(&["Resource", "Parameters", "Arguments", "ReaderConfig"]);
     Some(reader)
+}
+
+/// `ResultWriter`: `Resource` with `Parameters` (or `Arguments`), and/or `WriterConfig`. Only
+/// shapes are checked here; values are checked when the Map runs (States.ResultWriterFailed).
+fn result_writer(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ResultWriter> {
+    let v = r.get("ResultWriter")?;
+    let at = r.at("ResultWriter");
+    if v.as_object().is_none() {
+        r.diags.schema(&at, format!("The field 'ResultWriter' must be an OBJECT but was {}", v.type_name().to_uppercase()));
+        return None;
+    }
+    let mut wr = Reader::new(v, &at, r.diags);
+    let resource = wr.string("Resource").map(Rc::from);
+    let (parameters, arguments) = if jsonata { (None, wr.jsonata("Arguments")) } else { (wr.template("Parameters"), None) };
+    let mut writer = ResultWriter { resource, parameters, arguments, transformation: None, output_type: None, has_config: false };
+    if let Some(cfg) = wr.get("WriterConfig") {
+        let cat = wr.at("WriterConfig");
+        if cfg.as_object().is_none() {
+            wr.diags.schema(&cat, format!("The field 'WriterConfig' must be an OBJECT but was {}", cfg.type_name().to_uppercase()));
+        } else {
+            let mut cr = Reader::new(cfg, &cat, wr.diags);
+            writer.has_config = true;
+            writer.transformation = cr.string("Transformation").map(Into::into);
+            writer.output_type = cr.string("OutputType").map(Into::into);
+            cr.finish(&["Transformation", "OutputType"]);
+        }
+    }
+    wr.finish(&["Resource", "Parameters", "Arguments", "WriterConfig"]);
+    Some(writer)
 }
 
 fn item_batcher(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemBatcher> {

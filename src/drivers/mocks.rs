@@ -304,7 +304,7 @@ mod tests {
                 match c {
                     Command::InvokeTask(req) => mocks.answer(&req).expect("mocked").into_iter().for_each(|c| ex.complete(c)),
                     Command::WakeAt { time_ms } => ex.complete(Completion::TimeReached { time_ms }),
-                    Command::ReadItems(_) => unreachable!("no reader in this machine"),
+                    Command::ReadItems(_) | Command::WriteResults(_) => unreachable!("no reader or writer in this machine"),
                 }
             }
         }

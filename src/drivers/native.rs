@@ -1,7 +1,7 @@
 //! A driver for Rust callers: task handlers are closures, time is virtual.
 
 use crate::definition::parse_definition_text;
-use crate::engine::{Command, Completion, Execution, ExecutionOptions, Outcome, ReadRequest, TaskRequest};
+use crate::engine::{Command, Completion, Execution, ExecutionOptions, Outcome, ReadRequest, TaskRequest, WriteRequest};
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -30,11 +30,25 @@ pub fn run(definition: &str, input: &str, options: ExecutionOptions, handler: im
 
 /// `run`, with `reader` answering the `ItemReader` reads of Distributed Map states (`None`:
 /// nothing to read for this one, and the Map fails with States.ItemReaderFailed).
-pub fn run_with_reader(definition: &str, input: &str, options: ExecutionOptions, mut handler: impl FnMut(&TaskRequest) -> TaskAnswer, mut reader: impl FnMut(&ReadRequest) -> Option<ReaderAnswer>) -> Result<Execution, String> {
+pub fn run_with_reader(definition: &str, input: &str, options: ExecutionOptions, handler: impl FnMut(&TaskRequest) -> TaskAnswer, reader: impl FnMut(&ReadRequest) -> Option<ReaderAnswer>) -> Result<Execution, String> {
+    run_with_io(definition, input, options, handler, reader, |_| Ok(()))
+}
+
+/// `run_with_reader`, with `writer` answering the `ResultWriter` exports of Distributed Map
+/// states: it gets the files AWS would write and returns `Err(cause)` to fail the write (the
+/// Map fails with States.ResultWriterFailed). `run` and `run_with_reader` accept every write.
+pub fn run_with_io(
+    definition: &str,
+    input: &str,
+    options: ExecutionOptions,
+    mut handler: impl FnMut(&TaskRequest) -> TaskAnswer,
+    mut reader: impl FnMut(&ReadRequest) -> Option<ReaderAnswer>,
+    mut writer: impl FnMut(&WriteRequest) -> Result<(), String>,
+) -> Result<Execution, String> {
     let parsed = parse_definition_text(definition);
     let machine = parsed.machine.ok_or_else(|| parsed.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; "))?;
     let mut ex = Execution::start(Rc::new(machine), input, options)?;
-    drive_with_reader(&mut ex, &mut handler, &mut reader);
+    drive_with_io(&mut ex, &mut handler, &mut reader, &mut writer);
     Ok(ex)
 }
 
@@ -45,6 +59,11 @@ pub fn drive(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskA
 
 /// `drive`, with `reader` answering `ItemReader` reads (see `run_with_reader`).
 pub fn drive_with_reader(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskAnswer, reader: &mut impl FnMut(&ReadRequest) -> Option<ReaderAnswer>) {
+    drive_with_io(ex, handler, reader, &mut |_| Ok(()))
+}
+
+/// `drive_with_reader`, with `writer` answering `ResultWriter` exports (see `run_with_io`).
+pub fn drive_with_io(ex: &mut Execution, handler: &mut impl FnMut(&TaskRequest) -> TaskAnswer, reader: &mut impl FnMut(&ReadRequest) -> Option<ReaderAnswer>, writer: &mut impl FnMut(&WriteRequest) -> Result<(), String>) {
     loop {
         let commands = ex.run();
         if commands.is_empty() {
@@ -67,6 +86,13 @@ pub fn drive_with_reader(ex: &mut Execution, handler: &mut impl FnMut(&TaskReque
                         Some(ReaderAnswer::Content(content)) => Completion::ItemsRead { read_id, content },
                         Some(ReaderAnswer::Failure(cause)) => Completion::ItemsReadFailed { read_id, cause },
                         None => Completion::ItemsReadFailed { read_id, cause: req.missing_cause("Give the native driver a reader (run_with_reader) answering for it,") },
+                    });
+                }
+                Command::WriteResults(req) => {
+                    let write_id = req.write_id;
+                    ex.complete(match writer(&req) {
+                        Ok(()) => Completion::ResultsWritten { write_id },
+                        Err(cause) => Completion::ResultsWriteFailed { write_id, cause },
                     });
                 }
             }

@@ -151,6 +151,25 @@ impl ReadRequest {
     }
 }
 
+/// A Distributed Map's `ResultWriter` export: the files AWS would write with `s3:putObject`
+/// (`manifest.json`, `SUCCEEDED_0.json`, ...), each `(Bucket, Key, Body)`. The driver may store
+/// them or show them; it answers `Completion::ResultsWritten` (or `ResultsWriteFailed`, and the
+/// Map fails with States.ResultWriterFailed). Like the reader, it records no Task events.
+#[derive(Clone, Debug)]
+pub struct WriteRequest {
+    pub write_id: u64,
+    /// The Map state's name.
+    pub state_name: Rc<str>,
+    /// `arn:aws:states:::s3:putObject`.
+    pub resource: Rc<str>,
+    /// The writer's `Parameters` (or `Arguments`), evaluated: `{Bucket, Prefix}`.
+    pub input: Value,
+    /// The objects to write, manifest last: (bucket, key, body text).
+    pub files: Vec<(Rc<str>, Rc<str>, Rc<str>)>,
+    /// The context object (`$$`) as the Map state sees it.
+    pub context: Value,
+}
+
 #[derive(Clone, Debug)]
 pub enum Command {
     InvokeTask(TaskRequest),
@@ -158,6 +177,8 @@ pub enum Command {
     WakeAt { time_ms: f64 },
     /// Read a Distributed Map's items from its source (`ItemReader`).
     ReadItems(ReadRequest),
+    /// Write a Distributed Map's results to S3 (`ResultWriter`).
+    WriteResults(WriteRequest),
 }
 
 #[derive(Clone, Debug)]
@@ -179,6 +200,10 @@ pub enum Completion {
     ItemsRead { read_id: u64, content: Value },
     /// The reader could not read: the Map fails with States.ItemReaderFailed and this cause.
     ItemsReadFailed { read_id: u64, cause: String },
+    /// The `ResultWriter`'s files were written (see `WriteRequest`).
+    ResultsWritten { write_id: u64 },
+    /// They could not be: the Map fails with States.ResultWriterFailed and this cause.
+    ResultsWriteFailed { write_id: u64, cause: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +254,8 @@ pub(crate) enum Blocked {
     Task(u64),
     /// A Map waits for its `ItemReader`'s content.
     Reading(u64),
+    /// A Map waits for its `ResultWriter`'s export.
+    Writing(u64),
     Timer,
     Children,
     Done,
@@ -290,6 +317,8 @@ pub struct Execution {
     /// for Map states about to start.
     pub(crate) reads: HashMap<u64, super::states::reader::PendingRead, crate::value::hash::FastBuildHasher>,
     pub(crate) read_items: HashMap<FiberId, Vec<Value>, crate::value::hash::FastBuildHasher>,
+    /// `ResultWriter` exports waiting for the driver (see `states/writer.rs`).
+    pub(crate) writes: HashMap<u64, super::states::writer::PendingWrite, crate::value::hash::FastBuildHasher>,
     pub(crate) next_task_id: u64,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, TimerKind)>>,
     pub(crate) timer_seq: u64,
@@ -332,6 +361,7 @@ impl Execution {
             tasks: HashMap::default(),
             reads: HashMap::default(),
             read_items: HashMap::default(),
+            writes: HashMap::default(),
             next_task_id: 1,
             timers: BinaryHeap::new(),
             timer_seq: 0,
@@ -413,7 +443,7 @@ impl Execution {
         if !self.commands.is_empty() {
             return Some(std::mem::take(&mut self.commands));
         }
-        if self.tasks.values().any(|t| !t.will_not_answer) || !self.reads.is_empty() {
+        if self.tasks.values().any(|t| !t.will_not_answer) || !self.reads.is_empty() || !self.writes.is_empty() {
             return Some(Vec::new());
         }
         let Some(Reverse((t, _, _))) = self.timers.peek().copied() else {
@@ -459,6 +489,8 @@ impl Execution {
             Completion::Stop { error, cause } => self.stop(error, cause),
             Completion::ItemsRead { read_id, content } => self.items_read(read_id, content),
             Completion::ItemsReadFailed { read_id, cause } => self.items_read_failed(read_id, cause),
+            Completion::ResultsWritten { write_id } => self.results_written(write_id, None),
+            Completion::ResultsWriteFailed { write_id, cause } => self.results_written(write_id, Some(cause)),
         }
     }
 
@@ -823,6 +855,9 @@ impl Execution {
             self.reads.retain(|_, r| r.fiber != fid);
             self.read_items.remove(&fid);
         }
+        if !self.writes.is_empty() {
+            self.writes.retain(|_, w| w.fiber != fid);
+        }
     }
 
     /// Ends the execution.
@@ -862,6 +897,7 @@ impl Execution {
         self.tasks.clear();
         self.reads.clear();
         self.read_items.clear();
+        self.writes.clear();
         self.timers.clear();
         self.ready.clear();
         self.outcome = Some(Outcome { status, output, error, cause });
@@ -869,7 +905,7 @@ impl Execution {
 
     fn stop(&mut self, error: Option<String>, cause: Option<String>) {
         // Running Task states are aborted first, as AWS records it.
-        let mut aborted: Vec<FiberId> = self.tasks.values().map(|t| t.fiber).chain(self.reads.values().map(|r| r.fiber)).collect();
+        let mut aborted: Vec<FiberId> = self.tasks.values().map(|t| t.fiber).chain(self.reads.values().map(|r| r.fiber)).chain(self.writes.values().map(|w| w.fiber)).collect();
         aborted.sort_unstable();
         aborted.dedup();
         for fid in aborted {

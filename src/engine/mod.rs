@@ -13,6 +13,6 @@ mod states;
 pub mod variables;
 
 pub use errors::Failure;
-pub use execution::{ClockMode, Command, Completion, Execution, ExecutionOptions, Limits, Outcome, ReadRequest, Status, TaskRequest};
+pub use execution::{ClockMode, Command, Completion, Execution, ExecutionOptions, Limits, Outcome, ReadRequest, Status, TaskRequest, WriteRequest};
 pub use history::{Event, History};
 pub use trace::StateTrace;

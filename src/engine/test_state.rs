@@ -165,6 +165,7 @@ fn run(state: &Value, input: &str, options: &TestStateOptions, request: bool) ->
                     let cause = req.missing_cause("testState reads no S3 objects: give the Map its items in its input instead of");
                     ex.complete(Completion::ItemsReadFailed { read_id: req.read_id, cause });
                 }
+                Command::WriteResults(req) => ex.complete(Completion::ResultsWritten { write_id: req.write_id }),
             }
         }
     }

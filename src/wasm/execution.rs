@@ -16,8 +16,10 @@
 //! | `[6, error, cause]` | Stop (StopExecution; either may be null) |
 //! | `[7, readId, content]` | ItemsRead (what a Map's `ItemReader` read) |
 //! | `[8, readId, cause]` | ItemsReadFailed (the Map fails with States.ItemReaderFailed) |
+//! | `[9, writeId]` | ResultsWritten (a Map's `ResultWriter` export is stored) |
+//! | `[10, writeId, cause]` | ResultsWriteFailed (the Map fails with States.ResultWriterFailed) |
 //!
-//! A reply is `{"c": [invoke...], "s": [state...]?, "r": [read...]?, "w": timeMs?,
+//! A reply is `{"c": [invoke...], "s": [state...]?, "r": [read...]?, "x": [write...]?, "w": timeMs?,
 //! "n": historyLength, "e": [event...]?, "o": outcome?, "p": bool?}`, kept small because one
 //! crosses per task:
 //!
@@ -28,6 +30,8 @@
 //!   that Task state (`pattern`: "request-response" | "sync" | "token");
 //! - a read is `[readId, stateName, resource, input, inputType | null, enteredTime,
 //!   retryCount]`: a Distributed Map's `ItemReader` asks for its source's content;
+//! - a write is `[writeId, stateName, resource, input, [[bucket, key, body]...], enteredTime,
+//!   retryCount]`: a Distributed Map's `ResultWriter` exports these objects;
 //! - `w` is when to wake the engine (external clock only).
 
 #![allow(clippy::missing_safety_doc)] // see the note above the exports
@@ -144,6 +148,7 @@ impl RawExecution {
     fn reply(&mut self, commands: Vec<Command>, progressed: Option<bool>, out: &mut String) {
         let mut states = String::new();
         let mut reads = String::new();
+        let mut writes = String::new();
         let mut wake = None;
         out.push_str("{\"c\":[");
         let mut first = true;
@@ -159,6 +164,7 @@ impl RawExecution {
                 }
                 Command::WakeAt { time_ms } => wake = Some(*time_ms),
                 Command::ReadItems(read) => write_read(read, &mut reads),
+                Command::WriteResults(write) => write_write(write, &mut writes),
             }
         }
         out.push(']');
@@ -170,6 +176,11 @@ impl RawExecution {
         if !reads.is_empty() {
             out.push_str(",\"r\":[");
             out.push_str(&reads);
+            out.push(']');
+        }
+        if !writes.is_empty() {
+            out.push_str(",\"x\":[");
+            out.push_str(&writes);
             out.push(']');
         }
         if let Some(t) = wake.and_then(Value::float) {
@@ -391,6 +402,8 @@ fn completion(a: &[Value]) -> Option<Completion> {
         6 => Completion::Stop { error: text(1), cause: text(2) },
         7 => Completion::ItemsRead { read_id: id(1)?, content: value(2) },
         8 => Completion::ItemsReadFailed { read_id: id(1)?, cause: text(2).unwrap_or_default() },
+        9 => Completion::ResultsWritten { write_id: id(1)? },
+        10 => Completion::ResultsWriteFailed { write_id: id(1)?, cause: text(2).unwrap_or_default() },
         _ => return None,
     })
 }
@@ -425,6 +438,26 @@ fn write_read(read: &crate::engine::ReadRequest, out: &mut String) {
         Value::String(read.resource.clone()),
         read.input.clone(),
         read.input_type.clone().map_or(Value::Null, Value::String),
+        field("EnteredTime"),
+        field("RetryCount"),
+    ];
+    crate::value::write_json(&Value::array(parts), out);
+}
+
+/// A write as the reply carries it (see the module's doc).
+fn write_write(write: &crate::engine::WriteRequest, out: &mut String) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    let state = write.context.get("State");
+    let field = |k: &str| state.and_then(|s| s.get(k)).cloned().unwrap_or(Value::Null);
+    let files = write.files.iter().map(|(b, k, body)| Value::array(vec![Value::String(b.clone()), Value::String(k.clone()), Value::String(body.clone())])).collect();
+    let parts = vec![
+        Value::int(write.write_id as i64),
+        Value::String(write.state_name.clone()),
+        Value::String(write.resource.clone()),
+        write.input.clone(),
+        Value::array(files),
         field("EnteredTime"),
         field("RetryCount"),
     ];

@@ -26,6 +26,10 @@ pub(crate) struct Join {
     pub measured: Option<Measured>,
     /// Map: `items` are batches, each a child's whole input (see `batch.rs`).
     pub batched: bool,
+    /// A Distributed Map's Map Run ARN, and with a `ResultWriter` what it keeps of each child
+    /// (see `writer.rs`).
+    pub map_run_arn: Option<std::rc::Rc<str>>,
+    pub log: Option<Box<super::writer::RunLog>>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -133,7 +137,11 @@ impl Execution {
     pub(crate) fn child_succeeded(&mut self, parent: FiberId, index: usize, output: Value, child_last: u32) {
         // The child's output was measured as it left its last state: remembered, not walked.
         let size = self.measurer.measure(&output, MAX_DEPTH);
+        let now = self.now;
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) else { return };
+        if let Some(log) = join.log.as_mut() {
+            log.stopped(index, now, false);
+        }
         join.settle(index, output, size);
         let (is_map, distributed, done) = (join.is_map, join.distributed, join.remaining == 0);
         if is_map && !distributed {
@@ -148,7 +156,18 @@ impl Execution {
     }
 
     pub(crate) fn join_finished(&mut self, parent: FiberId) {
-        let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        let Some(mut join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        if let Some(log) = join.log.take() {
+            let state = self.fiber(parent).state.clone();
+            if let crate::definition::model::StateKind::Map(m) = &state.kind {
+                if let Some(writer) = &m.result_writer {
+                    let label = m.label.as_deref().unwrap_or(&state.name);
+                    let names = super::writer::RunNames { map_run_arn: join.map_run_arn.clone().unwrap_or_default(), machine_arn: format!("{}/{label}", self.ctx.machine_arn).into() };
+                    let results = join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+                    return self.finish_with_writer(parent, writer, names, *log, results);
+                }
+            }
+        }
         let n = join.results.len();
         let results = Value::array(join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect());
         if let Some(m) = join.measured {
@@ -177,6 +196,9 @@ impl Execution {
         if let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.as_mut()) {
             if join.tolerates_one_more() {
                 join.failures += 1;
+                if let Some(log) = join.log.as_mut() {
+                    log.stopped(index, self.now, true);
+                }
                 let error_output = failure.error_output();
                 let size = self.measurer.measure(&error_output, MAX_DEPTH);
                 join.settle(index, error_output, size);

@@ -47,13 +47,17 @@ impl Execution {
             Err(e) => return self.query_failed(fid, e),
         };
         let distributed = m.mode == MapMode::Distributed;
+        let mut map_run_arn = None;
         if distributed {
             let suffix = self.random_u64() % 1_000_000_000;
-            let arn = format!("{}/{}:{}", self.ctx.machine_arn.replace(":stateMachine:", ":mapRun:"), self.fiber(fid).state.name, suffix);
-            self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.into()))])));
+            let arn: std::rc::Rc<str> = format!("{}/{}:{}", self.ctx.machine_arn.replace(":stateMachine:", ":mapRun:"), self.fiber(fid).state.name, suffix).into();
+            self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.clone()))])));
+            map_run_arn = Some(arn);
         }
+        // A ResultWriter needs to know each child's input and times (see writer.rs).
+        let log = (distributed && m.result_writer.is_some()).then(Box::default);
         let f = self.fiber_mut(fid);
-        f.join = Some(Box::new(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()), batched: false }));
+        f.join = Some(Box::new(Join { is_map: true, distributed, results: vec![None; n], running: Default::default(), remaining: n, next_index: 0, items, max_concurrency, tolerance, failures: 0, measured: Some(Measured::default()), batched: false, map_run_arn, log }));
         f.blocked = Blocked::Children;
         if n == 0 {
             return self.join_finished(fid);
@@ -245,6 +249,10 @@ impl Execution {
                 return;
             };
             let vars = VarFrame::child(&self.fiber(fid).vars);
+            let now = self.now;
+            if let Some(log) = self.fiber_mut(fid).join.as_mut().and_then(|j| j.log.as_mut()) {
+                log.started(index, input.clone(), now);
+            }
             let child = self.spawn(processor, start, input, Some((fid, index)), vars, distributed);
             if let Some(j) = self.fiber_mut(fid).join.as_mut() {
                 j.next_index += 1;

@@ -9,6 +9,7 @@ pub(crate) mod join;
 mod map;
 mod parallel;
 pub(crate) mod reader;
+pub(crate) mod writer;
 mod pass;
 mod task;
 mod wait;

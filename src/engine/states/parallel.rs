@@ -52,7 +52,7 @@ impl Execution {
             running.insert(i, child);
         }
         let f = self.fiber_mut(fid);
-        f.join = Some(Box::new(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0, measured: Some(Measured::default()), batched: false }));
+        f.join = Some(Box::new(Join { is_map: false, distributed: false, results: vec![None; n], running, remaining: n, next_index: n, items: Vec::new(), max_concurrency: 0, tolerance: None, failures: 0, measured: Some(Measured::default()), batched: false, map_run_arn: None, log: None }));
         f.blocked = Blocked::Children;
         if n == 0 {
             self.join_finished(fid);

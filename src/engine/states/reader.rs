@@ -143,6 +143,24 @@ impl Execution {
 
 /// Settings that cannot work, found before the source is read.
 fn check_config(reader: &ItemReader) -> Result<(), String> {
+    match reader.transformation.as_deref() {
+        None | Some("NONE") => {}
+        Some("LOAD_AND_FLATTEN") => return Err("asl-sim does not simulate ReaderConfig.Transformation LOAD_AND_FLATTEN (reading every listed object); read one object with s3:getObject instead.".into()),
+        Some(other) => return Err(format!("ReaderConfig.Transformation '{other}' is not one of NONE, LOAD_AND_FLATTEN.")),
+    }
+    match reader.manifest_type.as_deref() {
+        None => {}
+        Some(t @ ("ATHENA_DATA" | "S3_INVENTORY")) => return Err(format!("asl-sim does not simulate ReaderConfig.ManifestType {t}; read the items as JSON, JSONL or CSV, or from s3:listObjectsV2.")),
+        Some(other) => return Err(format!("ReaderConfig.ManifestType '{other}' is not one of ATHENA_DATA, S3_INVENTORY.")),
+    }
+    if let Some(p) = reader.items_pointer.as_deref() {
+        if !matches!(reader.input_type.as_deref(), None | Some("JSON")) || reader.source != ReaderSource::GetObject {
+            return Err("ReaderConfig.ItemsPointer points into a JSON object: it needs an s3:getObject reader with InputType JSON.".into());
+        }
+        if !p.is_empty() && !p.starts_with('/') {
+            return Err(format!("ReaderConfig.ItemsPointer '{p}' is not a JSON Pointer: it must be empty or start with '/'."));
+        }
+    }
     match reader.source {
         ReaderSource::Other => {
             return Err(format!("The ItemReader resource '{}' is not supported: use arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2.", reader.resource));
@@ -193,7 +211,7 @@ pub(crate) fn items_from_content(reader: &ItemReader, content: &Value) -> Result
             csv_items(text_content(content, "CSV")?, headers, delimiter)
         }
         Some("JSONL") => jsonl_items(text_content(content, "JSONL")?),
-        _ => json_items(content),
+        _ => json_items(content, reader.items_pointer.as_deref()),
     }
 }
 
@@ -201,19 +219,34 @@ fn text_content<'a>(content: &'a Value, kind: &str) -> Result<&'a str, String> {
     content.as_str().ok_or_else(|| format!("The {kind} object's content must be text (a string), but the reader got {}.", content.type_name()))
 }
 
-/// A JSON file holds an array of items (given as its text, or already parsed).
-fn json_items(content: &Value) -> Result<Vec<Value>, String> {
+/// A JSON file holds an array of items (given as its text, or already parsed), or with
+/// `ItemsPointer` an object with the array where that JSON Pointer (RFC 6901) points.
+fn json_items(content: &Value, pointer: Option<&str>) -> Result<Vec<Value>, String> {
     let parsed;
-    let value = match content {
+    let mut value = match content {
         Value::String(text) => {
             parsed = crate::value::parse(text).map_err(|e| format!("The JSON object's content is not valid JSON: {e}"))?;
             &parsed
         }
         other => other,
     };
+    if let Some(p) = pointer.filter(|p| !p.is_empty()) {
+        for token in p[1..].split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            let next = match value {
+                Value::Object(o) => o.get(token.as_str()),
+                Value::Array(a) => token.parse::<usize>().ok().filter(|_| token == "0" || !token.starts_with('0')).and_then(|i| a.get(i)),
+                _ => None,
+            };
+            value = next.ok_or_else(|| format!("ReaderConfig.ItemsPointer '{p}' points at nothing in the JSON object."))?;
+        }
+        if value.as_array().is_none() {
+            return Err(format!("ReaderConfig.ItemsPointer '{p}' must point at an array of items, but it points at {}.", value.type_name()));
+        }
+    }
     match value.as_array() {
         Some(a) => Ok(a.as_ref().clone()),
-        None => Err(format!("The JSON object's content must be an array of items, but it is {}.", value.type_name())),
+        None => Err(format!("The JSON object's content must be an array of items, but it is {}; ReaderConfig.ItemsPointer can point at the array inside it.", value.type_name())),
     }
 }
 
@@ -388,6 +421,9 @@ mod tests {
             csv_headers: None,
             csv_delimiter: None,
             max_items: None,
+            items_pointer: None,
+            transformation: None,
+            manifest_type: None,
         }
     }
 
@@ -455,6 +491,41 @@ mod tests {
         assert_eq!(items_from_content(&r, &crate::value::parse("{}").unwrap()).unwrap().len(), 0);
         assert!(items_from_content(&r, &crate::value::parse(r#"[{"Size":1}]"#).unwrap()).unwrap_err().contains("no Key"));
         assert!(items_from_content(&r, &Value::string("x")).unwrap_err().contains("listed objects"));
+    }
+
+    #[test]
+    fn items_pointer_finds_the_array_inside_a_json_object() {
+        let mut r = reader(ReaderSource::GetObject, Some("JSON"));
+        r.items_pointer = Some("/data/a~1b/1".into());
+        let text = Value::string(r#"{"data":{"a/b":[0,[{"x":1},2]]}}"#);
+        assert_eq!(json(&items_from_content(&r, &text).unwrap()), r#"[{"x":1},2]"#);
+        r.items_pointer = Some("/data/missing".into());
+        assert!(items_from_content(&r, &text).unwrap_err().contains("points at nothing"));
+        r.items_pointer = Some("/data".into());
+        assert!(items_from_content(&r, &text).unwrap_err().contains("points at object"));
+        r.items_pointer = Some("data".into());
+        assert!(check_config(&r).unwrap_err().contains("JSON Pointer"));
+        // Without it, an object is not items; the cause says what to do.
+        assert!(items_from_content(&reader(ReaderSource::GetObject, None), &text).unwrap_err().contains("ItemsPointer"));
+        let mut csv = reader(ReaderSource::GetObject, Some("CSV"));
+        csv.items_pointer = Some("/a".into());
+        assert!(check_config(&csv).unwrap_err().contains("InputType JSON"));
+    }
+
+    #[test]
+    fn reader_transformation_and_manifest_type_are_checked() {
+        let mut r = reader(ReaderSource::ListObjectsV2, None);
+        r.transformation = Some("NONE".into());
+        assert!(check_config(&r).is_ok());
+        r.transformation = Some("LOAD_AND_FLATTEN".into());
+        assert!(check_config(&r).unwrap_err().contains("does not simulate"));
+        r.transformation = Some("SPREAD".into());
+        assert!(check_config(&r).unwrap_err().contains("'SPREAD'"));
+        let mut m = reader(ReaderSource::GetObject, Some("MANIFEST"));
+        m.manifest_type = Some("S3_INVENTORY".into());
+        assert!(check_config(&m).unwrap_err().contains("S3_INVENTORY"));
+        m.manifest_type = Some("OTHER".into());
+        assert!(check_config(&m).unwrap_err().contains("'OTHER'"));
     }
 
     #[test]
