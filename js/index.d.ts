@@ -112,9 +112,28 @@ export type Handler = (input: any, context: Context) => unknown;
  * Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. The handler
  * named after a Distributed Map state with an `ItemReader` is that reader's S3 call: it gets
  * the reader's evaluated `Parameters` (or `Arguments`) and returns what S3 would (see
- * `ItemReaderHandler`).
+ * `ItemReaderHandler`). The handler keyed `arn:aws:states:::s3:putObject` (exactly or by a
+ * pattern) also gets each object a Distributed Map's `ResultWriter` writes (see
+ * `ResultWriterHandler`).
  */
-export type Handlers = Record<string, Handler | ItemReaderHandler>;
+export type Handlers = Record<string, Handler | ItemReaderHandler | ResultWriterHandler>;
+
+/**
+ * One object a Distributed Map's `ResultWriter` exports, as `s3:putObject` would get it:
+ * `SUCCEEDED_0.json` and `FAILED_0.json` (the child executions' results, shaped by
+ * `WriterConfig`), then `manifest.json`. Called in that order, each after the last settled.
+ * With no such handler the write is simulated and succeeds; a throw fails the Map with
+ * `States.ResultWriterFailed`. What was written is in `Execution.resultFiles` either way.
+ */
+export type ResultWriterHandler = (object: ResultFile, context: Context) => unknown;
+
+/** An S3 object a `ResultWriter` wrote. */
+export interface ResultFile {
+  Bucket: string;
+  Key: string;
+  /** The object's text (a JSON array, JSON Lines, or the manifest's JSON). */
+  Body: string;
+}
 
 /**
  * What a Map's `ItemReader` reads, keyed by the Map state's name: for `s3:getObject` the
@@ -259,6 +278,8 @@ export class Execution {
   readonly status: ExecutionStatus;
   /** The events so far (a copy; read it again to see new ones). */
   readonly history: HistoryEvent[];
+  /** The objects the `ResultWriter`s of Distributed Map states wrote so far, in order. */
+  readonly resultFiles: (ResultFile & { stateName: string })[];
   /**
    * The data-flow values of the visit whose state-entered event has this id; undefined
    * unless started with `trace: true`, or when no visit entered with that event.

@@ -272,6 +272,8 @@ export class Execution {
   /** Every token handed out, -> taskId (to tell an unknown token from a closed task). */
   #tokens = new Map();
   #events = [];
+  /** What Distributed Maps' ResultWriters wrote: { stateName, Bucket, Key, Body }. */
+  #resultFiles = [];
   #historyLength;
   /** The parts of `$$` shared by every task: { Execution, StateMachine }, frozen, made on first use. */
   #sharedContext = null;
@@ -311,6 +313,14 @@ export class Execution {
   /** RUNNING until the execution ends, then SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
   get status() {
     return this.#outcome?.status ?? 'RUNNING';
+  }
+
+  /**
+   * The S3 objects the ResultWriters of Distributed Map states wrote so far, in order (each
+   * Map's result files, then its manifest.json): { stateName, Bucket, Key, Body } (a copy).
+   */
+  get resultFiles() {
+    return this.#resultFiles.map((f) => ({ ...f }));
   }
 
   /** The AWS GetExecutionHistory events so far (a copy; it grows as the execution runs). */
@@ -525,6 +535,7 @@ export class Execution {
     }
     for (const invoke of reply.c) this.#invoke(invoke);
     if (reply.r) for (const read of reply.r) this.#read(read);
+    if (reply.x) for (const write of reply.x) this.#write(write);
     if (reply.w !== undefined) this.#wakeAt(reply.w);
     if (reply.o) {
       const outcome = reply.o;
@@ -680,6 +691,52 @@ export class Execution {
       (err) => {
         this.#inFlight--;
         this.#handlerFailed(command, err);
+        this.#notify();
+      },
+    );
+  }
+
+  // ---- a Distributed Map's ResultWriter ----
+
+  /**
+   * Writes a Map's ResultWriter export: each object goes, in order, to the handler matching the
+   * writer's Resource (`arn:aws:states:::s3:putObject`, by exact key or wildcard, as for Task
+   * states; never the handler named after the Map, which answers its ItemReader) as
+   * ({ Bucket, Key, Body }, context). With no such handler the write succeeds (simulated S3).
+   * A throw fails the Map with States.ResultWriterFailed. Written objects are in `resultFiles`.
+   * `write` is [writeId, stateName, resource, input, [[bucket, key, body]...], enteredTime, retryCount].
+   */
+  #write([id, stateName, resource, input, files, enteredTime, retryCount]) {
+    if (this.#outcome) return;
+    const handler = this.#resolve.forResource(resource);
+    const objects = files.map(([Bucket, Key, Body]) => ({ Bucket, Key, Body }));
+    const done = () => {
+      if (this.#outcome) return;
+      for (const o of objects) this.#resultFiles.push({ stateName, ...o });
+      this.#push(`[9,${id}]`);
+    };
+    const failed = (err) => {
+      if (this.#outcome) return;
+      const [error, cause] = describeThrown(err, stateName, 'ResultWriter handler of Map state');
+      const text = error === kTaskFailed ? cause : `The ResultWriter handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`;
+      this.#push(`[10,${id},${JSON.stringify(text)}]`);
+    };
+    if (handler === null) return done();
+    const shared = this.#sharedContext ??= this.#makeSharedContext();
+    const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
+    void input;
+    this.#inFlight++;
+    (async () => {
+      for (const o of objects) await handler({ ...o }, context);
+    })().then(
+      () => {
+        this.#inFlight--;
+        done();
+        this.#notify();
+      },
+      (err) => {
+        this.#inFlight--;
+        failed(err);
         this.#notify();
       },
     );
@@ -1004,7 +1061,7 @@ function limits(value) {
  * patterns with `*`, and among patterns the one with the most literal characters.
  */
 function handlerResolver(handlers) {
-  if (handlers === undefined || handlers === null) return Object.assign(() => null, { named: () => null });
+  if (handlers === undefined || handlers === null) return Object.assign(() => null, { named: () => null, forResource: () => null });
   if (typeof handlers !== 'object') throw new TypeError('asl-sim: handlers must be an object of state names or Resource ARNs to functions');
   const exact = new Map();
   const patterns = [];
@@ -1020,6 +1077,8 @@ function handlerResolver(handlers) {
   const byResource = new Map();
   // A Map state's ItemReader is answered by the handler of the Map's name alone.
   const named = (stateName) => exact.get(stateName) ?? null;
+  // A Map's ResultWriter is answered by the handler of its resource alone (s3:putObject).
+  const forResource = (resource) => exact.get(resource) ?? patterns.find((p) => p.re.test(resource))?.fn ?? null;
   return Object.assign((stateName, resource) => {
     const named = exact.get(stateName);
     if (named !== undefined) return named;
@@ -1029,7 +1088,7 @@ function handlerResolver(handlers) {
       byResource.set(resource, fn);
     }
     return fn;
-  }, { named });
+  }, { named, forResource });
 }
 
 /**
