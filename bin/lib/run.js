@@ -15,7 +15,9 @@ Options:
                             ARNs to (input, context) => result functions (async is fine; a throw
                             fails the task with error = err.name, cause = err.message); the
                             one named after a Distributed Map with an ItemReader returns what
-                            S3 would (the object's text, or the listed objects)
+                            S3 would (the object's text, or the listed objects); one keyed
+                            arn:aws:states:::s3:putObject gets each object a ResultWriter
+                            writes ({ Bucket, Key, Body }; without it writes are simulated)
   --mock-config file        a Step Functions Local MockConfigFile, with --test-case name
   --test-case name          the test case of the mock config to run
   --name NAME               the state machine's name (default: the mock config's only one, else
@@ -25,7 +27,8 @@ Options:
   --history                 also print the execution history (GetExecutionHistory events)
   --sub Name=value          a value for a \${Name} placeholder; repeatable
   --subs file.json          values for \${Name} placeholders, from a JSON object
-  --json                    print { status, output, error, cause[, history] } as JSON
+  --json                    print { status, output, error, cause[, resultFiles][, history] } as
+                            JSON (resultFiles: what Distributed Maps' ResultWriters wrote)
 
 Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input errors.`,
   spec: {
@@ -61,6 +64,8 @@ Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input error
     const result = await untilDone(execution);
     if (options['--json']) {
       const out = { ...result };
+      const files = execution.resultFiles ?? [];
+      if (files.length > 0) out.resultFiles = files;
       if (options['--history']) out.history = execution.history;
       console.log(JSON.stringify(out, null, 2));
     } else {
@@ -68,6 +73,8 @@ Exit code 0 when the execution SUCCEEDED, 1 otherwise, 2 on usage or input error
       if (result.status === 'SUCCEEDED') console.log(JSON.stringify(result.output, null, 2));
       if (result.error !== undefined && result.error !== null) console.log(`error: ${result.error}`);
       if (result.cause !== undefined && result.cause !== null) console.log(`cause: ${result.cause}`);
+      // What ResultWriters wrote, as AWS would have it in S3.
+      for (const f of execution.resultFiles ?? []) console.log(`wrote s3://${f.Bucket}/${f.Key} (${f.stateName}):\n${f.Body}`);
       if (options['--history']) console.log(JSON.stringify({ events: execution.history }, null, 2));
     }
     return result.status === 'SUCCEEDED' ? 0 : 1;

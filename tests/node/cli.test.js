@@ -174,3 +174,29 @@ test('run --handlers: a handler named after a Distributed Map gives its ItemRead
   assert.equal(result.error, 'States.ItemReaderFailed');
   assert.match(result.cause, /run --handlers/);
 });
+
+test('run: what a ResultWriter writes is printed (resultFiles in --json); a putObject handler in --handlers gets it', () => {
+  const machine = write('writer.json', {
+    StartAt: 'Work',
+    States: {
+      Work: {
+        Type: 'Map',
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'p' }, WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSON' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'Keep', States: { Keep: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  });
+  const handlers = write('writer-handlers.mjs', "export default { 'arn:aws:states:::s3:putObject': ({ Key }) => { if (Key.endsWith('manifest.json')) throw new Error('denied'); } };\n");
+  let r = asl(['run', machine, '--input', '[1,2]', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.output.ResultWriterDetails.Bucket, 'out');
+  assert.deepEqual(result.resultFiles.map((f) => f.Key.split('/').pop()), ['SUCCEEDED_0.json', 'manifest.json']);
+  assert.equal(result.resultFiles[0].Body, '[1,2]');
+  r = asl(['run', machine, '--input', '[1,2]']);
+  assert.match(r.stdout, /wrote s3:\/\/out\/p\/\d+\/SUCCEEDED_0\.json \(Work\):\n\[1,2\]/);
+  r = asl(['run', machine, '--input', '[1,2]', '--handlers', handlers, '--json']);
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stdout).error, 'States.ResultWriterFailed');
+});
