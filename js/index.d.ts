@@ -112,11 +112,11 @@ export type Handler = (input: any, context: Context) => unknown;
  * Keys: a state name, a full Resource ARN, or an ARN pattern with `*` wildcards. The handler
  * named after a Distributed Map state with an `ItemReader` is that reader's S3 call: it gets
  * the reader's evaluated `Parameters` (or `Arguments`) and returns what S3 would (see
- * `ItemReaderHandler`). The handler keyed `arn:aws:states:::s3:putObject` (exactly or by a
- * pattern) also gets each object a Distributed Map's `ResultWriter` writes (see
- * `ResultWriterHandler`).
+ * `ItemReaderHandler`). The handler keyed `arn:aws:states:::s3:putObject` (exactly, or by a
+ * pattern other than the catch-all `*`) also gets each object a Distributed Map's
+ * `ResultWriter` writes (see `ResultWriterHandler`, which a `Handler` already fits).
  */
-export type Handlers = Record<string, Handler | ItemReaderHandler | ResultWriterHandler>;
+export type Handlers = Record<string, Handler | ItemReaderHandler>;
 
 /**
  * One object a Distributed Map's `ResultWriter` exports, as `s3:putObject` would get it:

@@ -700,8 +700,8 @@ export class Execution {
 
   /**
    * Writes a Map's ResultWriter export: each object goes, in order, to the handler matching the
-   * writer's Resource (`arn:aws:states:::s3:putObject`, by exact key or wildcard, as for Task
-   * states; never the handler named after the Map, which answers its ItemReader) as
+   * writer's Resource (`arn:aws:states:::s3:putObject`, by exact key or wildcard pattern, but
+   * not the catch-all `*` nor the handler named after the Map, which answers its ItemReader) as
    * ({ Bucket, Key, Body }, context). With no such handler the write succeeds (simulated S3).
    * A throw fails the Map with States.ResultWriterFailed. Written objects are in `resultFiles`.
    * `write` is [writeId, stateName, resource, input, [[bucket, key, body]...], enteredTime, retryCount].
@@ -1077,8 +1077,9 @@ function handlerResolver(handlers) {
   const byResource = new Map();
   // A Map state's ItemReader is answered by the handler of the Map's name alone.
   const named = (stateName) => exact.get(stateName) ?? null;
-  // A Map's ResultWriter is answered by the handler of its resource alone (s3:putObject).
-  const forResource = (resource) => exact.get(resource) ?? patterns.find((p) => p.re.test(resource))?.fn ?? null;
+  // A Map's ResultWriter is answered by the handler of its resource alone (s3:putObject): an
+  // exact key or a pattern, but not the catch-all '*' (which stands in for Task states).
+  const forResource = (resource) => exact.get(resource) ?? patterns.find((p) => p.literal > 0 && p.re.test(resource))?.fn ?? null;
   return Object.assign((stateName, resource) => {
     const named = exact.get(stateName);
     if (named !== undefined) return named;

@@ -74,6 +74,15 @@ test('a putObject handler gets each object; FLATTEN and JSONL shape the files; a
   assert.match(result.cause, /S3\.AccessDenied: Access Denied/);
 });
 
+test('the catch-all * handler stands in for Task states, not for the writer', async () => {
+  const seen = [];
+  const execution = machine(exportTo()).start({ bucket: 'out', orders: [{ id: 1 }] }, { handlers: { '*': (input) => { seen.push(input); return [input]; } } });
+  const { status } = await execution.done;
+  assert.equal(status, 'SUCCEEDED');
+  assert.deepEqual(seen, [{ id: 1 }]);
+  assert.equal(execution.resultFiles.length, 2);
+});
+
 test('WriterConfig alone shapes the Map output and writes nothing', async () => {
   const execution = machine({ WriterConfig: { Transformation: 'FLATTEN' } }).start({ orders: [{ id: 1 }, { id: 3 }] }, { handlers: { Ship: ship } });
   const { output } = await execution.done;
