@@ -812,6 +812,23 @@ test('a Distributed Map with an ItemReader is listed in Task responses: it reads
   assert.deepEqual(errors, []);
 });
 
+test('a Distributed Map with a ResultWriter runs out of the box: the output says where the manifest is, the result shows what was written', async () => {
+  const machine = { StartAt: 'Export', States: { Export: { Type: 'Map',
+    ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' }, WriterConfig: { Transformation: 'COMPACT' } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Keep', States: { Keep: { Type: 'Pass', End: true } } }, End: true } } };
+  await setEditor('definition-editor', JSON.stringify(machine, null, 2));
+  await setEditor('input-editor', '[1, 2]');
+  await setEditor('handlers-editor', 'export default {};\n');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  assert.equal(JSON.parse(await page.textContent('#output')).ResultWriterDetails.Bucket, 'out');
+  const files = page.locator('#result .result-file');
+  assert.equal(await files.count(), 2);
+  assert.match(await files.nth(0).textContent(), /Export wrote s3:\/\/out\/runs\/\d+\/SUCCEEDED_0\.json\[1,2\]/);
+  assert.match(await files.nth(1).textContent(), /manifest\.json/);
+  assert.deepEqual(errors, []);
+});
+
 test('a handler whose promise never settles is named in the status, and one that returns undefined is pointed out', async () => {
   await setEditor('definition-editor', JSON.stringify({ StartAt: 'Load', States: {
     Load: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:load', Next: 'Save' },

@@ -723,6 +723,10 @@ function finishRun() {
         parts.push(h('button', { type: 'button', class: 'link', onclick: () => selectVisit(failedVisit) }, `Inspect “${failedVisit.name}”, where it failed`));
       }
     }
+    // A Distributed Map's ResultWriter: the objects it wrote to (simulated) S3.
+    for (const f of r.resultFiles ?? []) {
+      parts.push(h('details', { class: 'result-file' }, h('summary', {}, `${f.stateName} wrote `, h('code', {}, `s3://${f.Bucket}/${f.Key}`)), h('pre', { class: 'value' }, f.Body)));
+    }
     if (!handlersTrusted && handlersEditor.text.trim()) parts.push(h('p', { class: 'hint' }, 'The handlers from the link were not used: tasks got simulated responses.'));
     if (run_.undefinedResults.length) {
       parts.push(h('div', { class: 'unmatched', role: 'note' }, ...run_.undefinedResults.map(({ stateName, key }) => h('p', {},

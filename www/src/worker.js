@@ -269,7 +269,8 @@ async function run({ definition, substitutions = null, input, handlers, tasks = 
   } finally {
     if (execution === current) flush();
   }
-  if (execution === current) postMessage({ type: 'done', result });
+  // What ResultWriters wrote (simulated S3), for the page to show with the output.
+  if (execution === current) postMessage({ type: 'done', result: { ...result, resultFiles: current.resultFiles } });
 }
 
 async function step() {
