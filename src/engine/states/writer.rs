@@ -30,7 +30,7 @@ use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, WriteRequest};
 use crate::engine::history::Field;
 use crate::query::QueryError;
-use crate::value::{Map, Value};
+use crate::value::Value;
 use std::rc::Rc;
 
 /// An export the driver has not answered yet, and the Map's result once it has.
@@ -122,38 +122,34 @@ pub(crate) struct RunNames {
 
 impl Execution {
     /// The record AWS keeps of a child execution (the `NONE` transformation).
+    #[inline(never)]
     fn execution_record(&mut self, names: &RunNames, child: &ChildRecord, result: &Value) -> Value {
         let name: Rc<str> = self.rng.uuid().into();
         let exec_arn = format!("{}:{name}", names.machine_arn.replacen(":stateMachine:", ":execution:", 1));
-        let included = || Value::from_pairs([("Included", Value::Bool(true))]);
-        let mut m = Map::with_capacity(14);
-        m.insert("ExecutionArn".into(), Value::from(exec_arn.as_str()));
-        m.insert("Input".into(), Value::from(child.input.to_json().as_str()));
-        m.insert("InputDetails".into(), included());
-        m.insert("Name".into(), Value::String(name));
+        let included = Value::from_pairs([("Included", Value::Bool(true))]);
+        let text = |v: &Value| Value::from(v.to_json().as_str());
+        let mut pairs: Vec<(&str, Value)> = vec![("ExecutionArn", Value::from(exec_arn.as_str())), ("Input", text(&child.input)), ("InputDetails", included.clone()), ("Name", Value::String(name))];
         if child.failed {
-            for k in ["Error", "Cause"] {
-                if let Some(v) = result.get(k) {
-                    m.insert(k.into(), v.clone());
-                }
-            }
+            // A failed child can be redriven with its Map Run; it has no output.
+            pairs.extend(["Error", "Cause"].into_iter().filter_map(|k| Some((k, result.get(k)?.clone()))));
+            pairs.extend([("RedriveCount", Value::int(0)), ("RedriveStatus", Value::from("REDRIVABLE_BY_MAP_RUN"))]);
         } else {
-            m.insert("Output".into(), Value::from(result.to_json().as_str()));
-            m.insert("OutputDetails".into(), included());
+            pairs.extend([
+                ("Output", text(result)),
+                ("OutputDetails", included),
+                ("RedriveCount", Value::int(0)),
+                ("RedriveStatus", Value::from("NOT_REDRIVABLE")),
+                ("RedriveStatusReason", Value::from("Execution is SUCCEEDED and cannot be redriven")),
+            ]);
         }
-        m.insert("RedriveCount".into(), Value::int(0));
-        // A failed child can be redriven with its Map Run; a succeeded one cannot.
-        if child.failed {
-            m.insert("RedriveStatus".into(), Value::from("REDRIVABLE_BY_MAP_RUN"));
-        } else {
-            m.insert("RedriveStatus".into(), Value::from("NOT_REDRIVABLE"));
-            m.insert("RedriveStatusReason".into(), Value::from("Execution is SUCCEEDED and cannot be redriven"));
-        }
-        m.insert("StartDate".into(), Value::String(self.timestamp_text(child.started)));
-        m.insert("StateMachineArn".into(), Value::String(names.machine_arn.clone()));
-        m.insert("Status".into(), Value::from(if child.failed { "FAILED" } else { "SUCCEEDED" }));
-        m.insert("StopDate".into(), Value::String(self.timestamp_text(child.stopped)));
-        Value::object(m)
+        let status = if child.failed { "FAILED" } else { "SUCCEEDED" };
+        pairs.extend([
+            ("StartDate", Value::String(self.timestamp_text(child.started))),
+            ("StateMachineArn", Value::String(names.machine_arn.clone())),
+            ("Status", Value::from(status)),
+            ("StopDate", Value::String(self.timestamp_text(child.stopped))),
+        ]);
+        Value::from_pairs(pairs)
     }
 
     /// The results as the transformation shapes them: (succeeded, failed), each in item order.
@@ -181,6 +177,7 @@ impl Execution {
 
     /// The Map's iterations are done and it has a `ResultWriter`: its result is shaped, and
     /// exported through the driver when the writer names S3.
+    #[inline(never)]
     pub(crate) fn finish_with_writer(&mut self, fid: FiberId, writer: &ResultWriter, names: RunNames, log: RunLog, results: Vec<Value>) {
         let settings = match settings(writer) {
             Ok(s) => s,
