@@ -707,3 +707,28 @@ fn result_writer_failures_fail_the_map_with_result_writer_failed() {
     let (ex, _) = run_writing(def, r#"{"items":[1]}"#, Some("Slow Down"));
     assert_eq!(output_json(&ex), r#"{"items":[1],"error":{"Error":"States.ResultWriterFailed","Cause":"Slow Down"}}"#);
 }
+
+#[test]
+fn result_writer_exports_a_failed_map_run_with_its_failed_aborted_and_pending_children() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,
+        "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},"WriterConfig":{"Transformation":"COMPACT"}},
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"C","States":{
+          "C":{"Type":"Choice","Choices":[{"Variable":"$.fail","IsPresent":true,"Next":"F"},{"Variable":"$.wait","IsPresent":true,"Next":"W"}],"Default":"P"},
+          "W":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:slow","End":true},
+          "F":{"Type":"Fail","Error":"Boom","Cause":"item failed"},
+          "P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let (ex, writes) = run_writing(def, r#"[{"wait":true},{"fail":true},3,4]"#, None);
+    let o = ex.outcome().unwrap();
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.error.as_deref(), Some("States.ExceedToleratedFailureThreshold"));
+    assert_eq!(writes.len(), 1);
+    let names: Vec<&str> = writes[0].files.iter().map(|f| f.1.rsplit('/').next().unwrap()).collect();
+    assert_eq!(names, ["FAILED_0.json", "PENDING_0.json", "manifest.json"]);
+    let failed = parse(&writes[0].files[0].2).unwrap();
+    let statuses: Vec<&str> = failed.as_array().unwrap().iter().map(|r| r.get("Status").and_then(|v| v.as_str()).unwrap()).collect();
+    assert_eq!(statuses, ["ABORTED", "FAILED"]);
+    assert_eq!(&*writes[0].files[1].2, r#"[{"Input":"3"},{"Input":"4"}]"#);
+    let manifest = parse(&writes[0].files[2].2).unwrap();
+    assert_eq!(manifest.get("ResultFiles").unwrap().get("PENDING").unwrap().as_array().unwrap().len(), 1);
+    assert_eq!(types(&ex)[types(&ex).len() - 3..], ["MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
+}

@@ -214,6 +214,8 @@ impl Execution {
             }
         }
         let Some(join) = self.fibers[parent].as_mut().and_then(|f| f.join.take()) else { return };
+        // A Map Run with a ResultWriter writes what it has before it fails (see writer.rs).
+        let child_error = join.log.is_some().then(|| failure.error_output());
         let failure = threshold_failure(&join, failure);
         let state = self.fiber(parent).state.clone();
         // What the failure brings about (MapIterationFailed, then the Map's or Parallel's
@@ -240,6 +242,14 @@ impl Execution {
         }
         // A state about to be retried is not recorded as failed.
         let retrying = self.will_retry(parent, &failure);
+        if let Some(child_error) = child_error.filter(|_| !retrying) {
+            // The join's log is only there for a Map with a ResultWriter.
+            if self.export_failed_run(parent, *join, index, child_error, failure.clone()) {
+                return;
+            }
+            self.map_run_failed(parent, failure);
+            return;
+        }
         if retrying {
         } else if join.is_map {
             if join.distributed {

@@ -21,6 +21,9 @@
 //!   manifest's. The engine asks its driver to write (`Command::WriteResults`); a failed write,
 //!   or a writer that cannot work, fails the Map with States.ResultWriterFailed. No Task
 //!   events are recorded for the write (our choice; AWS's history shows none either).
+//! - A Map Run that fails (more failed children than tolerated) still exports, as the guide
+//!   lists: `FAILED_0.json` also holds the children aborted with the run, `PENDING_0.json` the
+//!   items that never started (see `export_failed_run`); the Map then fails as it would have.
 //! - With only `WriterConfig`, nothing is written: the Map's result is the transformed array.
 //!   `OutputType` only shapes files (our choice: a state's output stays JSON).
 
@@ -33,10 +36,11 @@ use crate::query::QueryError;
 use crate::value::Value;
 use std::rc::Rc;
 
-/// An export the driver has not answered yet, and the Map's result once it has.
+/// An export the driver has not answered yet, and how the Map ends once it has: with its
+/// result, or (a Map Run that failed) with its failure.
 pub(crate) struct PendingWrite {
     pub fiber: FiberId,
-    pub output: Value,
+    pub output: Result<Value, Failure>,
 }
 
 /// What a Map with a `ResultWriter` keeps of each child execution: its input, when it started
@@ -52,6 +56,8 @@ pub(crate) struct ChildRecord {
     pub started: f64,
     pub stopped: f64,
     pub failed: bool,
+    /// Stopped when the Map Run failed (AWS: ABORTED, written to FAILED_n.json).
+    pub aborted: bool,
 }
 
 impl RunLog {
@@ -59,7 +65,7 @@ impl RunLog {
         if self.children.len() <= index {
             self.children.resize(index + 1, ChildRecord::default());
         }
-        self.children[index] = ChildRecord { input, started: now, stopped: now, failed: false };
+        self.children[index] = ChildRecord { input, started: now, stopped: now, failed: false, aborted: false };
     }
 
     pub fn stopped(&mut self, index: usize, now: f64, failed: bool) {
@@ -129,7 +135,7 @@ impl Execution {
         let included = Value::from_pairs([("Included", Value::Bool(true))]);
         let text = |v: &Value| Value::from(v.to_json().as_str());
         let mut pairs: Vec<(&str, Value)> = vec![("ExecutionArn", Value::from(exec_arn.as_str())), ("Input", text(&child.input)), ("InputDetails", included.clone()), ("Name", Value::String(name))];
-        if child.failed {
+        if child.failed || child.aborted {
             // A failed child can be redriven with its Map Run; it has no output.
             pairs.extend(["Error", "Cause"].into_iter().filter_map(|k| Some((k, result.get(k)?.clone()))));
             pairs.extend([("RedriveCount", Value::int(0)), ("RedriveStatus", Value::from("REDRIVABLE_BY_MAP_RUN"))]);
@@ -142,7 +148,7 @@ impl Execution {
                 ("RedriveStatusReason", Value::from("Execution is SUCCEEDED and cannot be redriven")),
             ]);
         }
-        let status = if child.failed { "FAILED" } else { "SUCCEEDED" };
+        let status = if child.aborted { "ABORTED" } else if child.failed { "FAILED" } else { "SUCCEEDED" };
         pairs.extend([
             ("StartDate", Value::String(self.timestamp_text(child.started))),
             ("StateMachineArn", Value::String(names.machine_arn.clone())),
@@ -158,7 +164,7 @@ impl Execution {
         let blank = ChildRecord::default();
         for (i, result) in results.into_iter().enumerate() {
             let child = log.children.get(i).unwrap_or(&blank);
-            if child.failed {
+            if child.failed || child.aborted {
                 let record = self.execution_record(names, child, &result);
                 failed.push(record);
                 continue;
@@ -183,6 +189,56 @@ impl Execution {
             Ok(s) => s,
             Err(cause) => return self.writer_failed(fid, cause),
         };
+        self.export(fid, writer, &settings, names, log, results, Vec::new(), None);
+    }
+
+    /// A Map Run with an exporting `ResultWriter` failed (more failed children than it
+    /// tolerates): as AWS does, it still writes what it has: succeeded children to
+    /// SUCCEEDED_0.json, failed and aborted ones (the children running when it failed) to
+    /// FAILED_0.json, and the items that never started to PENDING_0.json. The guide does not
+    /// show a pending item's record; ours is `{"Input": <the item as JSON text>}`, the item
+    /// as read (before ItemSelector; a batch when batching). Then the Map fails with its own
+    /// failure, even when the write fails (our choice: the run's failure says more). A Map
+    /// about to retry writes nothing (our choice). Returns false when nothing is exported (the
+    /// caller fails the Map as usual).
+    pub(crate) fn export_failed_run(&mut self, fid: FiberId, join: super::join::Join, failed_index: usize, child_error: Value, failure: Failure) -> bool {
+        let state = self.fiber(fid).state.clone();
+        let StateKind::Map(m) = &state.kind else { return false };
+        let Some(writer) = &m.result_writer else { return false };
+        let Some(mut log) = join.log else { return false };
+        let settings = match settings(writer) {
+            Ok(s) if s.export => s,
+            _ => return false,
+        };
+        let now = self.now;
+        log.stopped(failed_index, now, true);
+        let mut results: Vec<Value> = Vec::with_capacity(join.next_index);
+        for (i, r) in join.results.into_iter().take(join.next_index).enumerate() {
+            results.push(match r {
+                Some(v) => v,
+                None if i == failed_index => child_error.clone(),
+                None => {
+                    // Still running: aborted with the Map Run.
+                    log.stopped(i, now, false);
+                    if let Some(c) = log.children.get_mut(i) {
+                        c.aborted = true;
+                    }
+                    Value::Null
+                }
+            });
+        }
+        let pending = join.items.iter().skip(join.next_index).map(|item| Value::from_pairs([("Input", Value::from(item.to_json().as_str()))])).collect();
+        let label = m.label.as_deref().unwrap_or(&state.name);
+        let names = RunNames { map_run_arn: join.map_run_arn.clone().unwrap_or_default(), machine_arn: format!("{}/{label}", self.ctx.machine_arn).into() };
+        self.export(fid, writer, &settings, names, *log, results, pending, Some(failure));
+        true
+    }
+
+    /// Shapes the results and, when the writer exports, asks the driver to write them; the
+    /// Map then ends with `failure` (a failed Map Run), or succeeds.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn export(&mut self, fid: FiberId, writer: &ResultWriter, settings: &Settings, names: RunNames, log: RunLog, results: Vec<Value>, pending: Vec<Value>, failure: Option<Failure>) {
         let (ok, failed) = self.shaped_results(&names, settings.transformation, &log, results);
         if !settings.export {
             // Failed children keep their place among the results, as records.
@@ -190,9 +246,17 @@ impl Execution {
             all.extend(failed);
             return self.map_succeeded(fid, Value::array(all));
         }
+        // A failed run whose writer cannot work fails with the run's own failure.
+        let cannot = |ex: &mut Execution, cause: String, failure: Option<Failure>| match failure {
+            Some(f) => ex.map_run_failed(fid, f),
+            None => ex.writer_failed(fid, cause),
+        };
         let input = match self.writer_request(fid, writer) {
             Ok(v) => v,
             Err(e) => {
+                if let Some(f) = failure {
+                    return self.map_run_failed(fid, f);
+                }
                 self.block(fid, Blocked::No);
                 self.query_failed(fid, e);
                 return self.requeue(fid);
@@ -200,12 +264,12 @@ impl Execution {
         };
         let bucket: Rc<str> = match input.get("Bucket").and_then(Value::as_str) {
             Some(b) if !b.is_empty() => b.into(),
-            _ => return self.writer_failed(fid, format!("The ResultWriter needs a Bucket (a non-empty string) to export to, but its request is {}.", input.to_json())),
+            _ => return cannot(self, format!("The ResultWriter needs a Bucket (a non-empty string) to export to, but its request is {}.", input.to_json()), failure),
         };
         let prefix = match input.get("Prefix") {
             None | Some(Value::Null) => "",
             Some(Value::String(p)) => p.trim_end_matches('/'),
-            Some(other) => return self.writer_failed(fid, format!("The ResultWriter's Prefix must be a string, but it is {}.", other.type_name())),
+            Some(other) => return cannot(self, format!("The ResultWriter's Prefix must be a string, but it is {}.", other.type_name()), failure),
         };
         let run_id = names.map_run_arn.rsplit(':').next().unwrap_or_default();
         let key = |file: &str| -> Rc<str> {
@@ -228,8 +292,9 @@ impl Execution {
         };
         let succeeded = listed("SUCCEEDED", ok, &mut files);
         let failed = listed("FAILED", failed, &mut files);
+        let pending = listed("PENDING", pending, &mut files);
         let manifest_key = key("manifest.json");
-        let result_files = Value::from_pairs([("FAILED", failed), ("PENDING", Value::array(Vec::new())), ("SUCCEEDED", succeeded)]);
+        let result_files = Value::from_pairs([("FAILED", failed), ("PENDING", pending), ("SUCCEEDED", succeeded)]);
         let manifest = Value::from_pairs([("DestinationBucket", Value::String(bucket.clone())), ("MapRunArn", Value::String(names.map_run_arn.clone())), ("ResultFiles", result_files)]);
         files.push((bucket.clone(), manifest_key.clone(), manifest.to_json().into()));
         let output = Value::from_pairs([
@@ -238,6 +303,10 @@ impl Execution {
         ]);
         let write_id = self.next_task_id;
         self.next_task_id += 1;
+        let output = match failure {
+            Some(f) => Err(f),
+            None => Ok(output),
+        };
         self.writes.insert(write_id, PendingWrite { fiber: fid, output });
         let state_name = self.fiber(fid).state.name.clone();
         let context = self.context(fid, None);
@@ -275,16 +344,16 @@ impl Execution {
         if !self.fibers[fid].as_ref().is_some_and(|f| f.blocked == Blocked::Writing(write_id)) {
             return;
         }
-        match failure {
-            None => self.map_succeeded(fid, write.output),
-            Some(cause) => self.writer_failed(fid, cause),
+        match (write.output, failure) {
+            (Ok(output), None) => self.map_succeeded(fid, output),
+            (Ok(_), Some(cause)) => self.writer_failed(fid, cause),
+            (Err(f), _) => self.map_run_failed(fid, f),
         }
     }
 
-    /// The Map Run failed with States.ResultWriterFailed (which Retry and Catch see).
-    fn writer_failed(&mut self, fid: FiberId, cause: String) {
+    /// The Map Run failed with `failure` (its results were exported first).
+    pub(crate) fn map_run_failed(&mut self, fid: FiberId, failure: Failure) {
         self.block(fid, Blocked::No);
-        let failure = Failure::with_cause(names::RESULT_WRITER_FAILED, cause);
         if !self.will_retry(fid, &failure) {
             let mut fields = vec![("error", Field::Text(failure.error.clone()))];
             if let Some(c) = &failure.cause {
@@ -295,6 +364,11 @@ impl Execution {
         }
         self.fail_state(fid, failure);
         self.requeue(fid);
+    }
+
+    /// The Map Run failed with States.ResultWriterFailed (which Retry and Catch see).
+    fn writer_failed(&mut self, fid: FiberId, cause: String) {
+        self.map_run_failed(fid, Failure::with_cause(names::RESULT_WRITER_FAILED, cause));
     }
 
     /// The Map Run and the Map state succeeded with this result.
