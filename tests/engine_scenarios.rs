@@ -732,3 +732,19 @@ fn result_writer_exports_a_failed_map_run_with_its_failed_aborted_and_pending_ch
     assert_eq!(manifest.get("ResultFiles").unwrap().get("PENDING").unwrap().as_array().unwrap().len(), 1);
     assert_eq!(types(&ex)[types(&ex).len() - 3..], ["MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
 }
+
+#[test]
+fn result_writer_in_jsonata_takes_its_bucket_and_prefix_from_arguments() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.files %}",
+        "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Arguments":{"Bucket":"{% $states.input.bucket %}","Prefix":"{% 'runs/' & $states.input.day %}"}},
+        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $uppercase($states.input) %}","End":true}}},
+        "Output":"{% $states.result.ResultWriterDetails %}","End":true}}}"#;
+    let (ex, writes) = run_writing(def, r#"{"bucket":"bk","day":"mon","files":["a"]}"#, None);
+    let out = parse(&output_json(&ex)).unwrap();
+    assert_eq!(out.get("Bucket").and_then(|v| v.as_str()), Some("bk"));
+    let key = out.get("Key").and_then(|v| v.as_str()).unwrap();
+    assert!(key.starts_with("runs/mon/") && key.ends_with("/manifest.json"), "{key}");
+    assert_eq!(writes[0].input.to_json(), r#"{"Bucket":"bk","Prefix":"runs/mon"}"#);
+    let record = parse(&writes[0].files[0].2).unwrap();
+    assert_eq!(record.as_array().unwrap()[0].get("Output").and_then(|v| v.as_str()), Some(r#""A""#));
+}
