@@ -599,6 +599,22 @@ fn run_writing(definition: &str, input: &str, fail: Option<&str>) -> (asl_sim::e
     (ex, writes)
 }
 
+#[test]
+fn a_labelled_distributed_map_names_its_map_run_after_the_label() {
+    // AWS: "For each Map Run, Step Functions adds the label to the Map Run ARN", as it does to the
+    // child executions' ARNs (mapRun:<machine>/<Label>:<id>).
+    let def = writer_machine(S3_WRITER, r#""Label":"Resize","ItemsPath":"$.items","ItemSelector":{"n.$":"$$.Map.Item.Value"},"#);
+    let (ex, writes) = run_writing(&def, r#"{"bucket":"out","items":[1]}"#, None);
+    let out = parse(&output_json(&ex)).unwrap();
+    let arn = out.get("MapRunArn").and_then(|v| v.as_str()).unwrap().to_string();
+    assert!(arn.contains(":mapRun:") && arn.contains("/Resize:"), "{arn}");
+    let started = ex.history().iter().find(|e| e.kind() == "MapRunStarted").unwrap();
+    assert!(format!("{started:?}").contains("/Resize:"), "{started:?}");
+    let record = parse(&writes[0].files[0].2).unwrap();
+    let child = record.as_array().unwrap()[0].get("ExecutionArn").and_then(|v| v.as_str()).unwrap().to_string();
+    assert!(child.contains("/Resize:"), "{child}");
+}
+
 const S3_WRITER: &str = r#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket.$":"$.bucket","Prefix":"jobs/"}}"#;
 
 #[test]

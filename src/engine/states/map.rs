@@ -50,7 +50,11 @@ impl Execution {
         let mut map_run_arn = None;
         if distributed {
             let suffix = self.random_u64() % 1_000_000_000;
-            let arn: std::rc::Rc<str> = format!("{}/{}:{}", self.ctx.machine_arn.replace(":stateMachine:", ":mapRun:"), self.fiber(fid).state.name, suffix).into();
+            // AWS puts the Map's `Label` in its Map Run ARN (`mapRun:<machine>/<Label>:<id>`), as
+            // in the child executions' ARNs; without a Label, the state's name.
+            let state_name = &self.fiber(fid).state.name;
+            let label = m.label.as_deref().unwrap_or(state_name);
+            let arn: std::rc::Rc<str> = format!("{}/{}:{}", self.ctx.machine_arn.replace(":stateMachine:", ":mapRun:"), label, suffix).into();
             self.fiber_event(fid, "MapRunStarted", Some(("mapRunStartedEventDetails", vec![("mapRunArn", Field::Text(arn.clone()))])));
             map_run_arn = Some(arn);
         }
