@@ -615,6 +615,35 @@ fn a_labelled_distributed_map_names_its_map_run_after_the_label() {
     assert!(child.contains("/Resize:"), "{child}");
 }
 
+#[test]
+fn a_distributed_child_sees_its_own_execution_in_the_context_object() {
+    // AWS runs each iteration of a distributed Map as a child execution of its own: its
+    // `$$.Execution` is that execution's (its ARN, its input, its name), not the parent's; an
+    // inline Map's iterations stay in the parent's execution.
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"prefix.$":"$$.Map.Item.Value"},"Label":"PerPrefix",
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{
+        "P":{"Type":"Pass","Parameters":{"prefix.$":"$$.Execution.Input.prefix","id.$":"$$.Execution.Id","name.$":"$$.Execution.Name"},"Next":"I"},
+        "I":{"Type":"Map","ItemsPath":"$$.Execution.Input.prefix","ItemProcessor":{"StartAt":"Q","States":{"Q":{"Type":"Pass","Parameters":{"id.$":"$$.Execution.Id"},"End":true}}},"ResultPath":"$.inner","End":true}}},
+      "ResultWriter":{"WriterConfig":{"Transformation":"NONE"}},"End":true}}}"#;
+    let ex = run(def, r#"{"items":[["a"],["b","c"]]}"#, ExecutionOptions::default(), |_| TaskAnswer::Never).unwrap();
+    let out = parse(&output_json(&ex)).unwrap();
+    let records = out.as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    for (record, prefix) in records.iter().zip([r#"["a"]"#, r#"["b","c"]"#]) {
+        let arn = record.get("ExecutionArn").and_then(|v| v.as_str()).unwrap();
+        let name = record.get("Name").and_then(|v| v.as_str()).unwrap();
+        assert!(arn.contains(":execution:") && arn.contains("/PerPrefix:") && arn.ends_with(name), "{arn}");
+        let output = parse(record.get("Output").and_then(|v| v.as_str()).unwrap()).unwrap();
+        assert_eq!(output.get("prefix").unwrap().to_json(), prefix);
+        assert_eq!(output.get("id").and_then(|v| v.as_str()), Some(arn));
+        assert_eq!(output.get("name").and_then(|v| v.as_str()), Some(name));
+        // The inline Map inside the child is part of the child execution.
+        for inner in output.get("inner").unwrap().as_array().unwrap().iter() {
+            assert_eq!(inner.get("id").and_then(|v| v.as_str()), Some(arn));
+        }
+    }
+}
+
 const S3_WRITER: &str = r#"{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket.$":"$.bucket","Prefix":"jobs/"}}"#;
 
 #[test]

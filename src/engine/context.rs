@@ -36,6 +36,8 @@ pub(crate) struct ContextMemo {
     state: *const crate::definition::model::State,
     entered_time: u64,
     retry_count: Option<u64>,
+    /// The fiber whose child execution's `Execution` part this is (none: the execution's own).
+    child: Option<FiberId>,
     /// Held so that `state` stays the same allocation while it is compared against.
     _held: Rc<crate::definition::model::State>,
     value: Value,
@@ -103,9 +105,10 @@ impl Execution {
         // in a Task's Catch output too); other states have none.
         let retries = matches!(f.state.kind, crate::definition::model::StateKind::Task(_) | crate::definition::model::StateKind::Map(_));
         let retry_count = retries.then_some(f.retry_count);
+        let child = self.child_execution_of(fid);
         if token.is_none() {
             if let Some(m) = &*self.context_memo.borrow() {
-                if std::ptr::eq(m.state, Rc::as_ptr(&f.state)) && m.entered_time == f.entered_time.to_bits() && m.retry_count == retry_count {
+                if std::ptr::eq(m.state, Rc::as_ptr(&f.state)) && m.entered_time == f.entered_time.to_bits() && m.retry_count == retry_count && m.child == child {
                     return m.value.clone();
                 }
             }
@@ -118,7 +121,8 @@ impl Execution {
             state.insert(keys.retry_count.clone(), Value::int(n as i64));
         }
         let mut ctx = Map::with_capacity(5);
-        ctx.insert(keys.execution.clone(), self.ctx.execution.clone());
+        let execution = child.and_then(|c| self.fibers[c].as_ref()).and_then(|c| c.child_execution.clone()).unwrap_or_else(|| self.ctx.execution.clone());
+        ctx.insert(keys.execution.clone(), execution);
         ctx.insert(keys.state_machine.clone(), self.ctx.state_machine.clone());
         ctx.insert(keys.state.clone(), Value::object(state));
         if let Some(t) = token {
@@ -126,8 +130,39 @@ impl Execution {
             return Value::object(ctx);
         }
         let value = Value::object(ctx);
-        *self.context_memo.borrow_mut() = Some(ContextMemo { state: Rc::as_ptr(&f.state), entered_time: f.entered_time.to_bits(), retry_count, _held: f.state.clone(), value: value.clone() });
+        *self.context_memo.borrow_mut() = Some(ContextMemo { state: Rc::as_ptr(&f.state), entered_time: f.entered_time.to_bits(), retry_count, child, _held: f.state.clone(), value: value.clone() });
         value
+    }
+
+    /// The fiber that started the child execution `fid` runs in (a distributed Map's
+    /// iteration), if any: AWS runs each as an execution of its own, whose `$$.Execution` is
+    /// its own (its ARN, its input, its start time), not the parent's.
+    fn child_execution_of(&self, mut fid: FiberId) -> Option<FiberId> {
+        loop {
+            let f = self.fibers[fid].as_ref()?;
+            if f.child_execution.is_some() {
+                return Some(fid);
+            }
+            fid = f.parent?.0;
+        }
+    }
+
+    /// `$$.Execution` of a distributed Map's child execution named `name`, started now with
+    /// `input`: the parent's, with the child's ARN, input, name and start time (and no redrive).
+    pub(crate) fn child_execution_context(&self, machine_arn: &str, name: &str, input: &Value) -> Value {
+        let id = format!("{}:{name}", machine_arn.replacen(":stateMachine:", ":execution:", 1));
+        let mut execution = self.ctx.execution.clone();
+        if let Some(m) = execution.make_object_mut() {
+            for (k, v) in [("Id", Value::from(id.as_str())), ("Input", input.clone()), ("Name", Value::from(name)), ("StartTime", Value::String(self.timestamp_text(self.now)))] {
+                if m.contains_key(k) {
+                    m.insert(k.into(), v);
+                }
+            }
+            if m.contains_key("RedriveCount") {
+                m.insert("RedriveCount".into(), Value::int(0));
+            }
+        }
+        execution
     }
 
     /// A time as AWS's text; the last one is remembered (on the virtual clock many states

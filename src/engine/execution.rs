@@ -285,6 +285,9 @@ pub(crate) struct Fiber {
     /// Events of this fiber are not recorded (iterations of a distributed Map run as child
     /// executions with their own histories).
     pub silent: bool,
+    /// `$$.Execution` of the child execution this fiber starts (the first fiber of a
+    /// distributed Map's iteration); its states and their branches see it, not the parent's.
+    pub child_execution: Option<Value>,
 }
 
 pub(crate) struct RunningTask {
@@ -664,6 +667,7 @@ impl Execution {
             join: None,
             trace: None,
             silent,
+            child_execution: None,
         };
         // Slots are not reused: a stale timer must never wake a newer fiber.
         self.fibers.push(Some(fiber));

@@ -254,10 +254,20 @@ impl Execution {
             };
             let vars = VarFrame::child(&self.fiber(fid).vars);
             let now = self.now;
+            // A distributed iteration is a child execution of its own, named now: its `$$`
+            // and the ResultWriter's record of it carry the same name.
+            let child_execution = distributed.then(|| {
+                let name: std::rc::Rc<str> = self.rng.uuid().into();
+                let label = m.label.as_deref().unwrap_or(&state.name);
+                (self.child_execution_context(&format!("{}/{label}", self.ctx.machine_arn), &name, &input), name)
+            });
             if let Some(log) = self.fiber_mut(fid).join.as_mut().and_then(|j| j.log.as_mut()) {
-                log.started(index, input.clone(), now);
+                log.started(index, input.clone(), now, child_execution.as_ref().map(|c| c.1.clone()));
             }
             let child = self.spawn(processor, start, input, Some((fid, index)), vars, distributed);
+            if let Some((execution, _)) = child_execution {
+                self.fiber_mut(child).child_execution = Some(execution);
+            }
             if let Some(j) = self.fiber_mut(fid).join.as_mut() {
                 j.next_index += 1;
                 j.running.insert(index, child);

@@ -58,14 +58,16 @@ pub(crate) struct ChildRecord {
     pub failed: bool,
     /// Stopped when the Map Run failed (AWS: ABORTED, written to FAILED_n.json).
     pub aborted: bool,
+    /// The child execution's name, given when it started.
+    pub name: Option<Rc<str>>,
 }
 
 impl RunLog {
-    pub fn started(&mut self, index: usize, input: Value, now: f64) {
+    pub fn started(&mut self, index: usize, input: Value, now: f64, name: Option<Rc<str>>) {
         if self.children.len() <= index {
             self.children.resize(index + 1, ChildRecord::default());
         }
-        self.children[index] = ChildRecord { input, started: now, stopped: now, failed: false, aborted: false };
+        self.children[index] = ChildRecord { input, started: now, stopped: now, failed: false, aborted: false, name };
     }
 
     pub fn stopped(&mut self, index: usize, now: f64, failed: bool) {
@@ -130,7 +132,10 @@ impl Execution {
     /// The record AWS keeps of a child execution (the `NONE` transformation).
     #[inline(never)]
     fn execution_record(&mut self, names: &RunNames, child: &ChildRecord, result: &Value) -> Value {
-        let name: Rc<str> = self.rng.uuid().into();
+        let name: Rc<str> = match &child.name {
+            Some(n) => n.clone(),
+            None => self.rng.uuid().into(),
+        };
         let exec_arn = format!("{}:{name}", names.machine_arn.replacen(":stateMachine:", ":execution:", 1));
         let included = Value::from_pairs([("Included", Value::Bool(true))]);
         let text = |v: &Value| Value::from(v.to_json().as_str());
