@@ -393,8 +393,29 @@ fn parse_map(v: &Value, pointer: &str, ql: QueryLanguage, top_ql: QueryLanguage,
         item_reader: item_reader(r, jsonata),
         item_batcher: item_batcher(r, jsonata),
         result_writer: result_writer(r, jsonata),
-        label: r.string("Label"),
+        label: map_label(r),
     })
+}
+
+/// A Map's `Label`. AWS puts it in the Map Run's and the child executions' ARNs, so it takes
+/// what an ARN part may hold: 1 to 40 characters, none of them whitespace, a bracket
+/// (`< > { } [ ]`), a wildcard (`? *`), a backtick, one of `" # % \ ^ | ~ $ & , ; : /`, or a
+/// control character (U+0000-001F, U+007F-009F); AWS rejects the definition otherwise.
+fn map_label(r: &mut Reader<'_, '_>) -> Option<String> {
+    let label = r.string("Label")?;
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c);
+    let problem = if label.is_empty() {
+        Some("must not be empty".to_string())
+    } else if label.chars().count() > 40 {
+        Some(format!("must be at most 40 characters long but has {}", label.chars().count()))
+    } else {
+        label.chars().find(|c| bad(*c)).map(|c| format!("must not contain {c:?}"))
+    };
+    if let Some(problem) = problem {
+        let at = r.at("Label");
+        r.diags.schema(&at, format!("The value of the field 'Label' {problem} (it names the Map Run and its child executions)"));
+    }
+    Some(label)
 }
 
 /// `ItemReader`: its resource, request and `ReaderConfig`. Only the shapes are checked here;

@@ -508,6 +508,18 @@ mod tests {
     }
 
     #[test]
+    fn a_map_label_must_fit_in_an_arn() {
+        let machine = |label: &str| format!(r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","Label":{label},"ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},"End":true}}}}}}"#);
+        for bad in [r#""label_{invalid_char}""#, r#""""#, r#""has space""#, r#""a:b""#, &format!("\"{}\"", "x".repeat(41))] {
+            let ds = run(&machine(bad));
+            assert_eq!(one(&ds, "SCHEMA_VALIDATION_FAILED", "/States/M/Label").severity, Severity::Error, "{bad}");
+        }
+        for good in [r#""TestMap""#, r#""csv-rows_2024.v1""#, &format!("\"{}\"", "x".repeat(40))] {
+            assert!(run(&machine(good)).is_empty(), "{good}");
+        }
+    }
+
+    #[test]
     #[cfg(feature = "yaml")]
     fn valid_machine_has_no_diagnostics() {
         let ds = run(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#);
