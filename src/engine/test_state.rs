@@ -6,7 +6,9 @@
 //! call is answered by the given `result` or `error` (the engine never calls AWS).
 
 use super::api_shapes::{check_mock, FieldValidation};
+use super::errors::names::EXCEED_TOLERATED_FAILURE_THRESHOLD as THRESHOLD_ERROR;
 use super::execution::{Command, Completion, Execution, ExecutionOptions};
+use super::states::join::THRESHOLD_CAUSE;
 use super::trace::StateTrace;
 use crate::definition::parse_definition;
 use crate::value::{Map, Value};
@@ -53,9 +55,6 @@ pub struct StateConfiguration {
     /// What a Map's ItemReader would have read, as its source holds it (JSON text).
     pub map_item_reader_data: Option<String>,
 }
-
-const THRESHOLD_ERROR: &str = "States.ExceedToleratedFailureThreshold";
-const THRESHOLD_CAUSE: &str = "The specified tolerated failure threshold was exceeded";
 
 /// Runs `state` (a state definition object) on `input` (JSON text). The error is a message
 /// (an invalid state definition or input).
