@@ -10,6 +10,8 @@ use crate::definition::model::{ItemReader, ReaderSource, Seconds, StateKind, MAX
 use crate::definition::QueryLanguage;
 use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, ReadRequest};
+use crate::query::jsonata_value::JsonataValue;
+use crate::query::template::Template;
 use crate::query::QueryError;
 use crate::value::{Map, Value};
 use std::rc::Rc;
@@ -57,25 +59,7 @@ impl Execution {
     /// whose configuration cannot work fails before any call.
     fn read_request(&mut self, fid: FiberId, reader: &ItemReader, effective: &Value) -> Result<(Value, Option<u64>), ReadError> {
         check_config(reader).map_err(ReadError::Reader)?;
-        let jsonata = self.fiber(fid).state.query_language == QueryLanguage::Jsonata;
-        let input = if jsonata {
-            match &reader.arguments {
-                Some(a) => {
-                    let ctx = self.context(fid, None);
-                    let states = self.states_var(fid, effective, ctx, None, None);
-                    self.eval_jsonata(fid, a, "Arguments", &states)?
-                }
-                None => Value::empty_object(),
-            }
-        } else {
-            match &reader.parameters {
-                Some(t) => {
-                    let ctx = self.context(fid, None);
-                    self.eval_template(fid, t, effective, &ctx)?
-                }
-                None => Value::empty_object(),
-            }
-        };
+        let input = self.s3_request(fid, reader.parameters.as_ref(), reader.arguments.as_ref(), effective)?;
         let max_items = match &reader.max_items {
             None => None,
             Some(Seconds::Literal(n)) => Some(*n),
@@ -97,6 +81,26 @@ impl Execution {
         };
         // 0 sets no limit; nothing reads more than AWS's ceiling.
         Ok((input, Some(max_items.filter(|&n| n > 0).unwrap_or(MAX_READER_ITEMS).min(MAX_READER_ITEMS))))
+    }
+
+    /// The request of a Map's S3 call (its `ItemReader`'s or `ResultWriter`'s): `Parameters`
+    /// (JSONPath) or `Arguments` (JSONata) evaluated on the Map's effective input; `{}` when
+    /// the state's query language has none.
+    pub(super) fn s3_request(&mut self, fid: FiberId, parameters: Option<&Template>, arguments: Option<&JsonataValue>, effective: &Value) -> Result<Value, QueryError> {
+        let ctx = self.context(fid, None);
+        if self.fiber(fid).state.query_language == QueryLanguage::Jsonata {
+            return match arguments {
+                Some(a) => {
+                    let states = self.states_var(fid, effective, ctx, None, None);
+                    self.eval_jsonata(fid, a, "Arguments", &states)
+                }
+                None => Ok(Value::empty_object()),
+            };
+        }
+        match parameters {
+            Some(t) => self.eval_template(fid, t, effective, &ctx),
+            None => Ok(Value::empty_object()),
+        }
     }
 
     /// The driver answered a read with the source's content.

@@ -28,7 +28,6 @@
 //!   `OutputType` only shapes files (our choice: a state's output stays JSON).
 
 use crate::definition::model::{ResultWriter, StateKind};
-use crate::definition::QueryLanguage;
 use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, WriteRequest};
 use crate::engine::history::Field;
@@ -323,23 +322,7 @@ impl Execution {
     /// The writer's `Parameters` (or `Arguments`), evaluated on the Map's effective input.
     fn writer_request(&mut self, fid: FiberId, writer: &ResultWriter) -> Result<Value, QueryError> {
         let effective = self.fiber(fid).effective.clone();
-        if self.fiber(fid).state.query_language == QueryLanguage::Jsonata {
-            return match &writer.arguments {
-                Some(a) => {
-                    let ctx = self.context(fid, None);
-                    let states = self.states_var(fid, &effective, ctx, None, None);
-                    self.eval_jsonata(fid, a, "Arguments", &states)
-                }
-                None => Ok(Value::empty_object()),
-            };
-        }
-        match &writer.parameters {
-            Some(t) => {
-                let ctx = self.context(fid, None);
-                self.eval_template(fid, t, &effective, &ctx)
-            }
-            None => Ok(Value::empty_object()),
-        }
+        self.s3_request(fid, writer.parameters.as_ref(), writer.arguments.as_ref(), &effective)
     }
 
     /// The driver answered an export: the Map succeeds with its summary, or fails.
