@@ -161,8 +161,7 @@ impl Execution {
             let state = self.fiber(parent).state.clone();
             if let crate::definition::model::StateKind::Map(m) = &state.kind {
                 if let Some(writer) = &m.result_writer {
-                    let label = m.label.as_deref().unwrap_or(&state.name);
-                    let names = super::writer::RunNames { map_run_arn: join.map_run_arn.clone().unwrap_or_default(), machine_arn: format!("{}/{label}", self.ctx.machine_arn).into() };
+                    let names = self.run_names(&state.name, m, join.map_run_arn.as_ref());
                     let results = join.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
                     return self.finish_with_writer(parent, writer, names, *log, results);
                 }

@@ -27,7 +27,7 @@
 //! - With only `WriterConfig`, nothing is written: the Map's result is the transformed array.
 //!   `OutputType` only shapes files (our choice: a state's output stays JSON).
 
-use crate::definition::model::{ResultWriter, StateKind};
+use crate::definition::model::{Map, ResultWriter, StateKind};
 use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, WriteRequest};
 use crate::engine::history::Field;
@@ -128,6 +128,13 @@ pub(crate) struct RunNames {
 }
 
 impl Execution {
+    /// The names of a Map's run: its Map Run ARN (as MapRunStarted gave it), and its children's
+    /// machine, named after the Map's `Label` or else the state.
+    pub(crate) fn run_names(&self, state_name: &str, m: &Map, map_run_arn: Option<&Rc<str>>) -> RunNames {
+        let label = m.label.as_deref().unwrap_or(state_name);
+        RunNames { map_run_arn: map_run_arn.cloned().unwrap_or_default(), machine_arn: format!("{}/{label}", self.ctx.machine_arn).into() }
+    }
+
     /// The record AWS keeps of a child execution (the `NONE` transformation).
     #[inline(never)]
     fn execution_record(&mut self, names: &RunNames, child: &ChildRecord, result: &Value) -> Value {
@@ -232,8 +239,7 @@ impl Execution {
             });
         }
         let pending = join.items.iter().skip(join.next_index).map(|item| Value::from_pairs([("Input", Value::from(item.to_json().as_str()))])).collect();
-        let label = m.label.as_deref().unwrap_or(&state.name);
-        let names = RunNames { map_run_arn: join.map_run_arn.clone().unwrap_or_default(), machine_arn: format!("{}/{label}", self.ctx.machine_arn).into() };
+        let names = self.run_names(&state.name, m, join.map_run_arn.as_ref());
         self.export(fid, writer, &settings, names, *log, results, pending, Some(failure));
         true
     }
