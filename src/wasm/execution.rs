@@ -425,42 +425,27 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
     out.push('}');
 }
 
-/// A read as the reply carries it (see the module's doc); reads are rare, so a value is built.
+/// A read as the reply carries it (see the module's doc).
 fn write_read(read: &crate::engine::ReadRequest, out: &mut String) {
-    if !out.is_empty() {
-        out.push(',');
-    }
-    let state = read.context.get("State");
-    let field = |k: &str| state.and_then(|s| s.get(k)).cloned().unwrap_or(Value::Null);
-    let parts = vec![
-        Value::int(read.read_id as i64),
-        Value::String(read.state_name.clone()),
-        Value::String(read.resource.clone()),
-        read.input.clone(),
-        read.input_type.clone().map_or(Value::Null, Value::String),
-        field("EnteredTime"),
-        field("RetryCount"),
-    ];
-    crate::value::write_json(&Value::array(parts), out);
+    let input_type = read.input_type.clone().map_or(Value::Null, Value::String);
+    write_s3_call(read.read_id, &read.state_name, &read.resource, &read.input, input_type, &read.context, out);
 }
 
 /// A write as the reply carries it (see the module's doc).
 fn write_write(write: &crate::engine::WriteRequest, out: &mut String) {
+    let files = write.files.iter().map(|(b, k, body)| Value::array(vec![Value::String(b.clone()), Value::String(k.clone()), Value::String(body.clone())])).collect();
+    write_s3_call(write.write_id, &write.state_name, &write.resource, &write.input, Value::array(files), &write.context, out);
+}
+
+/// A Map's S3 call, read or write: `[id, stateName, resource, input, detail, enteredTime,
+/// retryCount]`, the last two from the Map's context. They are rare, so a value is built.
+fn write_s3_call(id: u64, state_name: &Rc<str>, resource: &Rc<str>, input: &Value, detail: Value, context: &Value, out: &mut String) {
     if !out.is_empty() {
         out.push(',');
     }
-    let state = write.context.get("State");
+    let state = context.get("State");
     let field = |k: &str| state.and_then(|s| s.get(k)).cloned().unwrap_or(Value::Null);
-    let files = write.files.iter().map(|(b, k, body)| Value::array(vec![Value::String(b.clone()), Value::String(k.clone()), Value::String(body.clone())])).collect();
-    let parts = vec![
-        Value::int(write.write_id as i64),
-        Value::String(write.state_name.clone()),
-        Value::String(write.resource.clone()),
-        write.input.clone(),
-        Value::array(files),
-        field("EnteredTime"),
-        field("RetryCount"),
-    ];
+    let parts = vec![Value::int(id as i64), Value::String(state_name.clone()), Value::String(resource.clone()), input.clone(), detail, field("EnteredTime"), field("RetryCount")];
     crate::value::write_json(&Value::array(parts), out);
 }
 
