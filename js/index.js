@@ -698,6 +698,12 @@ export class Execution {
 
   // ---- a Distributed Map's ResultWriter ----
 
+  /** The context a Map's ItemReader or ResultWriter handler gets: `$$` as the Map state sees it. */
+  #mapContext(stateName, enteredTime, retryCount) {
+    const shared = this.#sharedContext ??= this.#makeSharedContext();
+    return { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
+  }
+
   /**
    * Writes a Map's ResultWriter export: each object goes, in order, to the handler matching the
    * writer's Resource (`arn:aws:states:::s3:putObject`, by exact key or wildcard pattern, but
@@ -706,7 +712,7 @@ export class Execution {
    * A throw fails the Map with States.ResultWriterFailed. Written objects are in `resultFiles`.
    * `write` is [writeId, stateName, resource, input, [[bucket, key, body]...], enteredTime, retryCount].
    */
-  #write([id, stateName, resource, input, files, enteredTime, retryCount]) {
+  #write([id, stateName, resource, , files, enteredTime, retryCount]) {
     if (this.#outcome) return;
     const handler = this.#resolve.forResource(resource);
     const objects = files.map(([Bucket, Key, Body]) => ({ Bucket, Key, Body }));
@@ -717,14 +723,10 @@ export class Execution {
     };
     const failed = (err) => {
       if (this.#outcome) return;
-      const [error, cause] = describeThrown(err, stateName, 'ResultWriter handler of Map state');
-      const text = error === kTaskFailed ? cause : `The ResultWriter handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`;
-      this.#push(`[10,${id},${JSON.stringify(text)}]`);
+      this.#push(`[10,${id},${JSON.stringify(mapHandlerCause(err, stateName, 'ResultWriter'))}]`);
     };
     if (handler === null) return done();
-    const shared = this.#sharedContext ??= this.#makeSharedContext();
-    const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
-    void input;
+    const context = this.#mapContext(stateName, enteredTime, retryCount);
     this.#inFlight++;
     (async () => {
       for (const o of objects) await handler({ ...o }, context);
@@ -775,14 +777,11 @@ export class Execution {
     };
     const failed = (err) => {
       if (this.#outcome) return;
-      const [error, cause] = describeThrown(err, stateName, 'ItemReader handler of Map state');
-      fail(error === kTaskFailed ? cause : `The ItemReader handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`);
+      fail(mapHandlerCause(err, stateName, 'ItemReader'));
     };
     let result;
     try {
-      const shared = this.#sharedContext ??= this.#makeSharedContext();
-      const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
-      result = handler(input, context);
+      result = handler(input, this.#mapContext(stateName, enteredTime, retryCount));
     } catch (err) {
       failed(err);
       return;
@@ -1148,6 +1147,12 @@ function encodeValue(value, share) {
     }
   }
   return text;
+}
+
+/** The cause a Map fails with when its `part` ('ItemReader' or 'ResultWriter') handler threw. */
+function mapHandlerCause(err, stateName, part) {
+  const [error, cause] = describeThrown(err, stateName, `${part} handler of Map state`);
+  return error === kTaskFailed ? cause : `The ${part} handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`;
 }
 
 /** [error, cause] for what a handler threw. */
