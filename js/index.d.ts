@@ -357,7 +357,11 @@ export interface TestStateConfiguration {
   mapIterationFailureCount?: number;
   /** The state inside a mocked Map or Parallel that raised the mocked error. */
   errorCausedByState?: string;
-  /** What the Map's ItemReader would have read, as its source holds it (JSON or JSON Lines text). */
+  /**
+   * What the Map's ItemReader would have read, as its source holds it: the object's text (JSON,
+   * JSON Lines or CSV, read with the Map's ReaderConfig), or for `s3:listObjectsV2` the listed
+   * objects as JSON text.
+   */
   mapItemReaderData?: string;
 }
 

@@ -256,8 +256,8 @@ fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<Map
 }
 
 /// The items in an ItemReader's data, read as the Map would read its source's content (JSON,
-/// JSON Lines or CSV with its ReaderConfig; listObjectsV2's listing). The Map is parsed on its
-/// own for its reader, so the reading is the engine's.
+/// JSON Lines or CSV with its ReaderConfig; listObjectsV2's listing, given as JSON text). The
+/// Map is parsed on its own for its reader, so the reading is the engine's.
 fn reader_items(map: &Value, text: &str) -> Result<Option<Vec<Value>>, String> {
     let mut def = map.as_object().map(|m| m.as_ref().clone()).unwrap_or_default();
     def.shift_remove("Next");
@@ -270,7 +270,13 @@ fn reader_items(map: &Value, text: &str) -> Result<Option<Vec<Value>>, String> {
     }) else {
         return Ok(None);
     };
-    super::states::reader::items_from_content(reader, &Value::from(text)).map(Some).map_err(|e| format!("mapItemReaderData: {e}"))
+    // An object's content is text; a listing is the listed objects, which arrive as JSON text.
+    let content = if reader.source == crate::definition::model::ReaderSource::ListObjectsV2 {
+        crate::value::parse(text).map_err(|e| format!("mapItemReaderData: a listObjectsV2 reader's data is the listing as JSON, and this is not valid JSON: {e}"))?
+    } else {
+        Value::from(text)
+    };
+    super::states::reader::items_from_content(reader, &content).map(Some).map_err(|e| format!("mapItemReaderData: {e}"))
 }
 
 /// What AWS's TestState refuses, in its words; and a mocked Map or Parallel made a Task whose
@@ -788,6 +794,22 @@ mod tests {
         // Without a mock there is no context to give.
         let unmocked = TestStateOptions { context: Some(parse("{}").unwrap()), ..Default::default() };
         assert!(test_state(&parse(r#"{"Type":"Pass","End":true}"#).unwrap(), "{}", &unmocked).is_err());
+    }
+
+    #[test]
+    fn a_listing_readers_data_is_the_listing_as_json() {
+        let map = map_with(r#","ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Arguments":{"Bucket":"b"}},"ToleratedFailurePercentage":50"#);
+        let read = |data: &str, failed: u64| {
+            let options = TestStateOptions { result: Some(parse("[]").unwrap()), ..debug() };
+            let c = StateConfiguration { map_iteration_failure_count: Some(failed), map_item_reader_data: Some(data.into()), ..Default::default() };
+            test_state(&parse(&map).unwrap(), "{}", &configured(c, options))
+        };
+        // Two listed objects: one failure is half of them, two are more.
+        for listing in [r#"[{"Key":"a"},{"Key":"b"}]"#, r#"{"Contents":[{"Key":"a"},{"Key":"b"}]}"#] {
+            assert_eq!(read(listing, 1).unwrap().get("status").unwrap().as_str(), Some("SUCCEEDED"), "{listing}");
+            assert_eq!(read(listing, 2).unwrap().get("status").unwrap().as_str(), Some("FAILED"), "{listing}");
+        }
+        assert!(read("[{", 0).unwrap_err().starts_with("mapItemReaderData: "));
     }
 
     #[test]
