@@ -165,7 +165,8 @@ static S3_GET_OBJECT: Shape = Shape::Struct(&[
     ),
 ]);
 
-/// KMS Encrypt through the AWS SDK integration: the ciphertext is a blob of 1 to 6144 bytes.
+/// KMS Encrypt through the AWS SDK integration: the ciphertext is a blob of at least 1 byte
+/// (the model's maximum of 6144 is not checked here).
 static KMS_ENCRYPT: Shape = Shape::Struct(&[opt("CiphertextBlob", Shape::MinLen(1)), opt("KeyId", Shape::Str), opt("EncryptionAlgorithm", Shape::Str)]);
 
 /// Lambda GetFunction through the AWS SDK integration: a function has 128 to 10240 MB.
