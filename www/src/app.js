@@ -328,13 +328,16 @@ function renderTaskList() {
   if (focused) list.querySelector(`.task-card[data-state="${CSS.escape(focused)}"] select`)?.focus();
 }
 
+/** Changes the simulated response of a Task state, or of a Map's ItemReader, and saves it. */
+function setMock(name, patch) {
+  mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
+  scheduleSave();
+}
+
 function taskCard(name, resource) {
   const info = describeResource(resource);
   const mock = mocks[name] ?? { mode: 'auto' };
-  const set = (patch) => {
-    mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
-    scheduleSave();
-  };
+  const set = (patch) => setMock(name, patch);
   const id = (s) => `mock-${s}-${name.replace(/[^\w-]/g, '_')}`;
   const fields = h('div', { class: 'mock-fields' });
   const drawFields = () => {
@@ -407,10 +410,7 @@ function taskCard(name, resource) {
 function readerCard(name, reader) {
   const info = describeReader(reader);
   const sample = sampleContent(reader);
-  const set = (patch) => {
-    mocks[name] = { ...(mocks[name] ?? { mode: 'auto' }), ...patch };
-    scheduleSave();
-  };
+  const set = (patch) => setMock(name, patch);
   const id = (s) => `reader-${s}-${name.replace(/[^\w-]/g, '_')}`;
   const fields = h('div', { class: 'mock-fields' });
   const drawFields = () => {
