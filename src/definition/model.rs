@@ -311,6 +311,26 @@ pub struct ItemReader {
     pub manifest_type: Option<Rc<str>>,
 }
 
+impl ItemReader {
+    /// A reader of `resource` with no request and no `ReaderConfig`: what parsing fills in.
+    pub fn of(resource: Rc<str>) -> ItemReader {
+        ItemReader {
+            source: ReaderSource::of(&resource),
+            resource,
+            parameters: None,
+            arguments: None,
+            input_type: None,
+            csv_header_location: None,
+            csv_headers: None,
+            csv_delimiter: None,
+            max_items: None,
+            items_pointer: None,
+            transformation: None,
+            manifest_type: None,
+        }
+    }
+}
+
 /// AWS: a Distributed Map reads at most 100,000,000 items (`MaxItems` may not be more).
 pub const MAX_READER_ITEMS: u64 = 100_000_000;
 

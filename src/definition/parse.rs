@@ -439,20 +439,7 @@ fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
         }
     };
     let (parameters, arguments) = if jsonata { (None, ir.jsonata("Arguments")) } else { (ir.template("Parameters"), None) };
-    let mut reader = ItemReader {
-        source: ReaderSource::of(&resource),
-        resource,
-        parameters,
-        arguments,
-        input_type: None,
-        csv_header_location: None,
-        csv_headers: None,
-        csv_delimiter: None,
-        max_items: None,
-        items_pointer: None,
-        transformation: None,
-        manifest_type: None,
-    };
+    let mut reader = ItemReader { parameters, arguments, ..ItemReader::of(resource) };
     if let Some(cfg) = ir.get("ReaderConfig") {
         let cat = ir.at("ReaderConfig");
         if cfg.as_object().is_none() {

@@ -415,20 +415,7 @@ mod tests {
     use super::*;
 
     fn reader(source: ReaderSource, input_type: Option<&str>) -> ItemReader {
-        ItemReader {
-            resource: "arn:aws:states:::s3:getObject".into(),
-            source,
-            parameters: None,
-            arguments: None,
-            input_type: input_type.map(Rc::from),
-            csv_header_location: None,
-            csv_headers: None,
-            csv_delimiter: None,
-            max_items: None,
-            items_pointer: None,
-            transformation: None,
-            manifest_type: None,
-        }
+        ItemReader { source, input_type: input_type.map(Rc::from), ..ItemReader::of("arn:aws:states:::s3:getObject".into()) }
     }
 
     fn json(items: &[Value]) -> String {
