@@ -41,6 +41,15 @@ export async function openPage() {
   return { browser, page, errors };
 }
 
+/** `openPage()` on the playground (1280×900), once its engine says it is ready. */
+export async function openPlayground() {
+  const opened = await openPage();
+  await opened.page.setViewportSize({ width: 1280, height: 900 });
+  await opened.page.goto(opened.browser.url);
+  await opened.page.locator('#status[data-kind="ready"]').waitFor({ timeout: 20000 });
+  return opened;
+}
+
 /** Replaces the text of one of the playground's editors the way a paste would. */
 export async function setEditor(page, id, text) {
   const tab = { 'definition-editor': '#tab-definition', 'input-editor': '#tab-input', 'handlers-editor': '#tab-handlers' }[id];

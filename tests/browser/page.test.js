@@ -3,17 +3,14 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { openPage, setEditor as setEditorOf } from './browser.js';
+import { openPlayground, setEditor as setEditorOf } from './browser.js';
 
 let browser;
 let page;
 let errors;
 
 before(async () => {
-  ({ browser, page, errors } = await openPage());
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(browser.url);
-  await ready();
+  ({ browser, page, errors } = await openPlayground());
 });
 
 after(async () => browser?.close());
