@@ -234,8 +234,9 @@ fn json_items(content: &Value, pointer: Option<&str>) -> Result<Vec<Value>, Stri
         }
         other => other,
     };
-    if let Some(p) = pointer.filter(|p| !p.is_empty()) {
-        for token in p[1..].split('/') {
+    // check_config has seen that a pointer is empty or starts with '/'.
+    if let Some((p, tokens)) = pointer.and_then(|p| Some((p, p.strip_prefix('/')?))) {
+        for token in tokens.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
             let next = match value {
                 Value::Object(o) => o.get(token.as_str()),
