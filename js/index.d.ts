@@ -121,7 +121,8 @@ export type Handlers = Record<string, Handler | ItemReaderHandler>;
 /**
  * One object a Distributed Map's `ResultWriter` exports, as `s3:putObject` would get it:
  * `SUCCEEDED_0.json` and `FAILED_0.json` (the child executions' results, shaped by
- * `WriterConfig`), then `manifest.json`. Called in that order, each after the last settled.
+ * `WriterConfig`), `PENDING_0.json` (when the Map Run failed: the items never started), each
+ * only when it has any, then `manifest.json`. Called in that order, each after the last settled.
  * With no such handler the write is simulated and succeeds; a throw fails the Map with
  * `States.ResultWriterFailed`. What was written is in `Execution.resultFiles` either way.
  */
