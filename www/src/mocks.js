@@ -87,10 +87,3 @@ export function defaultResponse(resource, input) {
       return d.kind === 'sdk' ? {} : { ...meta() };
   }
 }
-
-/** Matches an ARN against a pattern where `*` stands for any run of characters. */
-export function arnMatches(pattern, arn) {
-  if (!pattern.includes('*')) return pattern === arn;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(arn);
-}
