@@ -78,11 +78,11 @@ function waitingLine({ rule, retry, max, seconds, upTo }, attempts) {
   return `Waiting to retry: attempt ${attempts + 1} starts ${after} (retry ${retry}${max !== null ? ` of ${max}` : ''} allowed by Retry rule ${rule + 1}).`;
 }
 
-/** Renders the visit into `root`. def: the state's definition object (may be missing). */
 /**
- * trace: the engine's values for this visit (execution.inspect), when the worker has answered:
- * the value after InputPath, Parameters or Arguments, the result, ResultSelector, ResultPath
- * and OutputPath or Output.
+ * Renders the visit into `root`. def: the state's definition object (may be missing). trace:
+ * the engine's values for this visit (execution.inspect), when the worker has answered: the
+ * value after InputPath, Parameters or Arguments, the result, ResultSelector, ResultPath and
+ * OutputPath or Output.
  */
 export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, invocations = [], trace }) {
   const t = trace ?? {};
