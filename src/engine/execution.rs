@@ -70,7 +70,8 @@ pub struct ExecutionOptions {
     /// Record a data-flow trace per state visit (see `trace`).
     pub trace: bool,
     /// The whole context object (`$$`), as AWS's TestState takes it in `context`: every state
-    /// sees exactly it, since a test that names the context wants nothing of its own added.
+    /// sees it as given, since a test that names the context wants nothing of its own added;
+    /// only a token task whose given context has no `Task` gets `Task.Token` (see `context.rs`).
     pub context: Option<Value>,
 }
 
