@@ -12,7 +12,7 @@ import { examples } from './examples.js';
 import { decodeShare, encodeShare } from './share.js';
 import { defaultDescription, describeResource } from './mocks.js';
 import { nearNames, unmatchedKeys, unmatchedText } from './handlerkeys.js';
-import { describeReader, readerMaps, sampleContent } from './readers.js';
+import { describeReader, readerMaps, sampleContent, simulatedReader } from './readers.js';
 
 const $ = (id) => document.getElementById(id);
 const workerUrl = new URL('./worker.js', import.meta.url).href;
@@ -308,7 +308,7 @@ function taskStates() {
 
 /** What the run tells the worker of the Maps with an ItemReader: { [name]: { content, json, mock } }. */
 function readerSettings() {
-  return Object.fromEntries(readerMaps(stateDefs).map(({ name, reader }) => [name, { content: sampleContent(reader), json: describeReader(reader).json, mock: mocks[name] ?? { mode: 'auto' } }]));
+  return Object.fromEntries(readerMaps(stateDefs).map(({ name, reader }) => [name, { ...simulatedReader(reader), mock: mocks[name] ?? { mode: 'auto' } }]));
 }
 
 function renderTaskList() {

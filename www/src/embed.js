@@ -19,7 +19,7 @@ import { createGraph } from './graph.js';
 import { analyze } from './history.js';
 import { EngineWorker } from './runner.js';
 import { unmatchedKeys, unmatchedText } from './handlerkeys.js';
-import { describeReader, sampleContent } from './readers.js';
+import { simulatedReader } from './readers.js';
 
 const workerUrl = new URL('./worker.js', import.meta.url).href;
 // The JavaScript parser that places a syntax error in the handlers: a bundle of its own, loaded
@@ -218,7 +218,7 @@ class AslSimExample extends HTMLElement {
           if (s?.Type === 'Task') tasks[name] = { resource: s.Resource ?? '', mock: { mode: 'auto' } };
           if (s?.Type === 'Map' && s.ItemReader) {
             readers.add(name);
-            readerContent[name] = { content: sampleContent(s.ItemReader), json: describeReader(s.ItemReader).json };
+            readerContent[name] = simulatedReader(s.ItemReader);
           }
           (s?.Branches ?? []).forEach(walk);
           walk(s?.ItemProcessor ?? s?.Iterator);

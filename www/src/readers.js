@@ -42,6 +42,11 @@ export function sampleContent(reader) {
   return null;
 }
 
+/** What the worker needs to answer a reader with no handler: its sample content, and whether that is JSON text. */
+export function simulatedReader(reader) {
+  return { content: sampleContent(reader), json: describeReader(reader).json };
+}
+
 /** The Map states with an ItemReader in a definition's scope and the scopes inside it: [{ name, reader }]. */
 export function readerMaps(stateDefs) {
   return [...stateDefs].filter(([, { def }]) => def.Type === 'Map' && def.ItemReader && typeof def.ItemReader === 'object')
