@@ -345,12 +345,19 @@ pub enum ReaderSource {
 
 impl ReaderSource {
     pub fn of(resource: &str) -> ReaderSource {
-        match resource.rsplit_once(":::") {
-            Some((head, "s3:getObject")) if head.ends_with(":states") => ReaderSource::GetObject,
-            Some((head, "s3:listObjectsV2")) if head.ends_with(":states") => ReaderSource::ListObjectsV2,
+        match states_integration(resource) {
+            Some("s3:getObject") => ReaderSource::GetObject,
+            Some("s3:listObjectsV2") => ReaderSource::ListObjectsV2,
             _ => ReaderSource::Other,
         }
     }
+}
+
+/// The integration an `arn:<partition>:states:::<integration>` resource names
+/// (`s3:getObject`), in any partition; `None` for any other resource. A Map's `ItemReader` and
+/// `ResultWriter` name their S3 call so.
+pub fn states_integration(resource: &str) -> Option<&str> {
+    resource.rsplit_once(":::").filter(|(head, _)| head.ends_with(":states")).map(|(_, integration)| integration)
 }
 
 /// A Distributed Map's `ItemBatcher`: each child execution gets a batch of items,

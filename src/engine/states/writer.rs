@@ -27,7 +27,7 @@
 //! - With only `WriterConfig`, nothing is written: the Map's result is the transformed array.
 //!   `OutputType` only shapes files (our choice: a state's output stays JSON).
 
-use crate::definition::model::{Map, ResultWriter, StateKind};
+use crate::definition::model::{states_integration, Map, ResultWriter, StateKind};
 use crate::engine::errors::{names, Failure};
 use crate::engine::execution::{Blocked, Command, Execution, FiberId, WriteRequest};
 use crate::engine::history::Field;
@@ -96,7 +96,7 @@ pub(crate) struct Settings {
 pub(crate) fn settings(w: &ResultWriter) -> Result<Settings, String> {
     let export = match &w.resource {
         Some(r) => {
-            if !r.rsplit_once(":::").is_some_and(|(head, action)| head.ends_with(":states") && action == "s3:putObject") {
+            if states_integration(r) != Some("s3:putObject") {
                 return Err(format!("The ResultWriter resource '{r}' is not supported: use arn:aws:states:::s3:putObject."));
             }
             true
