@@ -222,7 +222,7 @@ fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<Map
         let items = map.get("Items").cloned().unwrap_or_else(|| Value::from("{% $states.input %}"));
         let pass = Value::from_pairs([("Type", Value::from("Pass")), ("QueryLanguage", Value::from("JSONata")), ("Output", items), ("End", Value::Bool(true))]);
         let r = run(&pass, input, &probe, false)?;
-        let items = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).and_then(|v| v.as_array().map(|a| a.to_vec()));
+        let items = probe_output(&r).and_then(|v| v.as_array().map(|a| a.to_vec()));
         return Ok(MapItems::Read { items, after_items_path: None });
     }
     let path = map.get("ItemsPath").cloned().unwrap_or_else(|| Value::from("$"));
@@ -231,7 +231,7 @@ fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<Map
         pass.push(("InputPath", p.clone()));
     }
     let r = run(&Value::from_pairs(pass), input, &probe, false)?;
-    let selected = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).and_then(|v| v.get("items").cloned());
+    let selected = probe_output(&r).and_then(|v| v.get("items").cloned());
     let failure = match (&selected, r.get("status").and_then(Value::as_str)) {
         (Some(Value::Array(items)), _) => return Ok(MapItems::Read { items: Some(items.to_vec()), after_items_path: selected.clone() }),
         (_, Some("FAILED")) => (r.get("error").cloned().unwrap_or(Value::Null), r.get("cause").cloned().unwrap_or(Value::Null)),
@@ -253,6 +253,12 @@ fn map_items(map: &Value, input: &str, options: &TestStateOptions) -> Result<Map
         out.push(("inspectionData", Value::from_pairs(data)));
     }
     Ok(MapItems::Failed(Value::from_pairs(out)))
+}
+
+/// What a probe (a Pass state tested here to compute something) output, parsed: TestState's
+/// response gives it as JSON text.
+fn probe_output(r: &Value) -> Option<Value> {
+    r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok())
 }
 
 /// The items in an ItemReader's data, read as the Map would read its source's content (JSON,
@@ -406,7 +412,7 @@ fn map_counts(map: &Value, input: &str, options: &TestStateOptions) -> Result<Ve
     }
     let probe = TestStateOptions { inspection_level: InspectionLevel::Info, variables: options.variables.clone(), context: options.context.clone(), ..TestStateOptions::default() };
     let r = run(&Value::from_pairs(pass), input, &probe, false)?;
-    let values = r.get("output").and_then(Value::as_str).and_then(|t| crate::value::parse(t).ok()).unwrap_or(Value::Null);
+    let values = probe_output(&r).unwrap_or(Value::Null);
     let keys = ["maxConcurrency", "toleratedFailurePercentage", "toleratedFailureCount"];
     Ok(keys.into_iter().filter_map(|k| Some((k, values.get(k)?.clone()))).collect())
 }
