@@ -158,7 +158,7 @@ pub fn test_state(state: &str, input: &str, options: &str) -> Result<String, Str
                 None | Some(Value::Null) => Ok(None),
                 Some(v) => match v.as_f64() {
                     Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(Some(n as u64)),
-                    _ => Err(format!("stateConfiguration.{field} must be a whole number, 0 or more")),
+                    _ => Err(format!("stateConfiguration.{field} must be a whole number, 0 or more (at most {})", u32::MAX)),
                 },
             }
         };

@@ -94,6 +94,7 @@ test('context and stateConfiguration: the test starts where a run would be', () 
   assert.deepEqual([failing(2).status, failing(2).error, failing(2).nextState], ['CAUGHT_ERROR', 'States.ExceedToleratedFailureThreshold', 'TooMany']);
   assert.throws(() => testState(map, {}, { result: [], stateConfiguration: { retries: 1 } }), /has no option 'retries'/);
   assert.throws(() => testState(map, {}, { result: [], stateConfiguration: { mapIterationFailureCount: -1 } }), /0 or more/);
+  assert.throws(() => testState(map, {}, { result: [], stateConfiguration: { mapIterationFailureCount: 2 ** 32 } }), /at most 4294967295/);
   // context: the whole $$, as JSON text or an object; refused in AWS's words.
   const echo = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ResultSelector: { 'name.$': '$$.State.Name' }, End: true };
   const named = testState(echo, {}, { result: {}, context: JSON.stringify({ State: { Name: 'Checkout' } }) });
