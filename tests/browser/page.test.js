@@ -918,3 +918,13 @@ test('the Share notice names what the link carries, and only that', async () => 
   await page.locator('#notice:not([hidden])').waitFor();
   assert.match(await page.textContent('#notice'), /^Link copied \(\d+ characters\)\. It carries the definition and input; nothing is uploaded\.$/);
 });
+
+test('a reader switched to “Read my content” and run unedited reads the content its box shows', async () => {
+  await loadExample('distributed-map');
+  await page.click('#tab-tasks');
+  await page.selectOption('.reader-card[data-state="Greet every customer"] select', 'custom');
+  const shown = JSON.parse(await page.inputValue('.reader-card[data-state="Greet every customer"] textarea'));
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED', await page.textContent('#result'));
+  assert.equal(JSON.parse(await page.textContent('#output')).length, shown.length);
+});

@@ -454,7 +454,10 @@ function readerCard(name, reader) {
     h('option', { value: 'fail' }, 'Fail'));
   select.value = ['auto', 'custom', 'fail'].includes(mocks[name]?.mode) ? mocks[name].mode : 'auto';
   select.addEventListener('change', () => {
-    set({ mode: select.value });
+    // "Read my content" starts from the sample it shows: unedited, that is what the Map reads.
+    const patch = { mode: select.value };
+    if (select.value === 'custom' && mocks[name]?.output === undefined) patch.output = sample ?? '';
+    set(patch);
     drawFields();
   });
   drawFields();
