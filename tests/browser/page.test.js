@@ -928,3 +928,21 @@ test('a reader switched to “Read my content” and run unedited reads the cont
   assert.equal(await finalStatus(), 'SUCCEEDED', await page.textContent('#result'));
   assert.equal(JSON.parse(await page.textContent('#output')).length, shown.length);
 });
+
+test('on a phone, files a ResultWriter wrote under long keys wrap inside the result, not widen the page', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await setEditor('definition-editor', JSON.stringify({ StartAt: 'Rows', States: { Rows: { Type: 'Map',
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k.json' } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'an-output-bucket-with-a-long-name', Prefix: 'results/of/the/spring/campaign' } },
+      End: true } } }, null, 2));
+    await page.click('#run');
+    assert.equal(await finalStatus(), 'SUCCEEDED');
+    await page.locator('#result details.result-file').first().waitFor();
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(scroll <= client, `the page is ${scroll}px wide in a ${client}px window`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
