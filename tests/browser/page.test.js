@@ -946,3 +946,19 @@ test('on a phone, files a ResultWriter wrote under long keys wrap inside the res
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 });
+
+test('a Task set to "Fail, then succeed" that becomes a Distributed Map of the same name reads the sample its card shows', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Rows', States: { Rows: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:x', End: true } } }, null, 2));
+  await setEditor('handlers-editor', 'export default {};\n');
+  await page.click('#tab-tasks');
+  await page.selectOption('.task-card[data-state="Rows"] select', 'failFirst');
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Rows', States: { Rows: { Type: 'Map',
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k.json' } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+    End: true } } }, null, 2));
+  await page.click('#tab-tasks');
+  assert.equal(await page.inputValue('.reader-card[data-state="Rows"] select'), 'auto');
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED', await page.textContent('#result'));
+  assert.equal(JSON.parse(await page.textContent('#output')).length, 3);
+});

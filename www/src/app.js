@@ -308,7 +308,9 @@ function taskStates() {
 
 /** What the run tells the worker of the Maps with an ItemReader: { [name]: { content, json, mock } }. */
 function readerSettings() {
-  return Object.fromEntries(readerMaps(stateDefs).map(({ name, reader }) => [name, { ...simulatedReader(reader), mock: mocks[name] ?? { mode: 'auto' } }]));
+  // A mode only a Task card has (kept from a Task of the same name) reads the sample, as the card shows.
+  const mockOf = (name) => (['auto', 'custom', 'fail'].includes(mocks[name]?.mode) ? mocks[name] : { mode: 'auto' });
+  return Object.fromEntries(readerMaps(stateDefs).map(({ name, reader }) => [name, { ...simulatedReader(reader), mock: mockOf(name) }]));
 }
 
 function renderTaskList() {
