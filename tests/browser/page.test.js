@@ -962,3 +962,17 @@ test('a Task set to "Fail, then succeed" that becomes a Distributed Map of the s
   assert.equal(await finalStatus(), 'SUCCEEDED', await page.textContent('#result'));
   assert.equal(JSON.parse(await page.textContent('#output')).length, 3);
 });
+
+test('a misspelt handler key for a Distributed Map’s ItemReader is named with the Map it may have meant', async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Rows', States: { Rows: { Type: 'Map',
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k.json' } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+    End: true } } }, null, 2));
+  await setEditor('handlers-editor', "export default { Rowz: () => '[1, 2]' };\n");
+  await page.click('#run');
+  assert.equal(await finalStatus(), 'SUCCEEDED');
+  const note = page.locator('#result .unmatched');
+  await note.waitFor({ timeout: 5000 });
+  assert.match(await note.textContent(), /Handler “Rowz” matches no Task state or Resource, so it never ran\. Did you mean “Rows”\?/);
+  await setEditor('handlers-editor', 'export default {};\n');
+});

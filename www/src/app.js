@@ -573,7 +573,7 @@ function onEngineMessage(data) {
     // A key that reaches no Task state never runs: its task quietly gets a simulated response.
     const tasks = Object.fromEntries(taskStates().map(({ name, resource }) => [name, { resource }]));
     const readers = new Set([...stateDefs].filter(([, { def }]) => def.Type === 'Map' && def.ItemReader).map(([name]) => name));
-    run_.unmatched = unmatchedKeys(data.keys, tasks, readers).map((key) => unmatchedText(key, tasks));
+    run_.unmatched = unmatchedKeys(data.keys, tasks, readers).map((key) => unmatchedText(key, tasks, readers));
   } else if (data.type === 'events') {
     run_.received.splice(data.from, run_.received.length - data.from, ...data.events);
     scheduleTick();

@@ -164,11 +164,11 @@ class AslSimExample extends HTMLElement {
    * Warns of handler keys that no Task state reaches. The embed answers Task states without a
    * handler with simulated responses, so a typo in a key would otherwise pass unseen.
    */
-  #showUnmatched(keys, tasks = {}) {
+  #showUnmatched(keys, tasks = {}, readers = new Set()) {
     const box = this.#root.querySelector('.warning');
     box.hidden = keys.length === 0;
     const line = (text) => Object.assign(document.createElement('p'), { textContent: text });
-    box.replaceChildren(...keys.map((key) => line(unmatchedText(key, tasks))));
+    box.replaceChildren(...keys.map((key) => line(unmatchedText(key, tasks, readers))));
     if (keys.length) box.append(line('Task states without a handler got a simulated response.'));
   }
 
@@ -231,7 +231,7 @@ class AslSimExample extends HTMLElement {
       this.#finish = resolve;
       this.#engine = new EngineWorker(workerUrl, (data) => {
         if (data.type === 'handlers') {
-          if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks, readers), tasks);
+          if (read) this.#showUnmatched(unmatchedKeys(data.keys, tasks, readers), tasks, readers);
         } else if (data.type === 'events') {
           this.#events.splice(data.from, this.#events.length - data.from, ...data.events);
           this.#graph.paint(analyze(this.#events).states);

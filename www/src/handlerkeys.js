@@ -35,12 +35,13 @@ export function nearNames(word, names) {
   return names.filter((name) => name !== word && editDistance(a, name.toLowerCase()) <= Math.max(2, Math.floor(a.length / 5)));
 }
 
-/** The warning for one key: the Task states it may have meant (close in name, or in Resource for an ARN), else all of them. */
-export function unmatchedText(key, tasks) {
+/** The warning for one key: the Task states (or Maps with an ItemReader) it may have meant (close in name, or in Resource for an ARN), else all the Task states. */
+export function unmatchedText(key, tasks, readers = new Set()) {
   const arn = key.startsWith('arn:');
   const quote = (name) => (arn ? `“${name}” (${tasks[name].resource})` : `“${name}”`);
   const names = Object.keys(tasks);
-  const near = arn ? names.filter((name) => nearNames(key, [tasks[name].resource]).length) : nearNames(key, names);
+  // A Map with an ItemReader is answered by the handler named after it: its name can be misspelt too.
+  const near = arn ? names.filter((name) => nearNames(key, [tasks[name].resource]).length) : nearNames(key, [...names, ...readers]);
   const list = (items, word) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}` : items[0]);
   const hint = near.length ? `Did you mean ${list(near.map(quote), 'or')}?`
     : names.length ? `The Task states are ${list(names.map(quote), 'and')}.`
