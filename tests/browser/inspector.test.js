@@ -180,3 +180,21 @@ test("a Parallel's and a Map's result (the branches' and iterations' outputs) ar
   assert.equal(await page.textContent('#status'), 'SUCCEEDED');
   assert.deepEqual(errors, []);
 });
+
+test("a Distributed Map with a ResultWriter: Iterations says its result is where the results were written", async () => {
+  await setEditor('definition-editor', JSON.stringify({ StartAt: 'Rows', States: { Rows: { Type: 'Map',
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k.json' } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+    ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'res' } },
+    End: true } } }, null, 2));
+  await setEditor('handlers-editor', 'export default {};\n');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.kind === 'succeeded', null, { timeout: 20000 });
+  await page.click('#graph .node[data-state="Rows"]', { position: { x: 20, y: 10 } });
+  await page.locator('#inspector-body details.stage[data-stage="Iterations"] pre.value').waitFor({ timeout: 10000 });
+  const value = await stageValue('Iterations');
+  assert.equal(value.ResultWriterDetails.Bucket, 'out');
+  const line = await page.textContent('#inspector-body details.stage[data-stage="Iterations"] .stage-line');
+  assert.doesNotMatch(line, /what each iteration returned/);
+  assert.match(line, /ResultWriter wrote/);
+});

@@ -164,7 +164,9 @@ export function renderVisit(root, { analysis, visit, def = {}, jsonata = false, 
     const it = visit.iterations;
     const n = it ? it.total ?? it.started : Array.isArray(t.result) ? t.result.length : 0;
     const counts = it ? `${n} item${n === 1 ? '' : 's'}: ${it.succeeded} succeeded${it.failed ? `, ${it.failed} failed` : ''}.` : `${n} item${n === 1 ? '' : 's'}.`;
-    stages.push(stage('Iterations', { line: [counts, traced('result') ? ` The result${jsonata ? ' ($states.result)' : ''}: what each iteration returned, in the items' order.` : ''], value: t.result }));
+    // With a ResultWriter, the result is where the iterations' results were written, not them.
+    const what = def.ResultWriter !== undefined ? 'where the ResultWriter wrote what the iterations returned (the files are shown with the execution\'s result).' : 'what each iteration returned, in the items\' order.';
+    stages.push(stage('Iterations', { line: [counts, traced('result') ? ` The result${jsonata ? ' ($states.result)' : ''}: ${what}` : ''], value: t.result }));
   }
   if (type === 'Parallel' && traced('result')) {
     stages.push(stage('Branch results', { line: [`The result${jsonata ? ' ($states.result)' : ''}: what each branch returned, in the branches' order.`], value: t.result }));
