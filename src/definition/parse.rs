@@ -422,12 +422,7 @@ fn map_label(r: &mut Reader<'_, '_>) -> Option<String> {
 /// values such as `InputType` are checked when the Map runs (it fails with
 /// States.ItemReaderFailed).
 fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
-    let v = r.get("ItemReader")?;
-    let at = r.at("ItemReader");
-    if v.as_object().is_none() {
-        r.diags.schema(&at, format!("The field 'ItemReader' must be an OBJECT but was {}", v.type_name().to_uppercase()));
-        return None;
-    }
+    let (v, at) = r.object("ItemReader")?;
     let mut ir = Reader::new(v, &at, r.diags);
     let resource: Rc<str> = match ir.string("Resource") {
         Some(s) => s.into(),
@@ -440,41 +435,36 @@ fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
     };
     let (parameters, arguments) = if jsonata { (None, ir.jsonata("Arguments")) } else { (ir.template("Parameters"), None) };
     let mut reader = ItemReader { parameters, arguments, ..ItemReader::of(resource) };
-    if let Some(cfg) = ir.get("ReaderConfig") {
-        let cat = ir.at("ReaderConfig");
-        if cfg.as_object().is_none() {
-            ir.diags.schema(&cat, format!("The field 'ReaderConfig' must be an OBJECT but was {}", cfg.type_name().to_uppercase()));
-        } else {
-            let mut cr = Reader::new(cfg, &cat, ir.diags);
-            reader.input_type = cr.string("InputType").map(Into::into);
-            reader.csv_header_location = cr.string("CSVHeaderLocation").map(Into::into);
-            reader.csv_delimiter = cr.string("CSVDelimiter").map(Into::into);
-            if let Some(h) = cr.get("CSVHeaders") {
-                match h.as_array().filter(|a| a.iter().all(|x| x.as_str().is_some())) {
-                    Some(a) => reader.csv_headers = Some(a.iter().filter_map(|x| x.as_str().map(Rc::from)).collect()),
-                    None => {
-                        let hat = cr.at("CSVHeaders");
-                        cr.diags.schema(&hat, "The field 'CSVHeaders' must be an array of strings");
-                    }
+    if let Some((cfg, cat)) = ir.object("ReaderConfig") {
+        let mut cr = Reader::new(cfg, &cat, ir.diags);
+        reader.input_type = cr.string("InputType").map(Into::into);
+        reader.csv_header_location = cr.string("CSVHeaderLocation").map(Into::into);
+        reader.csv_delimiter = cr.string("CSVDelimiter").map(Into::into);
+        if let Some(h) = cr.get("CSVHeaders") {
+            match h.as_array().filter(|a| a.iter().all(|x| x.as_str().is_some())) {
+                Some(a) => reader.csv_headers = Some(a.iter().filter_map(|x| x.as_str().map(Rc::from)).collect()),
+                None => {
+                    let hat = cr.at("CSVHeaders");
+                    cr.diags.schema(&hat, "The field 'CSVHeaders' must be an array of strings");
                 }
             }
-            reader.max_items = if let Some(m) = cr.get("MaxItems") {
-                if jsonata && m.as_str().is_some_and(is_jsonata) {
-                    cr.jsonata("MaxItems").map(Seconds::Jsonata)
-                } else {
-                    cr.u64_range("MaxItems", 0, crate::definition::model::MAX_READER_ITEMS).map(Seconds::Literal)
-                }
-            } else if !jsonata && cfg.get("MaxItemsPath").is_some() {
-                cr.path("MaxItemsPath").map(Seconds::Path)
-            } else {
-                None
-            };
-            cr.seen.insert("MaxItemsPath");
-            reader.items_pointer = cr.string("ItemsPointer").map(Into::into);
-            reader.transformation = cr.string("Transformation").map(Into::into);
-            reader.manifest_type = cr.string("ManifestType").map(Into::into);
-            cr.finish(&["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "Transformation", "ManifestType", "ItemsPointer"]);
         }
+        reader.max_items = if let Some(m) = cr.get("MaxItems") {
+            if jsonata && m.as_str().is_some_and(is_jsonata) {
+                cr.jsonata("MaxItems").map(Seconds::Jsonata)
+            } else {
+                cr.u64_range("MaxItems", 0, crate::definition::model::MAX_READER_ITEMS).map(Seconds::Literal)
+            }
+        } else if !jsonata && cfg.get("MaxItemsPath").is_some() {
+            cr.path("MaxItemsPath").map(Seconds::Path)
+        } else {
+            None
+        };
+        cr.seen.insert("MaxItemsPath");
+        reader.items_pointer = cr.string("ItemsPointer").map(Into::into);
+        reader.transformation = cr.string("Transformation").map(Into::into);
+        reader.manifest_type = cr.string("ManifestType").map(Into::into);
+        cr.finish(&["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "Transformation", "ManifestType", "ItemsPointer"]);
     }
     ir.finish(&["Resource", "Parameters", "Arguments", "ReaderConfig"]);
     Some(reader)
@@ -483,27 +473,17 @@ fn item_reader(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ItemReader> {
 /// `ResultWriter`: `Resource` with `Parameters` (or `Arguments`), and/or `WriterConfig`. Only
 /// shapes are checked here; values are checked when the Map runs (States.ResultWriterFailed).
 fn result_writer(r: &mut Reader<'_, '_>, jsonata: bool) -> Option<ResultWriter> {
-    let v = r.get("ResultWriter")?;
-    let at = r.at("ResultWriter");
-    if v.as_object().is_none() {
-        r.diags.schema(&at, format!("The field 'ResultWriter' must be an OBJECT but was {}", v.type_name().to_uppercase()));
-        return None;
-    }
+    let (v, at) = r.object("ResultWriter")?;
     let mut wr = Reader::new(v, &at, r.diags);
     let resource = wr.string("Resource").map(Rc::from);
     let (parameters, arguments) = if jsonata { (None, wr.jsonata("Arguments")) } else { (wr.template("Parameters"), None) };
     let mut writer = ResultWriter { resource, parameters, arguments, transformation: None, output_type: None, has_config: false };
-    if let Some(cfg) = wr.get("WriterConfig") {
-        let cat = wr.at("WriterConfig");
-        if cfg.as_object().is_none() {
-            wr.diags.schema(&cat, format!("The field 'WriterConfig' must be an OBJECT but was {}", cfg.type_name().to_uppercase()));
-        } else {
-            let mut cr = Reader::new(cfg, &cat, wr.diags);
-            writer.has_config = true;
-            writer.transformation = cr.string("Transformation").map(Into::into);
-            writer.output_type = cr.string("OutputType").map(Into::into);
-            cr.finish(&["Transformation", "OutputType"]);
-        }
+    if let Some((cfg, cat)) = wr.object("WriterConfig") {
+        let mut cr = Reader::new(cfg, &cat, wr.diags);
+        writer.has_config = true;
+        writer.transformation = cr.string("Transformation").map(Into::into);
+        writer.output_type = cr.string("OutputType").map(Into::into);
+        cr.finish(&["Transformation", "OutputType"]);
     }
     wr.finish(&["Resource", "Parameters", "Arguments", "WriterConfig"]);
     Some(writer)
@@ -569,6 +549,18 @@ impl<'a, 'd> Reader<'a, 'd> {
     fn get(&mut self, key: &'static str) -> Option<&'a Value> {
         self.seen.insert(key);
         self.value.get(key)
+    }
+
+    /// A field that must be an object, with its pointer; any other value is reported (and
+    /// answers `None`, as a missing field does).
+    fn object(&mut self, key: &'static str) -> Option<(&'a Value, String)> {
+        let v = self.get(key)?;
+        let at = self.at(key);
+        if v.as_object().is_none() {
+            self.diags.schema(&at, format!("The field '{key}' must be an OBJECT but was {}", v.type_name().to_uppercase()));
+            return None;
+        }
+        Some((v, at))
     }
 
     /// A JSONata-state value whose strings may be `{% %}` expressions, compiled now.
@@ -754,15 +746,9 @@ impl<'a, 'd> Reader<'a, 'd> {
 
     /// Task `Credentials`: an object with `RoleArn` (or `RoleArn.$` in JSONPath).
     fn credentials(&mut self, jsonata: bool) -> Option<Credentials> {
-        let v = self.get("Credentials")?;
-        let at = self.at("Credentials");
-        match v.as_object() {
-            Some(o) if o.contains_key("RoleArn") || o.contains_key("RoleArn.$") => {}
-            Some(_) => self.diags.schema(&at, "The field 'RoleArn' is required but was missing"),
-            None => {
-                self.diags.schema(&at, format!("The field 'Credentials' must be an OBJECT but was {}", v.type_name().to_uppercase()));
-                return None;
-            }
+        let (v, at) = self.object("Credentials")?;
+        if v.get("RoleArn").is_none() && v.get("RoleArn.$").is_none() {
+            self.diags.schema(&at, "The field 'RoleArn' is required but was missing");
         }
         if jsonata {
             return self.jsonata("Credentials").map(Credentials::Jsonata);
