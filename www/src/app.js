@@ -336,6 +336,34 @@ function setMock(name, patch) {
   scheduleSave();
 }
 
+/**
+ * A text area for a simulated response, saved as it is typed; when `json`, it says at once
+ * whether the text is valid JSON, not only when a run reaches the state. Returns the area and
+ * the line that reports the problem (its id is `problemId`).
+ */
+function responseArea({ id, problemId, rows, label, value, json, onInput }) {
+  const area = h('textarea', { id, class: 'mono', rows, spellcheck: 'false', 'aria-label': label, 'aria-describedby': problemId });
+  const problem = h('p', { id: problemId, class: 'bad small problem', role: 'status' });
+  const check = () => {
+    if (!json) return;
+    try {
+      JSON.parse(area.value);
+      problem.textContent = '';
+      area.removeAttribute('aria-invalid');
+    } catch (e) {
+      problem.textContent = `Not valid JSON: ${e.message}`;
+      area.setAttribute('aria-invalid', 'true');
+    }
+  };
+  area.value = value;
+  area.addEventListener('input', () => {
+    onInput(area.value);
+    check();
+  });
+  check();
+  return { area, problem };
+}
+
 function taskCard(name, resource) {
   const info = describeResource(resource);
   const mock = mocks[name] ?? { mode: 'auto' };
@@ -348,25 +376,9 @@ function taskCard(name, resource) {
     if (m.mode === 'auto') {
       fields.append(h('p', { class: 'hint' }, info.pattern === 'callback' ? 'Waits for you: answer it with the buttons above the graph when it runs.' : `Succeeds: ${defaultDescription(resource)}.`));
     } else if (m.mode === 'custom') {
-      const area = h('textarea', { id: id('output'), class: 'mono', rows: 4, spellcheck: 'false', 'aria-label': `Response of ${name}`, 'aria-describedby': id('problem') });
-      const problem = h('p', { id: id('problem'), class: 'bad small problem', role: 'status' });
-      // Said as it is typed, not only when a run reaches the task.
-      const check = () => {
-        try {
-          JSON.parse(area.value);
-          problem.textContent = '';
-          area.removeAttribute('aria-invalid');
-        } catch (e) {
-          problem.textContent = `Not valid JSON: ${e.message}`;
-          area.setAttribute('aria-invalid', 'true');
-        }
-      };
-      area.value = m.output ?? '{}';
-      area.addEventListener('input', () => {
-        set({ output: area.value });
-        check();
+      const { area, problem } = responseArea({
+        id: id('output'), problemId: id('problem'), rows: 4, label: `Response of ${name}`, value: m.output ?? '{}', json: true, onInput: (output) => set({ output }),
       });
-      check();
       fields.append(h('label', { for: id('output') }, 'Response (JSON)'), area, problem);
     } else if (m.mode === 'never') {
       const limit = stateDefs.get(name)?.def?.TimeoutSeconds ?? stateDefs.get(name)?.def?.TimeoutSecondsPath;
@@ -419,25 +431,9 @@ function readerCard(name, reader) {
     const m = mocks[name] ?? { mode: 'auto' };
     fields.replaceChildren();
     if (m.mode === 'custom') {
-      const area = h('textarea', { id: id('content'), class: 'mono', rows: 6, spellcheck: 'false', 'aria-describedby': id('problem') });
-      const problem = h('p', { id: id('problem'), class: 'bad small problem', role: 'status' });
-      const check = () => {
-        if (!info.json) return;
-        try {
-          JSON.parse(area.value);
-          problem.textContent = '';
-          area.removeAttribute('aria-invalid');
-        } catch (e) {
-          problem.textContent = `Not valid JSON: ${e.message}`;
-          area.setAttribute('aria-invalid', 'true');
-        }
-      };
-      area.value = m.output ?? sample ?? '';
-      area.addEventListener('input', () => {
-        set({ output: area.value });
-        check();
+      const { area, problem } = responseArea({
+        id: id('content'), problemId: id('problem'), rows: 6, value: m.output ?? sample ?? '', json: info.json, onInput: (output) => set({ output }),
       });
-      check();
       const what = info.kind === 'list' ? 'The listed objects (JSON: an array of { Key, Size, … })' : `The object's content${info.kind === 'csv' ? ' (CSV)' : info.kind === 'json' ? ' (JSON)' : info.kind === 'jsonl' ? ' (JSON Lines)' : ''}`;
       fields.append(h('label', { for: id('content') }, what), area, problem);
     } else if (m.mode === 'fail') {
