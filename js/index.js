@@ -749,19 +749,16 @@ export class Execution {
   /**
    * Answers a Map's ItemReader with the handler keyed by the Map state's name: it returns what
    * the S3 call would (getObject: the object's content; listObjectsV2: the listed objects).
-   * `read` is [readId, stateName, resource, input, inputType | null, enteredTime, retryCount].
+   * `read` is [readId, stateName, resource, input, [what, missingCause], enteredTime,
+   * retryCount]: `what` says what to return, `missingCause` is the failure when no handler
+   * answers (both in the engine's words).
    */
-  #read([id, stateName, resource, input, inputType, enteredTime, retryCount]) {
+  #read([id, stateName, , input, [what, missingCause], enteredTime, retryCount]) {
     if (this.#outcome) return;
     const fail = (cause) => this.#push(`[8,${id},${JSON.stringify(cause)}]`);
-    const what = inputType === 'CSV' ? "the CSV object's text"
-      : inputType === 'JSONL' ? "the JSON Lines object's text"
-      : resource.endsWith('getObject') ? "the JSON object's text or its array"
-      : 'the listed objects ([{ Key, Size, ... }] or the response with Contents)';
     const handler = this.#resolve.named(stateName);
     if (handler === null) {
-      fail(`The ItemReader of Map state '${stateName}' has nothing to read: asl-sim does not call ${resource} (request ${JSON.stringify(input)}). ` +
-        `Give it a handler named after the Map, handlers: { '${stateName}': (readerInput, context) => ... } (in start's options, or the module of asl-sim run --handlers), returning ${what}`);
+      fail(missingCause);
       return;
     }
     const answered = (value) => {

@@ -142,13 +142,17 @@ impl ReadRequest {
     /// The cause of the States.ItemReaderFailed a read with no content to answer it gets;
     /// `how` tells the driver's user how to supply it.
     pub fn missing_cause(&self, how: &str) -> String {
-        let what = match self.input_type.as_deref() {
+        format!("The ItemReader of Map state '{}' has nothing to read: asl-sim does not call {} (request {}). {how} returning {}.", self.state_name, self.resource, self.input.to_json(), self.expected())
+    }
+
+    /// What the driver is to answer with, in words (for the causes that say what was missing).
+    pub fn expected(&self) -> &'static str {
+        match self.input_type.as_deref() {
             Some("CSV") => "the CSV object's text",
             Some("JSONL") => "the JSON Lines object's text",
             Some(_) | None if self.resource.ends_with("getObject") => "the JSON object's text or its array",
             _ => "the listed objects ([{Key, Size, ...}] or the response with Contents)",
-        };
-        format!("The ItemReader of Map state '{}' has nothing to read: asl-sim does not call {} (request {}). {how} returning {what}.", self.state_name, self.resource, self.input.to_json())
+        }
     }
 }
 

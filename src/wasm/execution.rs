@@ -28,8 +28,9 @@
 //!   (`contextJson`); `places` says where shared values go in `input` (see `shared.rs`);
 //! - a state is `[stateKey, stateName, resource, pattern]`, sent before the first invoke of
 //!   that Task state (`pattern`: "request-response" | "sync" | "token");
-//! - a read is `[readId, stateName, resource, input, inputType | null, enteredTime,
-//!   retryCount]`: a Distributed Map's `ItemReader` asks for its source's content;
+//! - a read is `[readId, stateName, resource, input, [what, missingCause], enteredTime,
+//!   retryCount]`: a Distributed Map's `ItemReader` asks for its source's content (`what` to
+//!   answer with, and the cause to fail with when nothing answers, in the engine's words);
 //! - a write is `[writeId, stateName, resource, input, [[bucket, key, body]...], enteredTime,
 //!   retryCount]`: a Distributed Map's `ResultWriter` exports these objects;
 //! - `w` is when to wake the engine (external clock only).
@@ -427,8 +428,11 @@ fn write_outcome(status: &str, output: &Value, shared: &mut SharedValues, out: &
 
 /// A read as the reply carries it (see the module's doc).
 fn write_read(read: &crate::engine::ReadRequest, out: &mut String) {
-    let input_type = read.input_type.clone().map_or(Value::Null, Value::String);
-    write_s3_call(read.read_id, &read.state_name, &read.resource, &read.input, input_type, &read.context, out);
+    // What to answer with, and the cause when no handler answers: the engine's words, so that
+    // every driver says the same.
+    let how = format!("Give it a handler named after the Map, handlers: {{ '{}': (readerInput, context) => ... }} (in start's options, or the module of asl-sim run --handlers),", read.state_name);
+    let detail = Value::array(vec![Value::from(read.expected()), Value::from(read.missing_cause(&how).as_str())]);
+    write_s3_call(read.read_id, &read.state_name, &read.resource, &read.input, detail, &read.context, out);
 }
 
 /// A write as the reply carries it (see the module's doc).
