@@ -663,34 +663,35 @@ export class Execution {
     let result;
     command.running = true;
     try {
-      const shared = this.#sharedContext ??= this.#makeSharedContext();
-      const context = { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
+      const context = this.#handlerContext(stateName, enteredTime, retryCount);
       if (token !== null) context.Task = { Token: token };
       result = handler(input, context);
     } catch (err) {
       this.#handlerFailed(command, err);
       return;
     }
-    let thenable = false;
-    try {
-      thenable = result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function';
-    } catch {
-      thenable = false; // a throwing `then` getter: treated as a plain (invalid) value below
-    }
-    if (!thenable) {
+    if (!isThenable(result)) {
       this.#handlerReturned(command, result);
       return;
     }
+    this.#whenSettled(result, (value) => this.#handlerReturned(command, value), (err) => this.#handlerFailed(command, err));
+  }
+
+  /**
+   * Waits for a handler's promise: the execution counts it as in flight (it is not stuck) until
+   * it settles, then `returned` or `failed` runs and the drive loop wakes.
+   */
+  #whenSettled(promise, returned, failed) {
     this.#inFlight++;
-    Promise.resolve(result).then(
+    Promise.resolve(promise).then(
       (value) => {
         this.#inFlight--;
-        this.#handlerReturned(command, value);
+        returned(value);
         this.#notify();
       },
       (err) => {
         this.#inFlight--;
-        this.#handlerFailed(command, err);
+        failed(err);
         this.#notify();
       },
     );
@@ -698,8 +699,8 @@ export class Execution {
 
   // ---- a Distributed Map's ResultWriter ----
 
-  /** The context a Map's ItemReader or ResultWriter handler gets: `$$` as the Map state sees it. */
-  #mapContext(stateName, enteredTime, retryCount) {
+  /** The context a handler gets (a Task's, or a Map's ItemReader or ResultWriter): `$$` as the state sees it. */
+  #handlerContext(stateName, enteredTime, retryCount) {
     const shared = this.#sharedContext ??= this.#makeSharedContext();
     return { Execution: shared.Execution, StateMachine: shared.StateMachine, State: { Name: stateName, EnteredTime: enteredTime, RetryCount: retryCount } };
   }
@@ -726,22 +727,10 @@ export class Execution {
       this.#push(`[10,${id},${JSON.stringify(mapHandlerCause(err, stateName, 'ResultWriter'))}]`);
     };
     if (handler === null) return done();
-    const context = this.#mapContext(stateName, enteredTime, retryCount);
-    this.#inFlight++;
-    (async () => {
+    const context = this.#handlerContext(stateName, enteredTime, retryCount);
+    this.#whenSettled((async () => {
       for (const o of objects) await handler({ ...o }, context);
-    })().then(
-      () => {
-        this.#inFlight--;
-        done();
-        this.#notify();
-      },
-      (err) => {
-        this.#inFlight--;
-        failed(err);
-        this.#notify();
-      },
-    );
+    })(), done, failed);
   }
 
   // ---- a Distributed Map's ItemReader ----
@@ -778,34 +767,16 @@ export class Execution {
     };
     let result;
     try {
-      result = handler(input, this.#mapContext(stateName, enteredTime, retryCount));
+      result = handler(input, this.#handlerContext(stateName, enteredTime, retryCount));
     } catch (err) {
       failed(err);
       return;
     }
-    let thenable = false;
-    try {
-      thenable = result !== null && typeof result === 'object' && typeof result.then === 'function';
-    } catch {
-      thenable = false;
-    }
-    if (!thenable) {
+    if (!isThenable(result)) {
       answered(result);
       return;
     }
-    this.#inFlight++;
-    Promise.resolve(result).then(
-      (value) => {
-        this.#inFlight--;
-        answered(value);
-        this.#notify();
-      },
-      (err) => {
-        this.#inFlight--;
-        failed(err);
-        this.#notify();
-      },
-    );
+    this.#whenSettled(result, answered, failed);
   }
 
   #handlerReturned(command, value) {
@@ -1150,6 +1121,15 @@ function encodeValue(value, share) {
 function mapHandlerCause(err, stateName, part) {
   const [error, cause] = describeThrown(err, stateName, `${part} handler of Map state`);
   return error === kTaskFailed ? cause : `The ${part} handler of Map state '${stateName}' failed: ${error}${cause == null ? '' : `: ${cause}`}`;
+}
+
+/** Whether a handler's answer is a promise (anything with a `then` method) to wait for. */
+function isThenable(value) {
+  try {
+    return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
+  } catch {
+    return false; // a throwing `then` getter: treated as a plain (invalid) value
+  }
 }
 
 /** [error, cause] for what a handler threw. */
